@@ -1,0 +1,67 @@
+"""Golden cases: a change to a small valid tree -> the exact diagnostics, path:line:col.
+
+Each tests/cases/validate/NAME.yaml names files to write over tests/cases/base/ (text, or
+`{latin-1: text}` for another encoding, or null to delete); NAME.expected holds the expected
+output of `trmgen validate` (notices left out unless the case asks for them). Refresh with
+`pytest --update-goldens` and review the diff.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+
+from trmgen.diagnostics import Severity, render
+from trmgen.layout import Layout
+from trmgen.validate import validate
+
+CASES = sorted((Path(__file__).parent / "cases" / "validate").glob("*.yaml"))
+TODAY = dt.date(2026, 11, 27)
+
+
+def write_case(root: Path, case: dict[str, object]) -> None:
+    files = case.get("files", {})
+    assert isinstance(files, dict)
+    for name, content in files.items():
+        path = root / name
+        if content is None:
+            path.unlink()
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, dict):
+            ((encoding, text),) = content.items()
+            path.write_bytes(text.encode(encoding))
+        else:
+            path.write_bytes(str(content).encode("utf-8"))
+
+
+@pytest.mark.parametrize("case_file", CASES, ids=[c.stem for c in CASES])
+def test_golden_case(case_file: Path, base_tree: Path, update_goldens: bool) -> None:
+    case = yaml.safe_load(case_file.read_text(encoding="utf-8"))
+    write_case(base_tree, case)
+    start = time.perf_counter()
+    _, diagnostics = validate(Layout(base_tree), strict=bool(case.get("strict")), today=TODAY)
+    elapsed = time.perf_counter() - start
+    if not case.get("notices"):
+        diagnostics = [d for d in diagnostics if d.severity is not Severity.NOTICE]
+    output = render(diagnostics, "text") + "\n"
+    expected_file = case_file.with_suffix(".expected")
+    if update_goldens:
+        expected_file.write_text(output, encoding="utf-8")
+    assert output == expected_file.read_text(encoding="utf-8")
+    assert elapsed < 2.0, f"validation took {elapsed:.2f} s"
+
+
+def test_every_case_has_its_expected_output() -> None:
+    assert len(CASES) >= 30
+    for case in CASES:
+        assert case.with_suffix(".expected").is_file(), case.name
+
+
+def test_base_tree_is_clean(base_tree: Path) -> None:
+    _, diagnostics = validate(Layout(base_tree), today=TODAY)
+    assert [d.code for d in diagnostics] == ["contact.sample-data"]

@@ -1,0 +1,94 @@
+"""The command-line interface: a thin adapter, and the only place that sets exit codes.
+
+Exit codes: 0 all well, 1 problems in the content, 2 a wrong command line, 3 an internal error
+(a bug: the traceback goes to a log file, or to the terminal with --debug).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import traceback
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from trmgen import __version__, schemas
+from trmgen.diagnostics import Severity, count, render
+from trmgen.layout import Layout
+from trmgen.validate import validate
+
+OK, PROBLEMS, USAGE, INTERNAL = 0, 1, 2, 3
+
+
+def _validate(args: argparse.Namespace) -> int:
+    _, diagnostics = validate(Layout(args.root), strict=args.strict)
+    print(render(diagnostics, args.format))
+    return PROBLEMS if count(diagnostics, Severity.ERROR) else OK
+
+
+def _schema(args: argparse.Namespace) -> int:
+    layout = Layout(args.root)
+    if args.check:
+        stale = schemas.outdated(layout)
+        for name in stale:
+            print(f"{layout.display(layout.schemas / name)}: out of date; run 'trmgen schema'")
+        return PROBLEMS if stale else OK
+    changed = schemas.write(layout)
+    print(f"wrote {len(schemas.MODELS)} schemas to {layout.display(layout.schemas)}/ "
+          f"({len(changed)} changed)")
+    return OK
+
+
+def parser() -> argparse.ArgumentParser:
+    """The command line, with a sub-command per task."""
+    top = argparse.ArgumentParser(prog="trmgen", description="Validate and publish "
+                                  "Transnational Referral Mechanism guidelines.")
+    top.add_argument("--version", action="version", version=f"trmgen {__version__}")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--root", type=Path, default=Path(),
+                        help="the guideline repository (default: the current folder)")
+    common.add_argument("--debug", action="store_true",
+                        help="show the traceback of an internal error")
+    commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    check = commands.add_parser("validate", parents=[common], help="check the sources and "
+                                "report every problem with file:line:column")
+    check.add_argument("--strict", action="store_true", help="treat warnings and notices "
+                       "(such as sample data) as errors, as a publication build does")
+    check.add_argument("--format", choices=("text", "github", "json"), default="text",
+                       help="text for people, github for pull-request annotations, json")
+    check.set_defaults(run=_validate)
+
+    schema = commands.add_parser("schema", parents=[common], help="write the JSON Schemas "
+                                 "that give editors autocomplete")
+    schema.add_argument("--check", action="store_true",
+                        help="only report schema files that are out of date")
+    schema.set_defaults(run=_schema)
+    return top
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run a command; return its exit code."""
+    args = parser().parse_args(argv)
+    run: Callable[[argparse.Namespace], int] = args.run
+    try:
+        return run(args)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return INTERNAL
+    except Exception as exc:
+        if args.debug:
+            traceback.print_exc()
+        else:
+            log = Path(tempfile.gettempdir()) / "trmgen-error.log"
+            log.write_text(traceback.format_exc(), encoding="utf-8")
+            print(f"trmgen: internal error, please report it: {type(exc).__name__}: {exc}\n"
+                  f"(the details are in {log}; run again with --debug to see them here)",
+                  file=sys.stderr)
+        return INTERNAL
+
+
+def main_exit() -> None:
+    """The console script: run and exit with the command's code."""
+    raise SystemExit(main())

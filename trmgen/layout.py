@@ -1,0 +1,69 @@
+"""The one module that knows where things live in a guideline repository."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+SCHEMAS = {
+    "guideline": "guideline.schema.json",
+    "actors": "actors.schema.json",
+    "instruments": "instruments.schema.json",
+    "sop": "sop.schema.json",
+    "country": "country.schema.json",
+}
+"""The JSON Schema file written for each kind of source file."""
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The paths of a guideline repository, rooted at `root`."""
+
+    root: Path
+
+    @property
+    def guidelines(self) -> Path:
+        return self.root / "guidelines"
+
+    @property
+    def guideline_file(self) -> Path:
+        return self.guidelines / "guideline.yaml"
+
+    @property
+    def actors_file(self) -> Path:
+        return self.guidelines / "actors.yaml"
+
+    @property
+    def instruments_file(self) -> Path:
+        return self.guidelines / "instruments.yaml"
+
+    @property
+    def sops(self) -> Path:
+        return self.guidelines / "sops"
+
+    @property
+    def contacts(self) -> Path:
+        return self.root / "contacts"
+
+    @property
+    def schemas(self) -> Path:
+        return self.root / "schemas"
+
+    def sop_files(self) -> list[Path]:
+        """The SOP files, in name order (1-identification.yaml, 2-...)."""
+        return sorted(self.sops.glob("*.yaml"))
+
+    def contact_files(self) -> list[Path]:
+        """The contact files, one per country, in name order."""
+        return sorted(self.contacts.glob("*.yaml"))
+
+    def strays(self) -> list[Path]:
+        """YAML files with the '.yml' ending, which the loader would not read."""
+        return sorted([*self.guidelines.rglob("*.yml"), *self.contacts.rglob("*.yml")])
+
+    def display(self, path: Path) -> str:
+        """The path as shown in messages: relative to the root, with forward slashes."""
+        try:
+            return path.relative_to(self.root).as_posix()
+        except ValueError:
+            return path.as_posix()

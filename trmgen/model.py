@@ -1,0 +1,341 @@
+"""The content model: what a guideline, an SOP, a measure and a country's contacts are.
+
+Pydantic models only: no I/O, no templates, no mkdocs. Unknown fields are refused. The field
+docstrings become the JSON Schemas that give editors autocomplete and hover help.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
+
+from trmgen.values import (
+    CountryCode,
+    Email,
+    Flag,
+    Hours,
+    HttpsUrl,
+    LanguageCode,
+    Line,
+    Markdown,
+    Number,
+    PastDate,
+    Phone,
+    Slug,
+)
+
+
+class Strict(BaseModel):
+    """A model that refuses unknown fields and documents its fields in the JSON Schema."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+
+
+class CountryRole(StrEnum):
+    """The part a country plays in a trafficking case."""
+
+    ORIGIN = "origin"
+    TRANSIT = "transit"
+    DESTINATION = "destination"
+
+
+class Exploitation(StrEnum):
+    """A form of exploitation."""
+
+    SEXUAL = "sexual"
+    LABOUR = "labour"
+    BEGGING = "begging"
+    CRIMINAL_ACTIVITIES = "criminal-activities"
+    FORCED_MARRIAGE = "forced-marriage"
+    ORGAN_REMOVAL = "organ-removal"
+    ILLEGAL_ADOPTION = "illegal-adoption"
+
+
+class ActorKind(StrEnum):
+    """What sort of body an actor is."""
+
+    STATE_AUTHORITY = "state-authority"
+    LAW_ENFORCEMENT = "law-enforcement"
+    JUDICIARY = "judiciary"
+    SERVICE_PROVIDER = "service-provider"
+    NGO = "ngo"
+    INTERNATIONAL_ORGANISATION = "international-organisation"
+    DIPLOMATIC = "diplomatic"
+    PROFESSIONAL = "professional"
+
+
+class Status(StrEnum):
+    """Whether an institution can be reached now."""
+
+    ACTIVE = "active"
+    TEMPORARILY_CLOSED = "temporarily-closed"
+    INACTIVE = "inactive"
+
+
+ALL_ROLES = tuple(CountryRole)
+ALL_FORMS = tuple(Exploitation)
+IndicatorGroup = Exploitation | Literal["general"]
+
+
+class Guideline(Strict):
+    """The guideline as a whole (guidelines/guideline.yaml)."""
+
+    title: Line
+    """The guideline's title, as on its cover."""
+    edition: Line
+    """The edition label, e.g. '2026.1'. Quote it so that it stays text."""
+    published: PastDate
+    """The date this edition was published, as YYYY-MM-DD."""
+    source_language: LanguageCode = "en"
+    """The language the sources are written in (ISO 639-1)."""
+    languages: list[LanguageCode] = Field(min_length=1)
+    """The languages the guideline is published in (ISO 639-1), the source language first."""
+    introduction: Markdown
+    """A short introduction for the home page: what a TRM is and who this guideline is for."""
+    stale_after_months: Number = Field(default=12, ge=1, le=60)
+    """Contacts not verified for more than this many months are reported as stale."""
+    severity: dict[str, Literal["error", "warning", "notice", "ignore"]] = {}
+    """How seriously a check is taken, by its code, e.g. `contact.stale: error`."""
+
+
+class Actor(Strict):
+    """Someone who carries out measures: the WHO of the guidelines."""
+
+    id: Slug
+    """Stable id that measures name in `who` and institutions in `serves_as`."""
+    name: Line
+    """The actor's name as practitioners say it, e.g. 'Labour inspectorate'."""
+    kind: ActorKind
+    """What sort of body it is."""
+    description: Markdown
+    """What this actor is and does in a referral, in two or three sentences."""
+    per_country: Flag = True
+    """Whether every country should list a contact for it (false for, e.g., Europol)."""
+
+
+class ActorsFile(Strict):
+    """The WHO vocabulary (guidelines/actors.yaml)."""
+
+    actors: list[Actor] = Field(min_length=1)
+    """Every actor that measures can name."""
+
+
+class Instrument(Strict):
+    """A legal instrument that measures cite."""
+
+    id: Slug
+    """Stable id that measures name in `legal_basis`."""
+    title: Line
+    """The full official title."""
+    short_name: Line
+    """The short name used in citations, e.g. 'Directive 2011/36/EU'."""
+    year: Number = Field(ge=1900, le=2100)
+    """The year it was adopted."""
+    url: HttpsUrl
+    """The official text (https)."""
+
+
+class InstrumentsFile(Strict):
+    """The legal instruments (guidelines/instruments.yaml)."""
+
+    instruments: list[Instrument] = Field(min_length=1)
+    """Every instrument that measures can cite."""
+
+
+class Citation(Strict):
+    """A legal basis: an instrument and the articles that apply."""
+
+    instrument: Slug
+    """The id of an instrument in guidelines/instruments.yaml."""
+    articles: list[Line] = []
+    """Article numbers, e.g. ['10', '12(1)']."""
+
+
+class Edge(Strict):
+    """A step from one measure to the next: the flowcharts are drawn from these."""
+
+    to: Slug
+    """The id of the measure that follows (in this SOP or another)."""
+    condition: Line | None = None
+    """When this path is taken, e.g. 'the person agrees'. Shown on the chart's arrow."""
+    child: Flag = False
+    """True when only a child's case takes this path."""
+
+
+class GoodPractice(Strict):
+    """An example of good practice from one country."""
+
+    country: CountryCode
+    """The country where it is practised (ISO 3166-1 alpha-2)."""
+    title: Line
+    """A short title."""
+    text: Markdown
+    """What is done and why it works."""
+
+
+ChildField = Literal["what", "when", "who", "how"]
+
+
+class ChildVariant(Strict):
+    """What changes when the person is a child: given parts are added, or replace the adult's."""
+
+    what: Markdown | None = None
+    """What is done in addition (or instead, if listed in `replaces`) for a child."""
+    when: Markdown | None = None
+    """When, for a child."""
+    who: list[Slug] = []
+    """Actors who take part for a child, e.g. 'guardian', 'child-protection'."""
+    how: list[Markdown] = []
+    """Steps for a child, in order."""
+    replaces: list[ChildField] = []
+    """The parts that replace the adult's instead of adding to them."""
+
+    @model_validator(mode="after")
+    def _consistent(self) -> ChildVariant:
+        if not (self.what or self.when or self.who or self.how):
+            raise PydanticCustomError("schema.empty-child", "give at least one of what, when, "
+                                      "who or how for the child")
+        for name in self.replaces:
+            if not getattr(self, name):
+                raise PydanticCustomError("schema.child-replaces",
+                                          f"'{name}' is listed in replaces but not given")
+        return self
+
+
+class Measure(Strict):
+    """One measure of an SOP: WHAT is done, WHEN, by WHO and HOW."""
+
+    id: Slug
+    """Stable id: page URLs and references use it, so renumbering breaks nothing."""
+    title: Line
+    """A short title in the imperative, e.g. 'Assess risks and safety'."""
+    what: Markdown
+    """WHAT is done and why."""
+    when: Markdown
+    """WHEN: the trigger or the time limit."""
+    who: list[Slug] = Field(min_length=1)
+    """WHO is responsible: actor ids from guidelines/actors.yaml, the lead first."""
+    how: list[Markdown] = Field(min_length=1)
+    """HOW: the concrete steps, in order."""
+    roles: list[CountryRole] = list(ALL_ROLES)
+    """The country roles in which the measure applies (default: all three)."""
+    exploitation: list[Exploitation] = list(ALL_FORMS)
+    """The forms of exploitation it concerns (default: all)."""
+    start: Flag = False
+    """True when the SOP's flow can begin here (its first measure always can)."""
+    child_only: Flag = False
+    """True when the measure applies only to children."""
+    child: ChildVariant | None = None
+    """What changes for a child."""
+    good_practices: list[GoodPractice] = []
+    """Examples of good practice, each tied to a country."""
+    recommendations: list[Markdown] = []
+    """Recommendations to the institutions that carry out the measure."""
+    legal_basis: list[Citation] = []
+    """The instruments and articles it rests on."""
+    related: list[Slug] = []
+    """Ids of related measures in any SOP."""
+    next: list[Edge] = []
+    """The measures that follow, with the condition for each path."""
+    indicators: dict[IndicatorGroup, list[Line]] = {}
+    """Identification indicators, listed per form of exploitation ('general' for all)."""
+
+
+class Sop(Strict):
+    """A Standard Operating Procedure (guidelines/sops/N-name.yaml)."""
+
+    id: Slug
+    """Stable id, e.g. 'identification'."""
+    number: Number = Field(ge=1, le=9)
+    """Its number among the SOPs (1 to 5 in the TRM)."""
+    title: Line
+    """Its title, e.g. 'Identification'."""
+    purpose: Markdown
+    """What the SOP achieves and when it applies."""
+    measures: list[Measure] = Field(min_length=1)
+    """Its measures, in the order they are carried out."""
+
+
+class PhoneLine(Strict):
+    """A phone line of an institution."""
+
+    number: Phone
+    """The number in international form, e.g. '+359 2 123 456'."""
+    label: Line | None = None
+    """What the line is for, e.g. 'Hotline' or 'Duty officer'."""
+    hours: Hours | None = None
+    """When it is answered, e.g. 'Mo-Fr 09:00-17:00; Sa 10:00-14:00'. Omit for 24/7 lines."""
+    always_open: Flag = False
+    """True when the line is answered 24 hours a day, 7 days a week."""
+    toll_free: Flag = False
+    """True when calls are free of charge."""
+
+    @model_validator(mode="after")
+    def _hours_or_always(self) -> PhoneLine:
+        if self.always_open and self.hours:
+            raise PydanticCustomError("schema.hours-and-24-7", "a line that is always open has "
+                                      "no hours; remove 'hours' or 'always_open'")
+        return self
+
+
+class Institution(Strict):
+    """An institution or role to contact in a country."""
+
+    id: Slug
+    """Stable id, unique across all countries, e.g. 'bg-national-commission'."""
+    name: Line
+    """The institution's name."""
+    serves_as: list[Slug] = Field(min_length=1)
+    """The actors (ids from guidelines/actors.yaml) this institution acts as."""
+    unit: Line | None = None
+    """The unit or department to ask for."""
+    phones: list[PhoneLine] = []
+    """Its phone lines."""
+    emails: list[Email] = []
+    """Its e-mail addresses."""
+    website: HttpsUrl | None = None
+    """Its website (https)."""
+    address: Line | None = None
+    """Its postal address, if it may be published."""
+    languages: list[LanguageCode] = []
+    """Languages spoken by its staff (ISO 639-1)."""
+    status: Status = Status.ACTIVE
+    """Whether it can be reached now."""
+    last_verified: PastDate
+    """When these details were last checked, as YYYY-MM-DD."""
+    verified_by: Line
+    """Who checked them: a role, not a person's name."""
+
+    @model_validator(mode="after")
+    def _reachable(self) -> Institution:
+        if not self.phones and not self.emails:
+            raise PydanticCustomError("schema.unreachable-contact",
+                                      "give at least one phone line or e-mail address")
+        return self
+
+
+class Nrm(Strict):
+    """The country's National Referral Mechanism."""
+
+    name: Line
+    """Its name."""
+    legal_basis: Markdown | None = None
+    """The law or agreement it rests on."""
+    url: HttpsUrl | None = None
+    """Where it is described (https)."""
+
+
+class CountryContacts(Strict):
+    """A country's contacts (contacts/CC.yaml, named by its ISO 3166-1 alpha-2 code)."""
+
+    roles: list[CountryRole] = Field(min_length=1)
+    """The TRM roles the country plays: origin, transit, destination."""
+    sample_data: Flag = False
+    """True while the contacts are demonstration data that must not be published."""
+    nrm: Nrm
+    """Its National Referral Mechanism."""
+    institutions: list[Institution] = Field(min_length=1)
+    """The institutions to contact."""

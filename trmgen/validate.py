@@ -1,0 +1,378 @@
+"""Cross-file rules, one small function each, and the validation run that collects them all."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, replace
+from urllib.parse import urlsplit
+
+import phonenumbers
+
+from trmgen import values
+from trmgen.diagnostics import Diagnostic, Severity, promote
+from trmgen.layout import Layout
+from trmgen.load import Source, Sources, field_path, load_sources
+from trmgen.model import Measure, Sop
+from trmgen.yamlsrc import Document, Loc
+
+EXAMPLE_DOMAINS = ("example.org", "example.com", "example.net")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A rule's verdict on one place in a document."""
+
+    doc: Document
+    loc: Loc
+    code: str
+    message: str
+    severity: Severity = Severity.ERROR
+    key: bool = False
+
+    def diagnostic(self) -> Diagnostic:
+        mark = self.doc.mark(self.loc, key=self.key)
+        return Diagnostic(self.doc.path, mark.line, mark.col, self.code, field_path(self.loc),
+                          self.message, self.severity)
+
+
+@dataclass(frozen=True)
+class Context:
+    """What rules look at: the loaded sources, and the date to judge freshness by."""
+
+    sources: Sources
+    today: dt.date
+
+
+Rule = Callable[[Context], Iterator[Finding]]
+
+
+def validate(layout: Layout, *, strict: bool = False,
+             today: dt.date | None = None) -> tuple[Sources, list[Diagnostic]]:
+    """Load and check everything; every problem, sorted, with severities applied."""
+    sources = load_sources(layout)
+    return sources, check(sources, strict=strict, today=today)
+
+
+def check(sources: Sources, *, strict: bool = False,
+          today: dt.date | None = None) -> list[Diagnostic]:
+    """Apply every rule to loaded sources."""
+    context = Context(sources, today or dt.date.today())
+    found = list(sources.diagnostics)
+    for rule in RULES:
+        found.extend(finding.diagnostic() for finding in rule(context))
+    found = _configured(found, sources)
+    return sorted(promote(found) if strict else found)
+
+
+def _configured(found: list[Diagnostic], sources: Sources) -> list[Diagnostic]:
+    levels = sources.guideline.model.severity if sources.guideline else {}
+    out = []
+    for d in found:
+        level = levels.get(d.code)
+        if level == "ignore":
+            continue
+        out.append(replace(d, severity=Severity(level)) if level else d)
+    return out
+
+
+def _measures(sources: Sources) -> Iterator[tuple[Source[Sop], int, Measure]]:
+    for sop in sources.sops:
+        for index, measure in enumerate(sop.model.measures):
+            yield sop, index, measure
+
+
+def _first_seen(items: Iterable[tuple[str, Document, Loc]], code: str,
+                what: str) -> Iterator[Finding]:
+    seen: dict[str, tuple[Document, Loc]] = {}
+    for value, doc, loc in items:
+        if value in seen:
+            first_doc, first_loc = seen[value]
+            mark = first_doc.mark(first_loc)
+            yield Finding(doc, loc, code, f"the {what} '{value}' is already used in "
+                          f"{first_doc.path}:{mark.line}; ids must be unique")
+        else:
+            seen[value] = (doc, loc)
+
+
+def unique_ids(context: Context) -> Iterator[Finding]:
+    """Ids of SOPs, measures, actors, instruments and institutions are each unique."""
+    sources = context.sources
+    yield from _first_seen(((s.model.id, s.doc, ("id",)) for s in sources.sops),
+                           "ref.duplicate-id", "SOP id")
+    yield from _first_seen(((str(s.model.number), s.doc, ("number",)) for s in sources.sops),
+                           "ref.duplicate-id", "SOP number")
+    yield from _first_seen(((m.id, sop.doc, ("measures", i, "id"))
+                            for sop, i, m in _measures(sources)), "ref.duplicate-id",
+                           "measure id")
+    if sources.actors:
+        doc = sources.actors.doc
+        yield from _first_seen(((a.id, doc, ("actors", i, "id"))
+                                for i, a in enumerate(sources.actors.model.actors)),
+                               "ref.duplicate-id", "actor id")
+    if sources.instruments:
+        doc = sources.instruments.doc
+        yield from _first_seen(((a.id, doc, ("instruments", i, "id"))
+                                for i, a in enumerate(sources.instruments.model.instruments)),
+                               "ref.duplicate-id", "instrument id")
+    yield from _first_seen(((inst.id, c.doc, ("institutions", i, "id"))
+                            for c in sources.countries.values()
+                            for i, inst in enumerate(c.model.institutions)),
+                           "ref.duplicate-id", "institution id")
+
+
+def _unknown(value: str, known: set[str], what: str, where: str) -> str:
+    hint = values.suggest(value, sorted(known))
+    return f"unknown {what} '{value}'{hint}; {where}"
+
+
+def actor_references(context: Context) -> Iterator[Finding]:
+    """Every `who`, child `who` and `serves_as` names an actor of guidelines/actors.yaml."""
+    sources = context.sources
+    if not sources.actors:
+        return
+    known = {a.id for a in sources.actors.model.actors}
+    where = "actors are listed in guidelines/actors.yaml"
+    for sop, i, measure in _measures(sources):
+        for j, actor in enumerate(measure.who):
+            if actor not in known:
+                yield Finding(sop.doc, ("measures", i, "who", j), "ref.unknown-actor",
+                              _unknown(actor, known, "actor", where))
+        for j, actor in enumerate(measure.child.who if measure.child else []):
+            if actor not in known:
+                yield Finding(sop.doc, ("measures", i, "child", "who", j), "ref.unknown-actor",
+                              _unknown(actor, known, "actor", where))
+    for country in sources.countries.values():
+        for i, inst in enumerate(country.model.institutions):
+            for j, actor in enumerate(inst.serves_as):
+                if actor not in known:
+                    yield Finding(country.doc, ("institutions", i, "serves_as", j),
+                                  "ref.unknown-actor", _unknown(actor, known, "actor", where))
+
+
+def instrument_references(context: Context) -> Iterator[Finding]:
+    """Every legal basis cites an instrument of guidelines/instruments.yaml."""
+    sources = context.sources
+    if not sources.instruments:
+        return
+    known = {i.id for i in sources.instruments.model.instruments}
+    for sop, i, measure in _measures(sources):
+        for j, citation in enumerate(measure.legal_basis):
+            if citation.instrument not in known:
+                yield Finding(sop.doc, ("measures", i, "legal_basis", j, "instrument"),
+                              "ref.unknown-instrument",
+                              _unknown(citation.instrument, known, "instrument",
+                                       "instruments are listed in guidelines/instruments.yaml"))
+
+
+def measure_references(context: Context) -> Iterator[Finding]:
+    """Every `related` and `next` names another existing measure."""
+    sources = context.sources
+    if not sources.complete:
+        return  # a measure in a file that failed to load would look missing
+    known = {m.id for _, _, m in _measures(sources)}
+    for sop, i, measure in _measures(sources):
+        targets: list[tuple[Loc, str]] = [(("related", j), ref)
+                                          for j, ref in enumerate(measure.related)]
+        targets += [(("next", j, "to"), edge.to) for j, edge in enumerate(measure.next)]
+        for loc, ref in targets:
+            full = ("measures", i, *loc)
+            if ref == measure.id:
+                yield Finding(sop.doc, full, "ref.self", f"'{ref}' refers to the measure "
+                              "itself; name another measure")
+            elif ref not in known:
+                yield Finding(sop.doc, full, "ref.unknown-measure",
+                              _unknown(ref, known, "measure", "give the id of a measure in "
+                                       "guidelines/sops/"))
+
+
+def repeated_entries(context: Context) -> Iterator[Finding]:
+    """The same actor, related measure or next step listed twice is a slip."""
+    sources = context.sources
+    for sop, i, measure in _measures(sources):
+        lists: dict[str, list[str]] = {
+            "who": measure.who, "related": measure.related,
+            "next": [edge.to for edge in measure.next],
+        }
+        for name, items in lists.items():
+            seen: set[str] = set()
+            for j, item in enumerate(items):
+                if item in seen:
+                    yield Finding(sop.doc, ("measures", i, name, j), "ref.repeated",
+                                  f"'{item}' is listed twice; remove one", Severity.WARNING)
+                seen.add(item)
+
+
+def reachable_measures(context: Context) -> Iterator[Finding]:
+    """Every measure is reached by `next` edges from its SOP's start or is itself a start."""
+    sources = context.sources
+    for sop in sources.sops:
+        measures = sop.model.measures
+        ids = {m.id for m in measures}
+        edges = {m.id: [e.to for e in m.next if e.to in ids] for m in measures}
+        todo = [m.id for index, m in enumerate(measures) if index == 0 or m.start]
+        reached = set(todo)
+        while todo:
+            for nxt in edges[todo.pop()]:
+                if nxt not in reached:
+                    reached.add(nxt)
+                    todo.append(nxt)
+        for index, measure in enumerate(measures):
+            if measure.id not in reached:
+                yield Finding(sop.doc, ("measures", index, "id"), "flow.unreachable",
+                              f"no `next` edge in this SOP leads to '{measure.id}'; add one "
+                              "from the measure before it, or mark it `start: true`")
+
+
+def unconditional_cycles(context: Context) -> Iterator[Finding]:
+    """A loop of `next` edges needs a condition somewhere, or the flow never ends."""
+    sources = context.sources
+    where: dict[str, tuple[Document, int]] = {}
+    graph: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    for sop, i, measure in _measures(sources):
+        where[measure.id] = (sop.doc, i)
+        for j, edge in enumerate(measure.next):
+            if edge.condition is None:
+                graph[measure.id].append((edge.to, j))
+    state: dict[str, int] = {}  # 1 = on the current path, 2 = done
+    path: list[str] = []
+
+    def visit(node: str) -> Iterator[Finding]:
+        state[node] = 1
+        path.append(node)
+        for target, j in graph.get(node, []):
+            if state.get(target) == 1:
+                loop = [*path[path.index(target):], target]
+                doc, i = where[node]
+                yield Finding(doc, ("measures", i, "next", j), "flow.unconditional-cycle",
+                              f"the steps {' -> '.join(loop)} form a loop with no condition "
+                              "on any edge; give one of these edges a `condition`")
+            elif target in where and target not in state:
+                yield from visit(target)
+        path.pop()
+        state[node] = 2
+
+    for node in sorted(where):
+        if node not in state:
+            yield from visit(node)
+
+
+def languages(context: Context) -> Iterator[Finding]:
+    """The guideline is published in its source language, listed first."""
+    sources = context.sources
+    if not sources.guideline:
+        return
+    guideline = sources.guideline.model
+    if guideline.languages[0] != guideline.source_language:
+        yield Finding(sources.guideline.doc, ("languages", 0), "i18n.source-language",
+                      f"the source language '{guideline.source_language}' must come first "
+                      "in languages")
+
+
+def phone_countries(context: Context) -> Iterator[Finding]:
+    """A phone number of another country is worth a second look."""
+    sources = context.sources
+    for code, country in sources.countries.items():
+        for i, inst in enumerate(country.model.institutions):
+            for j, phone in enumerate(inst.phones):
+                region = phonenumbers.region_code_for_number(phonenumbers.parse(phone.number))
+                if region != code:
+                    yield Finding(country.doc, ("institutions", i, "phones", j, "number"),
+                                  "contact.phone-country", f"'{phone.number}' is a number in "
+                                  f"{region}, not {code}; check it (fine for an office abroad)",
+                                  Severity.WARNING)
+
+
+def _is_example(host: str) -> bool:
+    return any(host == d or host.endswith("." + d) for d in EXAMPLE_DOMAINS)
+
+
+def sample_addresses(context: Context) -> Iterator[Finding]:
+    """Sample data uses reserved example addresses, and real data does not."""
+    sources = context.sources
+    for country in sources.countries.values():
+        sample = country.model.sample_data
+        for i, inst in enumerate(country.model.institutions):
+            hosts: list[tuple[Loc, str]] = [(("emails", j), email.rsplit("@", 1)[1].lower())
+                                            for j, email in enumerate(inst.emails)]
+            if inst.website:
+                hosts.append((("website",), urlsplit(inst.website).hostname or ""))
+            for loc, host in hosts:
+                if sample and not _is_example(host):
+                    yield Finding(country.doc, ("institutions", i, *loc),
+                                  "contact.sample-address", f"sample data must use reserved "
+                                  f"example addresses (example.org), not '{host}', so that "
+                                  "nobody mistakes them for real ones")
+                elif not sample and _is_example(host):
+                    yield Finding(country.doc, ("institutions", i, *loc),
+                                  "contact.example-address", f"'{host}' is a placeholder "
+                                  "address; give the real one", Severity.WARNING)
+
+
+def sample_data(context: Context) -> Iterator[Finding]:
+    """Sample contacts are announced, and refused by a publication (--strict) build."""
+    sources = context.sources
+    for country in sources.countries.values():
+        if country.model.sample_data:
+            yield Finding(country.doc, ("sample_data",), "contact.sample-data",
+                          "these contacts are sample data; replace them with verified "
+                          "contacts before publishing", Severity.NOTICE, key=True)
+
+
+def _months_before(day: dt.date, months: int) -> dt.date:
+    index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(index, 12)
+    for last in (day.day, 30, 29, 28):
+        try:
+            return dt.date(year, month + 1, last)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable: every month has 28 days")
+
+
+def stale_contacts(context: Context) -> Iterator[Finding]:
+    """Contacts not verified for longer than the guideline allows are flagged for a check."""
+    sources = context.sources
+    months = sources.guideline.model.stale_after_months if sources.guideline else 12
+    limit = _months_before(context.today, months)
+    for country in sources.countries.values():
+        for i, inst in enumerate(country.model.institutions):
+            if inst.last_verified < limit:
+                yield Finding(country.doc, ("institutions", i, "last_verified"),
+                              "contact.stale", f"last verified on {inst.last_verified}, more "
+                              f"than {months} months ago; check the details with the "
+                              "institution and update last_verified", Severity.WARNING)
+
+
+def actor_coverage(context: Context) -> Iterator[Finding]:
+    """Each country has a contact for every actor that its roles' measures name."""
+    sources = context.sources
+    if not sources.actors:
+        return
+    per_country = {a.id for a in sources.actors.model.actors if a.per_country}
+    for country in sources.countries.values():
+        roles = set(country.model.roles)
+        served = {actor for inst in country.model.institutions if inst.status != "inactive"
+                  for actor in inst.serves_as}
+        needed: dict[str, list[str]] = defaultdict(list)
+        for _, _, measure in _measures(sources):
+            if roles & set(measure.roles):
+                named = [*measure.who, *(measure.child.who if measure.child else [])]
+                for actor in dict.fromkeys(named):
+                    if actor in per_country and actor not in served:
+                        needed[actor].append(measure.id)
+        for actor, measures in sorted(needed.items()):
+            shown = ", ".join(measures[:3]) + (", ..." if len(measures) > 3 else "")
+            yield Finding(country.doc, ("institutions",), "contact.missing-actor",
+                          f"no active institution serves as '{actor}', whom {len(measures)} "
+                          f"measure(s) for this country's roles name ({shown}); add it to "
+                          "an institution's serves_as", Severity.WARNING, key=True)
+
+
+RULES: tuple[Rule, ...] = (
+    unique_ids, actor_references, instrument_references, measure_references,
+    repeated_entries, reachable_measures, unconditional_cycles, languages, phone_countries,
+    sample_addresses, sample_data, stale_contacts, actor_coverage,
+)
+

@@ -1,0 +1,215 @@
+"""Checked value types for the model: ids, codes, dates, addresses, phone numbers, hours, text.
+
+Each type checks one kind of value and, when the value is wrong, raises an error whose type is
+a diagnostic code (`value.country`, `text.raw-html`, ...) and whose message tells the editor
+what to write instead. The rest of the model is built from these.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from typing import Annotated, Any
+from urllib.parse import urlsplit
+
+import email_validator
+import phonenumbers
+import pycountry
+from pydantic import AfterValidator, BeforeValidator, WithJsonSchema
+from pydantic_core import PydanticCustomError
+
+from trmgen import hours as opening_hours
+from trmgen import text as safe_text
+
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+_SLUG = re.compile(SLUG_PATTERN)
+
+# Codes people write that ISO 3166-1 spells otherwise.
+_COUNTRY_HINTS = {"UK": "GB", "EL": "GR", "KS": "XK"}
+# Country codes and other habits that people write for ISO 639-1 language codes.
+_LANGUAGE_HINTS = {"gr": "el", "ua": "uk", "cz": "cs", "dk": "da", "se": "sv", "jp": "ja",
+                   "cn": "zh", "al": "sq", "ee": "et", "si": "sl", "rs": "sr", "me": "sr",
+                   "ba": "bs", "md": "ro", "at": "de", "ge": "ka", "am": "hy", "by": "be"}
+
+
+def _fail(code: str, message: str, **context: Any) -> PydanticCustomError:
+    # Braces in the message are escaped: pydantic formats it with the context.
+    return PydanticCustomError(code, message.replace("{", "{{").replace("}", "}}"), context)
+
+
+def suggest(value: str, choices: list[str]) -> str:
+    """' - did you mean 'x'?' for the closest choice, or ''."""
+    close = difflib.get_close_matches(value, choices, n=1)
+    return f" - did you mean '{close[0]}'?" if close else ""
+
+
+def _slug(value: str) -> str:
+    if not _SLUG.match(value):
+        hint = re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-")
+        raise _fail("value.slug", f"'{value}' is not a valid id: use lowercase letters, digits "
+                    f"and single hyphens" + (f", e.g. '{hint}'" if hint else ""))
+    return value
+
+
+def _line(value: str) -> str:
+    if not value.strip():
+        raise _fail("value.empty", "must not be empty")
+    if "\n" in value.strip():
+        raise _fail("value.multiline", "must be a single line")
+    for problem in safe_text.problems(value, markdown=False):
+        raise _fail(problem.code, problem.message, offset=problem.offset)
+    return value.strip()
+
+
+def _markdown(value: str) -> str:
+    if not value.strip():
+        raise _fail("value.empty", "must not be empty")
+    for problem in safe_text.problems(value):
+        raise _fail(problem.code, problem.message, offset=problem.offset)
+    return value.strip()
+
+
+def _country(value: str) -> str:
+    if value in _COUNTRY_HINTS:
+        raise _fail("value.country", f"'{value}' is not an ISO 3166-1 country code - did you "
+                    f"mean '{_COUNTRY_HINTS[value]}'?")
+    if len(value) == 2 and pycountry.countries.get(alpha_2=value.upper()):
+        if value != value.upper():
+            raise _fail("value.country", f"write country codes in capitals: '{value.upper()}'")
+        return value
+    found = pycountry.countries.get(alpha_3=value.upper()) if len(value) == 3 else None
+    hint = f" - did you mean '{found.alpha_2}'?" if found else ""
+    raise _fail("value.country", f"'{value}' is not an ISO 3166-1 alpha-2 country code "
+                f"(two capital letters, e.g. 'BG'){hint}")
+
+
+def country_name(code: str) -> str:
+    """The English name of an ISO 3166-1 alpha-2 country code."""
+    found = pycountry.countries.get(alpha_2=code)
+    return str(found.name) if found else code
+
+
+def check_country_code(value: str) -> None:
+    """Raise the country-code error for `value` (used for contact file names)."""
+    _country(value)
+
+
+def _language(value: str) -> str:
+    if len(value) == 2 and value == value.lower() and pycountry.languages.get(alpha_2=value):
+        return value
+    if value.lower() in _LANGUAGE_HINTS or (len(value) == 2 and
+                                            pycountry.languages.get(alpha_2=value.lower())):
+        hint = _LANGUAGE_HINTS.get(value.lower(), value.lower())
+        raise _fail("value.language", f"'{value}' is not an ISO 639-1 language code - did you "
+                    f"mean '{hint}'?")
+    found = pycountry.languages.get(alpha_3=value.lower()) if len(value) == 3 else None
+    alpha_2 = getattr(found, "alpha_2", None)
+    hint = f" - did you mean '{alpha_2}'?" if alpha_2 else ""
+    raise _fail("value.language", f"'{value}' is not an ISO 639-1 language code (two small "
+                f"letters, e.g. 'bg'){hint}")
+
+
+def _date_text(value: Any) -> Any:
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            raise _fail("value.date", f"'{value}' is not a date; write it as YYYY-MM-DD, "
+                        "e.g. 2026-03-31")
+        raise _fail("value.date", f"'{value}' is not a real date (check the month and day)")
+    return value
+
+
+def _past(value: dt.date) -> dt.date:
+    if value > dt.date.today():
+        raise _fail("value.future-date", f"{value.isoformat()} is in the future; give the "
+                    "date on which it happened")
+    return value
+
+
+def _url(value: str) -> str:
+    problem = safe_text.link_problem(value)
+    if problem is None and urlsplit(value).scheme != "https":
+        problem = f"'{value}' must be an https:// address"
+    if problem is None and not urlsplit(value).hostname:
+        problem = f"'{value}' has no host name"
+    if problem:
+        raise _fail("value.url", problem)
+    return value
+
+
+def _email(value: str) -> str:
+    if not value.isascii():
+        raise _fail("value.email", f"'{value}' contains characters outside plain ASCII; write "
+                    "the address in plain ASCII")
+    try:
+        email_validator.validate_email(value, check_deliverability=False)
+    except email_validator.EmailNotValidError as exc:
+        raise _fail("value.email", f"'{value}' is not a valid e-mail address: {exc}") from None
+    return value
+
+
+def _phone(value: str) -> str:
+    if not value.startswith("+"):
+        raise _fail("value.phone", f"'{value}' must be written in international form, "
+                    "starting with + and the country code, e.g. '+359 2 123 456'")
+    try:
+        number = phonenumbers.parse(value)
+    except phonenumbers.NumberParseException:
+        raise _fail("value.phone", f"'{value}' is not a phone number") from None
+    if not phonenumbers.is_valid_number(number):
+        region = phonenumbers.region_code_for_country_code(number.country_code or 0)
+        raise _fail("value.phone", f"'{value}' is not a valid phone number for {region}: check "
+                    "the digits and their count")
+    return value
+
+
+def _hours(value: str) -> str:
+    try:
+        opening_hours.parse(value)
+    except ValueError as exc:
+        raise _fail("value.hours", f"{exc}; write hours like 'Mo-Fr 09:00-17:00; "
+                    "Sa 10:00-14:00'") from None
+    return value
+
+
+def _strict_bool(value: Any) -> Any:
+    if not isinstance(value, bool):
+        raise _fail("value.boolean", f"'{value}' must be true or false")
+    return value
+
+
+def _whole_number(value: Any) -> Any:
+    if isinstance(value, str) and not re.fullmatch(r"-?\d+", value):
+        raise _fail("value.number", f"'{value}' must be a whole number")
+    return value
+
+
+Slug = Annotated[str, AfterValidator(_slug),
+                 WithJsonSchema({"type": "string", "pattern": SLUG_PATTERN})]
+"""A stable id: lowercase letters, digits and hyphens (it becomes part of URLs)."""
+
+Line = Annotated[str, AfterValidator(_line)]
+"""One line of plain text."""
+
+Markdown = Annotated[str, AfterValidator(_markdown)]
+"""Text in the safe Markdown subset (see trmgen.text)."""
+
+CountryCode = Annotated[str, AfterValidator(_country),
+                        WithJsonSchema({"type": "string", "pattern": "^[A-Z]{2}$"})]
+LanguageCode = Annotated[str, AfterValidator(_language),
+                         WithJsonSchema({"type": "string", "pattern": "^[a-z]{2}$"})]
+Date = Annotated[dt.date, BeforeValidator(_date_text)]
+PastDate = Annotated[dt.date, BeforeValidator(_date_text), AfterValidator(_past)]
+HttpsUrl = Annotated[str, AfterValidator(_url),
+                     WithJsonSchema({"type": "string", "pattern": "^https://"})]
+Email = Annotated[str, AfterValidator(_email),
+                  WithJsonSchema({"type": "string", "format": "email"})]
+Phone = Annotated[str, AfterValidator(_phone),
+                  WithJsonSchema({"type": "string", "pattern": r"^\+[0-9 ]+$"})]
+Hours = Annotated[str, AfterValidator(_hours)]
+Flag = Annotated[bool, BeforeValidator(_strict_bool)]
+Number = Annotated[int, BeforeValidator(_whole_number)]

@@ -1,0 +1,322 @@
+"""YAML with positions: the project's one strict YAML loader.
+
+PyYAML's own loaders keep the last of two duplicate keys, read `NO` (Norway) as False, turn
+`2024-05-01` into a date and expand alias bombs. This loader builds plain data from PyYAML's
+event stream instead, so it sees every node with its line and column and refuses what an editor
+did not mean: duplicate keys, anchors and aliases, merge keys, tags, several documents. Only
+`true`, `false` and `null` are resolved; every other scalar stays text, and the model parses
+numbers and dates, so `0123` and `2024-13-01` reach it unchanged and get a clear message.
+"""
+
+from __future__ import annotations
+
+import codecs
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from trmgen.diagnostics import Diagnostic, Severity
+
+MAX_BYTES = 1_000_000
+"""Larger files are refused: guideline sources are small, and size limits keep the loader safe."""
+
+MAX_DEPTH = 32
+"""Deeper nesting is refused; the deepest real structure is about six levels."""
+
+Loc = tuple[str | int, ...]
+"""A path into a document: mapping keys and list indexes, as pydantic reports them."""
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A 1-based line and column."""
+
+    line: int
+    col: int
+
+
+@dataclass(frozen=True)
+class Scalar:
+    """Where a text value stands and how it is written, to point inside it."""
+
+    start: Mark
+    style: str | None
+
+
+@dataclass
+class Document:
+    """A loaded YAML file: plain data and the position of every value and key."""
+
+    path: str
+    data: Any
+    lines: list[str]
+    values: dict[Loc, Mark] = field(default_factory=dict)
+    keys: dict[Loc, Mark] = field(default_factory=dict)
+    scalars: dict[Loc, Scalar] = field(default_factory=dict)
+
+    def mark(self, loc: Loc, *, key: bool = False, offset: int | None = None) -> Mark:
+        """The position of a value (or of its key), or of its nearest enclosing value."""
+        if key and loc in self.keys:
+            return self.keys[loc]
+        if offset is not None and loc in self.scalars:
+            return self._inside(self.scalars[loc], offset)
+        for end in range(len(loc), -1, -1):
+            if loc[:end] in self.values:
+                return self.values[loc[:end]]
+        return Mark(1, 1)
+
+    def _inside(self, scalar: Scalar, offset: int) -> Mark:
+        """The position of character `offset` of a scalar's value in the file."""
+        start = scalar.start
+        if scalar.style in ("|", ">"):
+            row = start.line  # content starts on the line after the indicator
+            first = self.lines[row] if row < len(self.lines) else ""
+            indent = len(first) - len(first.lstrip(" "))
+            # Only literal blocks keep line breaks as written.
+            text = self._block_text(row, indent) if scalar.style == "|" else ""
+            before = text[:offset]
+            if scalar.style == "|" and "\n" in before:
+                column = len(before.rsplit("\n", 1)[1])
+                return Mark(row + 1 + before.count("\n"), indent + column + 1)
+            return Mark(row + 1, indent + (offset if scalar.style == "|" else 0) + 1)
+        quote = 1 if scalar.style in ("'", '"') else 0
+        return Mark(start.line, start.col + quote + offset)
+
+    def _block_text(self, row: int, indent: int) -> str:
+        out = []
+        for line in self.lines[row:]:
+            if line.strip() and len(line) - len(line.lstrip(" ")) < indent:
+                break
+            out.append(line[indent:])
+        return "\n".join(out)
+
+
+class LoadError(Exception):
+    """A file that could not be read as YAML; carries every problem found."""
+
+    def __init__(self, diagnostics: list[Diagnostic]) -> None:
+        super().__init__("\n".join(d.text() for d in diagnostics))
+        self.diagnostics = diagnostics
+
+
+def load(path: Path, display: str) -> tuple[Document, list[Diagnostic]]:
+    """Read a YAML file strictly. Returns the document and its warnings; raises LoadError."""
+    return parse_bytes(path.read_bytes(), display)
+
+
+def parse_bytes(raw: bytes, display: str) -> tuple[Document, list[Diagnostic]]:
+    """Decode and parse YAML bytes strictly (see the module docstring)."""
+    warnings: list[Diagnostic] = []
+
+    def problem(line: int, col: int, code: str, message: str) -> LoadError:
+        return LoadError([Diagnostic(display, line, col, code, "", message)])
+
+    if len(raw) > MAX_BYTES:
+        raise problem(1, 1, "yaml.too-large", f"the file has {len(raw):,} bytes, more than the "
+                      f"limit of {MAX_BYTES:,}; split it into smaller files")
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise problem(1, 1, "yaml.encoding", "the file is saved as UTF-16; save it as UTF-8")
+    if raw.startswith(codecs.BOM_UTF8):
+        raw = raw[len(codecs.BOM_UTF8):]
+        warnings.append(Diagnostic(display, 1, 1, "yaml.bom", "", "the file starts with a "
+                                   "byte-order mark; save it as UTF-8 without BOM",
+                                   Severity.WARNING))
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        col = exc.start - raw.rfind(b"\n", 0, exc.start)
+        raise problem(line, col, "yaml.encoding", f"byte 0x{raw[exc.start]:02X} is not UTF-8; the "
+                      "file was saved in another encoding: save it as UTF-8") from None
+    builder = _Builder(display, text)
+    try:
+        data = builder.build()
+    except yaml.reader.ReaderError as exc:
+        mark = _mark_at(text, exc.position)
+        raise problem(mark.line, mark.col, "yaml.control-character",
+                      f"the invisible control character U+{exc.character:04X} is not "
+                      "allowed; delete it") from None
+    except yaml.MarkedYAMLError as exc:
+        raise LoadError([_syntax(display, exc)]) from None
+    if builder.errors:
+        raise LoadError(builder.errors)
+    return builder.document(data), warnings
+
+
+def _mark_at(text: str, index: int) -> Mark:
+    line = text.count("\n", 0, index) + 1
+    return Mark(line, index - (text.rfind("\n", 0, index) + 1) + 1)
+
+
+_SYNTAX_HINTS = (
+    ("found character '\\t'", "yaml.tab", "a tab is used for indentation; YAML needs spaces"),
+    ("mapping values are not allowed", "yaml.syntax",
+     "a ':' where none is expected; put text that contains ': ' in quotes"),
+    ("could not find expected ':'", "yaml.syntax",
+     "this line is missing the ':' after its field name, or its indentation is off"),
+    ("found unexpected end of stream", "yaml.syntax",
+     "a quote is opened and never closed"),
+    ("expected <block end>", "yaml.syntax",
+     "the indentation does not line up: start this line in the same column as the lines "
+     "beside it"),
+    ("did not find expected '-' indicator", "yaml.syntax",
+     "the indentation does not line up: list items ('- ') must start in the same column"),
+    ("did not find expected key", "yaml.syntax",
+     "the indentation does not line up: fields of one block must start in the same column"),
+    ("found undefined tag handle", "yaml.tag", "tags ('!') are not allowed; remove the tag"),
+    ("found unknown escape character", "yaml.syntax",
+     "an unknown escape sequence in double quotes; use single quotes or write '\\\\'"),
+)
+
+
+def _syntax(display: str, exc: yaml.MarkedYAMLError) -> Diagnostic:
+    mark = exc.problem_mark or exc.context_mark
+    line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    problem = exc.problem or "YAML syntax error"
+    for needle, code, message in _SYNTAX_HINTS:
+        if needle in problem:
+            return Diagnostic(display, line, col, code, "", message)
+    return Diagnostic(display, line, col, "yaml.syntax", "", f"YAML syntax: {problem}")
+
+
+_REPORTED_ONCE = frozenset({"yaml.alias", "yaml.anchor"})
+
+
+class _Builder:
+    """Plain data from PyYAML's events, with positions, refusing the unsafe and ambiguous."""
+
+    def __init__(self, display: str, text: str) -> None:
+        self.display = display
+        self.text = text
+        self.errors: list[Diagnostic] = []
+        self.values: dict[Loc, Mark] = {}
+        self.keys: dict[Loc, Mark] = {}
+        self.scalars: dict[Loc, Scalar] = {}
+        self.events: Iterator[yaml.Event] = iter(())
+
+    def document(self, data: Any) -> Document:
+        return Document(self.display, data, self.text.splitlines(), self.values, self.keys,
+                        self.scalars)
+
+    def error(self, mark: Mark, code: str, message: str) -> None:
+        if code in _REPORTED_ONCE and any(d.code == code for d in self.errors):
+            return  # an alias bomb would otherwise print hundreds of lines
+        self.errors.append(Diagnostic(self.display, mark.line, mark.col, code, "", message))
+
+    def build(self) -> Any:
+        self.events = yaml.parse(self.text, Loader=yaml.SafeLoader)
+        data: Any = None
+        documents = 0
+        for event in self.events:
+            if isinstance(event, yaml.DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    self.error(_mark(event), "yaml.multiple-documents", "the file holds more "
+                               "than one document ('---'); keep one document per file")
+                    break
+            elif isinstance(event, yaml.NodeEvent):
+                data = self.node(event, (), 1)
+        if documents == 0 or data is None:
+            self.error(Mark(1, 1), "yaml.empty", "the file is empty; it needs the fields of "
+                       "its kind (see the schema named on its first line)")
+        return data
+
+    def node(self, event: yaml.Event, loc: Loc, depth: int) -> Any:
+        mark = _mark(event)
+        self.values[loc] = mark
+        if isinstance(event, yaml.AliasEvent):
+            self.error(mark, "yaml.alias", f"aliases ('*{event.anchor}') are not allowed; "
+                       "write the value out in full")
+            return None
+        assert isinstance(event, yaml.NodeEvent)
+        if event.anchor is not None:
+            self.error(mark, "yaml.anchor", f"anchors ('&{event.anchor}') are not allowed; "
+                       "write each value out in full")
+        tag = getattr(event, "tag", None)
+        if tag is not None and tag != "!":
+            self.error(mark, "yaml.tag", f"tags ('{tag}') are not allowed; remove it")
+        if depth > MAX_DEPTH:
+            self.error(mark, "yaml.too-deep", f"nesting is deeper than {MAX_DEPTH} levels; "
+                       "the file's structure is not what this kind of file expects")
+            self.skip(event)
+            return None
+        if isinstance(event, yaml.ScalarEvent):
+            self.scalars[loc] = Scalar(mark, event.style)
+            return _scalar(event)
+        if isinstance(event, yaml.SequenceStartEvent):
+            items: list[Any] = []
+            for item in self.children(yaml.SequenceEndEvent):
+                items.append(self.node(item, (*loc, len(items)), depth + 1))
+            return items
+        return self.mapping(loc, depth)
+
+    def mapping(self, loc: Loc, depth: int) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        children = self.children(yaml.MappingEndEvent)
+        for key_event in children:
+            key_mark = _mark(key_event)
+            value_event = next(self.events)
+            key = self.key(key_event, key_mark)
+            if key is None:
+                self.skip(value_event)
+                continue
+            if key in result or (*loc, key) in self.keys:
+                first = self.keys[(*loc, key)]
+                self.error(key_mark, "yaml.duplicate-key", f"duplicate key '{key}': it is "
+                           f"also on line {first.line}; keep only one of them")
+                self.skip(value_event)
+                continue
+            self.keys[(*loc, key)] = key_mark
+            result[key] = self.node(value_event, (*loc, key), depth + 1)
+        return result
+
+    def key(self, event: yaml.Event, mark: Mark) -> str | None:
+        if not isinstance(event, yaml.ScalarEvent) or event.anchor or event.tag:
+            self.error(mark, "yaml.key-type", "keys must be plain field names")
+            self.skip(event)
+            return None
+        if event.style is None and event.value == "<<":
+            self.error(mark, "yaml.merge-key", "merge keys ('<<') are not allowed; write the "
+                       "fields out in full")
+            return None
+        value = _scalar(event)
+        if not isinstance(value, str):
+            self.error(mark, "yaml.key-type", f"the key '{event.value}' must be a field name, "
+                       "not true, false or null")
+            return None
+        return value
+
+    def children(self, end: type[yaml.Event]) -> Iterator[yaml.Event]:
+        for event in self.events:
+            if isinstance(event, end):
+                return
+            yield event
+
+    def skip(self, event: yaml.Event) -> None:
+        """Consume the rest of a node whose start event has been read."""
+        level = 1 if isinstance(event, yaml.CollectionStartEvent) else 0
+        while level:
+            nxt = next(self.events)
+            if isinstance(nxt, yaml.CollectionStartEvent):
+                level += 1
+            elif isinstance(nxt, yaml.CollectionEndEvent):
+                level -= 1
+
+
+def _mark(event: yaml.Event) -> Mark:
+    start = event.start_mark
+    return Mark(start.line + 1, start.column + 1) if start is not None else Mark(1, 1)
+
+
+def _scalar(event: yaml.ScalarEvent) -> str | bool | None:
+    if event.style is None:
+        if event.value == "true":
+            return True
+        if event.value == "false":
+            return False
+        if event.value in ("", "~", "null"):
+            return None
+    return str(event.value)
