@@ -35,7 +35,7 @@ def _schema(args: argparse.Namespace) -> int:
             print(f"{layout.display(layout.schemas / name)}: out of date; run 'trmgen schema'")
         return PROBLEMS if stale else OK
     changed = schemas.write(layout)
-    print(f"wrote {len(schemas.MODELS)} schemas to {layout.display(layout.schemas)}/ "
+    print(f"wrote {len(schemas.generate())} schemas to {layout.display(layout.schemas)}/ "
           f"({len(changed)} changed)")
     return OK
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import types
 import typing
 from collections.abc import Sequence
@@ -14,11 +15,20 @@ from pydantic_core import ErrorDetails, PydanticCustomError
 
 from trmgen import values
 from trmgen.diagnostics import Diagnostic, Severity
-from trmgen.layout import Layout
+from trmgen.layout import SCHEMAS, Layout
 from trmgen.model import ActorsFile, CountryContacts, Guideline, InstrumentsFile, Sop
 from trmgen.yamlsrc import Document, LoadError, Loc, load
 
 M = TypeVar("M", bound=BaseModel)
+
+MODELS: dict[str, type[BaseModel]] = {
+    "guideline": Guideline,
+    "actors": ActorsFile,
+    "instruments": InstrumentsFile,
+    "sop": Sop,
+    "country": CountryContacts,
+}
+"""The model of each kind of source file."""
 
 
 @dataclass(frozen=True)
@@ -93,7 +103,22 @@ def _read(sources: Sources, path: Path, model: type[M]) -> Source[M] | None:
     sources.diagnostics.extend(problems)
     if source is None:
         sources.complete = False
+    else:
+        sources.diagnostics.extend(_schema_line(sources.layout, path, source.doc, model))
     return source
+
+
+def _schema_line(layout: Layout, path: Path, doc: Document,
+                 model: type[BaseModel]) -> list[Diagnostic]:
+    """Editors find the schema through the first line; say so when it is missing or wrong."""
+    kind = next(kind for kind, cls in MODELS.items() if cls is model)
+    relative = Path(os.path.relpath(layout.schemas / SCHEMAS[kind], path.parent)).as_posix()
+    expected = f"# yaml-language-server: $schema={relative}"
+    if doc.lines and doc.lines[0].strip() == expected:
+        return []
+    return [Diagnostic(doc.path, 1, 1, "file.schema-line", "", f"the first line should be "
+                       f"'{expected}', so that editors offer autocomplete and help",
+                       Severity.WARNING)]
 
 
 def read(path: Path, display: str, model: type[M]) -> tuple[Source[M] | None, list[Diagnostic]]:

@@ -4,18 +4,8 @@ from __future__ import annotations
 
 import json
 
-from pydantic import BaseModel
-
 from trmgen.layout import SCHEMAS, Layout
-from trmgen.model import ActorsFile, CountryContacts, Guideline, InstrumentsFile, Sop
-
-MODELS: dict[str, type[BaseModel]] = {
-    "guideline": Guideline,
-    "actors": ActorsFile,
-    "instruments": InstrumentsFile,
-    "sop": Sop,
-    "country": CountryContacts,
-}
+from trmgen.load import MODELS
 
 
 def generate() -> dict[str, str]:

@@ -43,6 +43,7 @@ class Context:
 
     sources: Sources
     today: dt.date
+    strict: bool = False
 
 
 Rule = Callable[[Context], Iterator[Finding]]
@@ -58,7 +59,7 @@ def validate(layout: Layout, *, strict: bool = False,
 def check(sources: Sources, *, strict: bool = False,
           today: dt.date | None = None) -> list[Diagnostic]:
     """Apply every rule to loaded sources."""
-    context = Context(sources, today or dt.date.today())
+    context = Context(sources, today or dt.date.today(), strict)
     found = list(sources.diagnostics)
     for rule in RULES:
         found.extend(finding.diagnostic() for finding in rule(context))
@@ -311,13 +312,20 @@ def sample_addresses(context: Context) -> Iterator[Finding]:
 
 
 def sample_data(context: Context) -> Iterator[Finding]:
-    """Sample contacts are announced, and refused by a publication (--strict) build."""
-    sources = context.sources
-    for country in sources.countries.values():
-        if country.model.sample_data:
+    """Sample contacts are announced once, and refused file by file with --strict."""
+    samples = [(code, c) for code, c in context.sources.countries.items() if c.model.sample_data]
+    if context.strict:
+        for _, country in samples:
             yield Finding(country.doc, ("sample_data",), "contact.sample-data",
                           "these contacts are sample data; replace them with verified "
-                          "contacts before publishing", Severity.NOTICE, key=True)
+                          "contacts before publishing", key=True)
+    elif samples:
+        codes = ", ".join(code for code, _ in samples)
+        yield Finding(samples[0][1].doc, ("sample_data",), "contact.sample-data",
+                      f"the contacts of {len(samples)} "
+                      f"{'country are' if len(samples) == 1 else 'countries are'} sample data "
+                      f"({codes}); replace them with verified contacts before publishing",
+                      Severity.NOTICE, key=True)
 
 
 def _months_before(day: dt.date, months: int) -> dt.date:

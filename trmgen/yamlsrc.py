@@ -258,8 +258,8 @@ class _Builder:
         children = self.children(yaml.MappingEndEvent)
         for key_event in children:
             key_mark = _mark(key_event)
-            value_event = next(self.events)
             key = self.key(key_event, key_mark)
+            value_event = next(self.events)
             if key is None:
                 self.skip(value_event)
                 continue

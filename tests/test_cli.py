@@ -1,0 +1,103 @@
+"""The command line as editors and CI meet it: exit codes, formats, never a traceback."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from trmgen import cli
+
+from .conftest import ROOT
+
+
+def run(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "trmgen", *map(str, args)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120, check=False)
+
+
+def break_actor(root: Path) -> None:
+    sop = root / "guidelines/sops/1-identification.yaml"
+    sop.write_text(sop.read_text().replace("who: [police]", "who: [polise]"))
+
+
+def test_clean_tree_exits_zero(base_tree: Path) -> None:
+    result = run("validate", "--root", base_tree)
+    assert result.returncode == 0
+    assert result.stdout.splitlines()[-1] == "no problems found"
+
+
+def test_errors_exit_one_with_file_line_and_hint(base_tree: Path) -> None:
+    break_actor(base_tree)
+    result = run("validate", "--root", base_tree)
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        "contacts/BG.yaml:3:1: notice: sample_data: the contacts of 1 country are sample data "
+        "(BG); replace them with verified contacts before publishing [contact.sample-data]",
+        "guidelines/sops/1-identification.yaml:11:11: error: measures[0].who[0]: unknown "
+        "actor 'polise' - did you mean 'police'?; actors are listed in guidelines/actors.yaml "
+        "[ref.unknown-actor]",
+        "1 error, 0 warnings in 1 file",
+    ]
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_strict_refuses_sample_data(base_tree: Path) -> None:
+    result = run("validate", "--strict", "--root", base_tree)
+    assert result.returncode == 1
+    assert "contacts/BG.yaml:3:1: error: sample_data: these contacts are sample data" in (
+        result.stdout)
+
+
+def test_github_format_annotates_the_line(base_tree: Path) -> None:
+    break_actor(base_tree)
+    result = run("validate", "--format", "github", "--root", base_tree)
+    assert result.returncode == 1
+    assert result.stdout.splitlines()[1].startswith(
+        "::error file=guidelines/sops/1-identification.yaml,line=11,col=11,"
+        "title=ref.unknown-actor::measures[0].who[0]: unknown actor 'polise'")
+
+
+def test_json_format(base_tree: Path) -> None:
+    break_actor(base_tree)
+    result = run("validate", "--format", "json", "--root", base_tree)
+    report = json.loads(result.stdout)
+    errors = [d for d in report["diagnostics"] if d["severity"] == "error"]
+    assert [(d["path"], d["line"], d["col"], d["code"]) for d in errors] == [
+        ("guidelines/sops/1-identification.yaml", 11, 11, "ref.unknown-actor")]
+    assert report["summary"] == "1 error, 0 warnings in 1 file"
+
+
+def test_shipped_guidelines_validate() -> None:
+    result = run("validate")
+    assert result.returncode == 0, result.stdout
+    assert " error: " not in result.stdout
+
+
+def test_wrong_command_line_exits_two() -> None:
+    assert run("validate", "--format", "xml").returncode == 2
+
+
+def test_internal_error_exits_three_without_traceback(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(cli, "validate", broken)
+    assert cli.main(["validate"]) == cli.INTERNAL
+    out = capsys.readouterr()
+    assert "internal error, please report it: RuntimeError: boom" in out.err
+    assert "Traceback" not in out.err + out.out
+
+
+def test_debug_shows_the_traceback(monkeypatch: pytest.MonkeyPatch,
+                                   capsys: pytest.CaptureFixture[str]) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(cli, "validate", broken)
+    assert cli.main(["validate", "--debug"]) == cli.INTERNAL
+    assert "Traceback" in capsys.readouterr().err

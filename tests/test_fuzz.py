@@ -1,0 +1,72 @@
+"""Random mutations of valid sources never crash the validator: they only give diagnostics."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import tempfile
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from trmgen.layout import Layout
+from trmgen.validate import validate
+
+from .conftest import CASES
+
+BASE = CASES / "base"
+FILES = sorted(p.relative_to(BASE).as_posix() for p in BASE.rglob("*.yaml"))
+TODAY = dt.date(2026, 11, 27)
+
+# Characters that matter to YAML, Markdown and the checks, besides random text.
+SPECIAL = [
+    *":-[]{}&*!|>'\"#%@`\t\n <>\\\u200b\u202e\ufeff\x00",
+    "NO", "yes", "~", "null", "true", "0123", "2024-13-01", "<<: ", "&a ", "*a", "- ", "  ",
+    "javascript:", "[x](", "![", "+359 2 123 456", "@example.org", "https://",
+]
+fragment = st.one_of(st.sampled_from(SPECIAL), st.text(max_size=8))
+
+
+@st.composite
+def mutation(draw: st.DrawFn) -> tuple[str, bytes]:
+    name = draw(st.sampled_from(FILES))
+    lines = (BASE / name).read_text(encoding="utf-8").splitlines(keepends=True)
+    for _ in range(draw(st.integers(1, 4))):
+        kind = draw(st.sampled_from(["insert", "delete", "duplicate", "swap", "replace"]))
+        i = draw(st.integers(0, len(lines) - 1)) if lines else 0
+        if kind == "insert" or not lines:
+            line = lines[i] if lines else ""
+            at = draw(st.integers(0, len(line)))
+            lines[i:i + 1] = [line[:at] + draw(fragment) + line[at:]]
+        elif kind == "delete":
+            del lines[i]
+        elif kind == "duplicate":
+            lines.insert(i, lines[i])
+        elif kind == "swap":
+            j = draw(st.integers(0, len(lines) - 1))
+            lines[i], lines[j] = lines[j], lines[i]
+        else:
+            line = lines[i]
+            at = draw(st.integers(0, len(line)))
+            lines[i] = line[:at] + draw(fragment) + line[at + 1:]
+    raw = "".join(lines).encode("utf-8", errors="surrogatepass")
+    if draw(st.booleans()) and raw:  # now and then a byte that is not UTF-8
+        at = draw(st.integers(0, len(raw) - 1))
+        raw = raw[:at] + bytes([draw(st.integers(0x80, 0xFF))]) + raw[at + 1:]
+    return name, raw
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(mutation())
+def test_mutations_give_diagnostics_not_crashes(change: tuple[str, bytes]) -> None:
+    name, raw = change
+    with tempfile.TemporaryDirectory() as scratch:
+        root = Path(scratch) / "repo"
+        shutil.copytree(BASE, root)
+        (root / name).write_bytes(raw)
+        _, diagnostics = validate(Layout(root), today=TODAY)
+    for d in diagnostics:
+        assert d.line >= 1 and d.col >= 1, d
+        assert d.path.endswith(".yaml"), d
+        assert d.message and "Traceback" not in d.message, d
