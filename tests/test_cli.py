@@ -27,7 +27,7 @@ def break_actor(root: Path) -> None:
 def test_clean_tree_exits_zero(base_tree: Path) -> None:
     result = run("validate", "--root", base_tree)
     assert result.returncode == 0
-    assert result.stdout.splitlines()[-1] == "no problems found"
+    assert result.stdout.splitlines()[-1] == "no problems found (1 notice)"
 
 
 def test_errors_exit_one_with_file_line_and_hint(base_tree: Path) -> None:
@@ -38,7 +38,7 @@ def test_errors_exit_one_with_file_line_and_hint(base_tree: Path) -> None:
         "contacts/BG.yaml:3:1: notice: sample_data: the contacts of 1 country are sample data "
         "(BG); replace them with verified contacts before publishing [contact.sample-data]",
         "guidelines/sops/1-identification.yaml:11:11: error: measures[0].who[0]: unknown "
-        "actor 'polise' - did you mean 'police'?; actors are listed in guidelines/actors.yaml "
+        "actor 'polise' - did you mean 'police'? (actors are listed in guidelines/actors.yaml) "
         "[ref.unknown-actor]",
         "1 error, 0 warnings in 1 file",
     ]

@@ -27,7 +27,8 @@ from trmgen.validate import validate
     ("![x](https://example.org/x.png)", "text.image"),
     ("# Heading", "text.heading"),
     ("text {: onclick=\"x\" }", "text.attribute-list"),
-    ("<https://example.org>", "text.raw-html"),
+    ("<https://example.org>", "text.autolink"),
+    ("<help@example.org>", "text.autolink"),
     ("call +359\u202e654 321", "text.invisible-character"),
     ("zero\u200bwidth", "text.invisible-character"),
 ])

@@ -53,7 +53,7 @@ def test_golden_case(case_file: Path, base_tree: Path, update_goldens: bool) -> 
     if update_goldens:
         expected_file.write_text(output, encoding="utf-8")
     assert output == expected_file.read_text(encoding="utf-8")
-    assert elapsed < 2.0, f"validation took {elapsed:.2f} s"
+    assert elapsed < 1.0, f"validation took {elapsed:.2f} s"
 
 
 def test_every_case_has_its_expected_output() -> None:

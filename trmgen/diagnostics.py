@@ -66,7 +66,8 @@ def summary(diagnostics: Sequence[Diagnostic]) -> str:
     errors = count(diagnostics, Severity.ERROR)
     warnings = count(diagnostics, Severity.WARNING)
     if not errors and not warnings:
-        return "no problems found"
+        notices = count(diagnostics, Severity.NOTICE)
+        return "no problems found" + (f" ({_plural(notices, 'notice')})" if notices else "")
     files = len({d.path for d in diagnostics if d.severity is not Severity.NOTICE})
     return (
         f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')} "

@@ -59,5 +59,6 @@ def _range(text: str) -> tuple[dt.time, dt.time]:
     except ValueError:
         raise ValueError(f"'{text}' is not a real time of day") from None
     if closes != dt.time(0, 0) and closes <= opens:
-        raise ValueError(f"'{text}' closes before it opens")
+        raise ValueError(f"'{text}' closes before it opens (for a night line, split it "
+                         "over two days: 'Mo 17:00-24:00; Tu 00:00-09:00')")
     return opens, closes

@@ -114,7 +114,7 @@ def _schema_line(layout: Layout, path: Path, doc: Document,
     kind = next(kind for kind, cls in MODELS.items() if cls is model)
     relative = Path(os.path.relpath(layout.schemas / SCHEMAS[kind], path.parent)).as_posix()
     expected = f"# yaml-language-server: $schema={relative}"
-    if doc.lines and doc.lines[0].strip() == expected:
+    if doc.text.split("\n", 1)[0].strip() == expected:
         return []
     return [Diagnostic(doc.path, 1, 1, "file.schema-line", "", f"the first line should be "
                        f"'{expected}', so that editors offer autocomplete and help",
@@ -157,7 +157,9 @@ def diagnostic(doc: Document, model: type[BaseModel], error: ErrorDetails) -> Di
         name = str(raw[-1])
         mark = doc.mark(loc, key=True)
         allowed = sorted(_fields_at(model, loc[:-1]))
-        hint = values.suggest(name, allowed) or f"; the fields here are: {', '.join(allowed)}"
+        present = _keys_at(doc.data, loc[:-1])
+        hint = values.suggest(name, [f for f in allowed if f not in present]) or (
+            f"; the fields here are: {', '.join(allowed)}")
         return Diagnostic(doc.path, mark.line, mark.col, "schema.unknown-field",
                           field_path(loc), f"unknown field '{name}'{hint}")
     if error["loc"] and error["loc"][-1] == "[key]":
@@ -165,7 +167,26 @@ def diagnostic(doc: Document, model: type[BaseModel], error: ErrorDetails) -> Di
     else:
         mark = doc.mark(loc, offset=ctx.get("offset"))
     code, message = _plain(kind, error["msg"], error["input"], ctx)
+    if not loc and isinstance(error["input"], list):
+        fields = ", ".join(f"'{f}:'" for f in sorted(_fields_at(model, ())))
+        message = f"the file must start with its fields ({fields}), not with a list"
+    elif error["input"] is None and "#" in _line_at(doc, mark.line):
+        message += " ('#' starts a comment: put text that contains '#' in quotes)"
     return Diagnostic(doc.path, mark.line, mark.col, code, field_path(loc), message)
+
+
+def _line_at(doc: Document, line: int) -> str:
+    lines = doc.text.splitlines()
+    return lines[line - 1] if 0 < line <= len(lines) else ""
+
+
+def _keys_at(data: Any, loc: Loc) -> set[str]:
+    for part in loc:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return set()
+    return set(data) if isinstance(data, dict) else set()
 
 
 def _data_loc(doc: Document, loc: Sequence[str | int]) -> Loc:

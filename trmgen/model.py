@@ -7,13 +7,14 @@ docstrings become the JSON Schemas that give editors autocomplete and hover help
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema, model_validator
 from pydantic_core import PydanticCustomError
 
 from trmgen.values import (
     CountryCode,
+    Date,
     Email,
     Flag,
     Hours,
@@ -22,9 +23,9 @@ from trmgen.values import (
     Line,
     Markdown,
     Number,
-    PastDate,
     Phone,
     Slug,
+    suggest,
 )
 
 
@@ -77,7 +78,19 @@ class Status(StrEnum):
 
 ALL_ROLES = tuple(CountryRole)
 ALL_FORMS = tuple(Exploitation)
-IndicatorGroup = Exploitation | Literal["general"]
+INDICATOR_GROUPS = ("general", *ALL_FORMS)
+"""Indicators are listed per form of exploitation, or as 'general' for every form."""
+
+
+def _indicator_group(value: str) -> str:
+    if value not in INDICATOR_GROUPS:
+        hint = suggest(value, INDICATOR_GROUPS) or f"; use one of: {', '.join(INDICATOR_GROUPS)}"
+        raise PydanticCustomError("schema.bad-value", f"'{value}' is not allowed{hint}")
+    return value
+
+
+IndicatorGroup = Annotated[str, AfterValidator(_indicator_group),
+                           WithJsonSchema({"enum": list(INDICATOR_GROUPS)})]
 
 
 class Guideline(Strict):
@@ -87,7 +100,7 @@ class Guideline(Strict):
     """The guideline's title, as on its cover."""
     edition: Line
     """The edition label, e.g. '2026.1'. Quote it so that it stays text."""
-    published: PastDate
+    published: Date
     """The date this edition was published, as YYYY-MM-DD."""
     source_language: LanguageCode = "en"
     """The language the sources are written in (ISO 639-1)."""
@@ -304,7 +317,7 @@ class Institution(Strict):
     """Languages spoken by its staff (ISO 639-1)."""
     status: Status = Status.ACTIVE
     """Whether it can be reached now."""
-    last_verified: PastDate
+    last_verified: Date
     """When these details were last checked, as YYYY-MM-DD."""
     verified_by: Line
     """Who checked them: a role, not a person's name."""

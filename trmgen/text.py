@@ -20,7 +20,7 @@ SAFE_SCHEMES = ("https", "mailto", "tel")
 # Joiners are needed to write some scripts correctly; every other format character is invisible.
 _ALLOWED_FORMAT = frozenset({"\u200c", "\u200d"})
 _HTML = re.compile(r"<(?=[A-Za-z/!?])")
-_AUTOLINK = re.compile(r"<[A-Za-z][A-Za-z0-9+.-]*:[^\s>]*>")
+_AUTOLINK = re.compile(r"<(?:[A-Za-z][A-Za-z0-9+.-]*:[^\s<>]*|[^\s<>@]+@[^\s<>]+)>")
 _IMAGE = re.compile(r"!\[")
 _HEADING = re.compile(r"^[ ]{0,3}#{1,6}(?:[ \t]|$)", re.MULTILINE)
 _ATTR_LIST = re.compile(r"\{\s*[:#.]|\{[^}\n]*=")
@@ -41,13 +41,16 @@ class TextProblem:
 def problems(text: str, *, markdown: bool = True) -> Iterator[TextProblem]:
     """Every reason why `text` cannot be published as it is."""
     yield from _invisible(text)
+    autolinks = set()
     for match in _AUTOLINK.finditer(text):
-        yield TextProblem(match.start(), "text.raw-html", "links in angle brackets are not "
-                          "allowed; write [the text](https://...)")
-    autolinks = {m.start() for m in _AUTOLINK.finditer(text)}
+        autolinks.add(match.start())
+        example = "[the text](mailto:...)" if "@" in match.group(0) and ":" not in match.group(
+            0) else "[the text](https://...)"
+        yield TextProblem(match.start(), "text.autolink", "links in angle brackets are not "
+                          f"allowed; write {example}")
     for match in _HTML.finditer(text):
         if match.start() not in autolinks:
-            tag = re.match(r"</?[A-Za-z!?][^\s>]*", text[match.start():])
+            tag = re.match(r"</?[A-Za-z!?][^<>\n]{0,30}>?", text[match.start():])
             shown = tag.group(0) if tag else "<"
             yield TextProblem(match.start(), "text.raw-html", f"raw HTML ('{shown}') is not "
                               "allowed; write plain text or Markdown")

@@ -14,7 +14,7 @@ from trmgen import values
 from trmgen.diagnostics import Diagnostic, Severity, promote
 from trmgen.layout import Layout
 from trmgen.load import Source, Sources, field_path, load_sources
-from trmgen.model import Measure, Sop
+from trmgen.model import Edge, Measure, Sop
 from trmgen.yamlsrc import Document, Loc
 
 EXAMPLE_DOMAINS = ("example.org", "example.com", "example.net")
@@ -92,7 +92,7 @@ def _first_seen(items: Iterable[tuple[str, Document, Loc]], code: str,
             first_doc, first_loc = seen[value]
             mark = first_doc.mark(first_loc)
             yield Finding(doc, loc, code, f"the {what} '{value}' is already used in "
-                          f"{first_doc.path}:{mark.line}; ids must be unique")
+                          f"{first_doc.path}:{mark.line}; each {what} must be unique")
         else:
             seen[value] = (doc, loc)
 
@@ -125,7 +125,7 @@ def unique_ids(context: Context) -> Iterator[Finding]:
 
 def _unknown(value: str, known: set[str], what: str, where: str) -> str:
     hint = values.suggest(value, sorted(known))
-    return f"unknown {what} '{value}'{hint}; {where}"
+    return f"unknown {what} '{value}'{hint} ({where})"
 
 
 def actor_references(context: Context) -> Iterator[Finding]:
@@ -192,16 +192,17 @@ def repeated_entries(context: Context) -> Iterator[Finding]:
     """The same actor, related measure or next step listed twice is a slip."""
     sources = context.sources
     for sop, i, measure in _measures(sources):
-        lists: dict[str, list[str]] = {
-            "who": measure.who, "related": measure.related,
-            "next": [edge.to for edge in measure.next],
+        lists: dict[str, list[object]] = {
+            "who": list(measure.who), "related": list(measure.related),
+            "next": list(measure.next),
         }
         for name, items in lists.items():
-            seen: set[str] = set()
+            seen: set[object] = set()
             for j, item in enumerate(items):
                 if item in seen:
+                    shown = item.to if isinstance(item, Edge) else item
                     yield Finding(sop.doc, ("measures", i, name, j), "ref.repeated",
-                                  f"'{item}' is listed twice; remove one", Severity.WARNING)
+                                  f"'{shown}' is listed twice; remove one", Severity.WARNING)
                 seen.add(item)
 
 
@@ -328,6 +329,21 @@ def sample_data(context: Context) -> Iterator[Finding]:
                       Severity.NOTICE, key=True)
 
 
+def future_dates(context: Context) -> Iterator[Finding]:
+    """Publication and verification dates have happened already."""
+    sources = context.sources
+    dated: list[tuple[Document, Loc, dt.date]] = []
+    if sources.guideline:
+        dated.append((sources.guideline.doc, ("published",), sources.guideline.model.published))
+    for country in sources.countries.values():
+        dated += [(country.doc, ("institutions", i, "last_verified"), inst.last_verified)
+                  for i, inst in enumerate(country.model.institutions)]
+    for doc, loc, day in dated:
+        if day > context.today:
+            yield Finding(doc, loc, "value.future-date", f"{day.isoformat()} is in the future; "
+                          "give the date on which it happened")
+
+
 def _months_before(day: dt.date, months: int) -> dt.date:
     index = day.year * 12 + day.month - 1 - months
     year, month = divmod(index, 12)
@@ -372,15 +388,17 @@ def actor_coverage(context: Context) -> Iterator[Finding]:
                         needed[actor].append(measure.id)
         for actor, measures in sorted(needed.items()):
             shown = ", ".join(measures[:3]) + (", ..." if len(measures) > 3 else "")
+            many = f"{len(measures)} measures" if len(measures) > 1 else "a measure"
             yield Finding(country.doc, ("institutions",), "contact.missing-actor",
-                          f"no active institution serves as '{actor}', whom {len(measures)} "
-                          f"measure(s) for this country's roles name ({shown}); add it to "
-                          "an institution's serves_as", Severity.WARNING, key=True)
+                          f"no active institution here serves as '{actor}', although {many} "
+                          f"for this country's roles name it ({shown}); add '{actor}' to the "
+                          "serves_as of the institution that does this work",
+                          Severity.WARNING, key=True)
 
 
 RULES: tuple[Rule, ...] = (
     unique_ids, actor_references, instrument_references, measure_references,
     repeated_entries, reachable_measures, unconditional_cycles, languages, phone_countries,
-    sample_addresses, sample_data, stale_contacts, actor_coverage,
+    sample_addresses, sample_data, future_dates, stale_contacts, actor_coverage,
 )
 

@@ -8,8 +8,8 @@ what to write instead. The rest of the model is built from these.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
+from collections.abc import Iterable
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 
@@ -34,14 +34,30 @@ _LANGUAGE_HINTS = {"gr": "el", "ua": "uk", "cz": "cs", "dk": "da", "se": "sv", "
 
 
 def _fail(code: str, message: str, **context: Any) -> PydanticCustomError:
-    # Braces in the message are escaped: pydantic formats it with the context.
-    return PydanticCustomError(code, message.replace("{", "{{").replace("}", "}}"), context)
+    return PydanticCustomError(code, message, context)
 
 
-def suggest(value: str, choices: list[str]) -> str:
-    """' - did you mean 'x'?' for the closest choice, or ''."""
-    close = difflib.get_close_matches(value, choices, n=1)
-    return f" - did you mean '{close[0]}'?" if close else ""
+def _distance(a: str, b: str) -> int:
+    """Edits (insert, delete, change, swap two neighbours) that turn a into b."""
+    rows = [list(range(len(b) + 1))]
+    for i in range(1, len(a) + 1):
+        row = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            row[j] = min(rows[i - 1][j] + 1, row[j - 1] + 1,
+                         rows[i - 1][j - 1] + (a[i - 1] != b[j - 1]))
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                row[j] = min(row[j], rows[i - 2][j - 2] + 1)
+        rows.append(row)
+    return rows[-1][-1]
+
+
+def suggest(value: str, choices: Iterable[str]) -> str:
+    """' - did you mean 'x'?' for a choice that is a typo away from value, or ''."""
+    limit = max(1, len(value) // 4)
+    scored = sorted((_distance(value.lower(), c.lower()), c) for c in choices)
+    if scored and scored[0][0] <= limit:
+        return f" - did you mean '{scored[0][1]}'?"
+    return ""
 
 
 def _slug(value: str) -> str:
@@ -79,9 +95,13 @@ def _country(value: str) -> str:
             raise _fail("value.country", f"write country codes in capitals: '{value.upper()}'")
         return value
     found = pycountry.countries.get(alpha_3=value.upper()) if len(value) == 3 else None
-    hint = f" - did you mean '{found.alpha_2}'?" if found else ""
-    raise _fail("value.country", f"'{value}' is not an ISO 3166-1 alpha-2 country code "
-                f"(two capital letters, e.g. 'BG'){hint}")
+    if found:
+        raise _fail("value.country", f"'{value}' is an alpha-3 code; write the two-letter "
+                    f"ISO 3166-1 code '{found.alpha_2}'")
+    if re.fullmatch("[A-Z]{2}", value):
+        raise _fail("value.country", f"no country has the ISO 3166-1 code '{value}'")
+    raise _fail("value.country", f"'{value}' is not an ISO 3166-1 country code: write two "
+                "capital letters, e.g. 'BG'")
 
 
 def country_name(code: str) -> str:
@@ -111,23 +131,16 @@ def _language(value: str) -> str:
 
 
 def _date_text(value: Any) -> Any:
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            pass
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-            raise _fail("value.date", f"'{value}' is not a date; write it as YYYY-MM-DD, "
-                        "e.g. 2026-03-31")
-        raise _fail("value.date", f"'{value}' is not a real date (check the month and day)")
-    return value
-
-
-def _past(value: dt.date) -> dt.date:
-    if value > dt.date.today():
-        raise _fail("value.future-date", f"{value.isoformat()} is in the future; give the "
-                    "date on which it happened")
-    return value
+    if not isinstance(value, str):
+        raise _fail("value.date", f"'{value}' is not a date; write it as YYYY-MM-DD")
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise _fail("value.date", f"'{value}' is not a date; write it as YYYY-MM-DD, "
+                    "e.g. 2026-03-31")
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise _fail("value.date", f"'{value}' is not a real date (check the month and "
+                    "day)") from None
 
 
 def _url(value: str) -> str:
@@ -148,7 +161,9 @@ def _email(value: str) -> str:
     try:
         email_validator.validate_email(value, check_deliverability=False)
     except email_validator.EmailNotValidError as exc:
-        raise _fail("value.email", f"'{value}' is not a valid e-mail address: {exc}") from None
+        reason = str(exc).rstrip(".")
+        raise _fail("value.email", f"'{value}' is not a valid e-mail address "
+                    f"({reason[:1].lower()}{reason[1:]})") from None
     return value
 
 
@@ -158,12 +173,18 @@ def _phone(value: str) -> str:
                     "starting with + and the country code, e.g. '+359 2 123 456'")
     try:
         number = phonenumbers.parse(value)
-    except phonenumbers.NumberParseException:
-        raise _fail("value.phone", f"'{value}' is not a phone number") from None
+    except phonenumbers.NumberParseException as exc:
+        reason = ("does not start with a known country code"
+                  if exc.error_type == phonenumbers.NumberParseException.INVALID_COUNTRY_CODE
+                  else "is not a phone number: write + and digits, e.g. '+359 2 123 456'")
+        raise _fail("value.phone", f"'{value}' {reason}") from None
     if not phonenumbers.is_valid_number(number):
         region = phonenumbers.region_code_for_country_code(number.country_code or 0)
-        raise _fail("value.phone", f"'{value}' is not a valid phone number for {region}: check "
-                    "the digits and their count")
+        length = phonenumbers.is_possible_number_with_reason(number)
+        reason = {phonenumbers.ValidationResult.TOO_SHORT: "has too few digits",
+                  phonenumbers.ValidationResult.TOO_LONG: "has too many digits"}.get(
+                      length, "is not a valid number")
+        raise _fail("value.phone", f"'{value}' {reason} for {region}; check the number")
     return value
 
 
@@ -203,7 +224,6 @@ CountryCode = Annotated[str, AfterValidator(_country),
 LanguageCode = Annotated[str, AfterValidator(_language),
                          WithJsonSchema({"type": "string", "pattern": "^[a-z]{2}$"})]
 Date = Annotated[dt.date, BeforeValidator(_date_text)]
-PastDate = Annotated[dt.date, BeforeValidator(_date_text), AfterValidator(_past)]
 HttpsUrl = Annotated[str, AfterValidator(_url),
                      WithJsonSchema({"type": "string", "pattern": "^https://"})]
 Email = Annotated[str, AfterValidator(_email),

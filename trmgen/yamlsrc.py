@@ -40,10 +40,11 @@ class Mark:
 
 @dataclass(frozen=True)
 class Scalar:
-    """Where a text value stands and how it is written, to point inside it."""
+    """Where a text value starts in the file and what it reads, to point inside it."""
 
     start: Mark
-    style: str | None
+    index: int
+    value: str
 
 
 @dataclass
@@ -52,7 +53,7 @@ class Document:
 
     path: str
     data: Any
-    lines: list[str]
+    text: str
     values: dict[Loc, Mark] = field(default_factory=dict)
     keys: dict[Loc, Mark] = field(default_factory=dict)
     scalars: dict[Loc, Scalar] = field(default_factory=dict)
@@ -69,29 +70,24 @@ class Document:
         return Mark(1, 1)
 
     def _inside(self, scalar: Scalar, offset: int) -> Mark:
-        """The position of character `offset` of a scalar's value in the file."""
-        start = scalar.start
-        if scalar.style in ("|", ">"):
-            row = start.line  # content starts on the line after the indicator
-            first = self.lines[row] if row < len(self.lines) else ""
-            indent = len(first) - len(first.lstrip(" "))
-            # Only literal blocks keep line breaks as written.
-            text = self._block_text(row, indent) if scalar.style == "|" else ""
-            before = text[:offset]
-            if scalar.style == "|" and "\n" in before:
-                column = len(before.rsplit("\n", 1)[1])
-                return Mark(row + 1 + before.count("\n"), indent + column + 1)
-            return Mark(row + 1, indent + (offset if scalar.style == "|" else 0) + 1)
-        quote = 1 if scalar.style in ("'", '"') else 0
-        return Mark(start.line, start.col + quote + offset)
+        """The position of character `offset` of a scalar's value in the file.
 
-    def _block_text(self, row: int, indent: int) -> str:
-        out = []
-        for line in self.lines[row:]:
-            if line.strip() and len(line) - len(line.lstrip(" ")) < indent:
-                break
-            out.append(line[indent:])
-        return "\n".join(out)
+        The characters there are looked up in the file text after the scalar's start, which
+        works for every style (literal, folded, plain, quoted) unless an escape sequence wrote
+        them; then the scalar's start is the best place to point at.
+        """
+        needle = scalar.value[offset:offset + 12].split("\n", 1)[0]
+        if not needle.strip():
+            return scalar.start
+        seen = scalar.value.count(needle, 0, offset)
+        text = self.text
+        at = scalar.index - 1
+        for _ in range(seen + 1):
+            at = text.find(needle, at + 1)
+            if at < 0:
+                return scalar.start
+        line = text.count("\n", 0, at)
+        return Mark(line + 1, at - (text.rfind("\n", 0, at) + 1) + 1)
 
 
 class LoadError(Exception):
@@ -116,7 +112,7 @@ def parse_bytes(raw: bytes, display: str) -> tuple[Document, list[Diagnostic]]:
 
     if len(raw) > MAX_BYTES:
         raise problem(1, 1, "yaml.too-large", f"the file has {len(raw):,} bytes, more than the "
-                      f"limit of {MAX_BYTES:,}; split it into smaller files")
+                      f"limit of {MAX_BYTES:,}; a source file should never be this large")
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise problem(1, 1, "yaml.encoding", "the file is saved as UTF-16; save it as UTF-8")
     if raw.startswith(codecs.BOM_UTF8):
@@ -158,7 +154,7 @@ _SYNTAX_HINTS = (
     ("could not find expected ':'", "yaml.syntax",
      "this line is missing the ':' after its field name, or its indentation is off"),
     ("found unexpected end of stream", "yaml.syntax",
-     "a quote is opened and never closed"),
+     "this quote is opened and never closed"),
     ("expected <block end>", "yaml.syntax",
      "the indentation does not line up: start this line in the same column as the lines "
      "beside it"),
@@ -173,7 +169,9 @@ _SYNTAX_HINTS = (
 
 
 def _syntax(display: str, exc: yaml.MarkedYAMLError) -> Diagnostic:
-    mark = exc.problem_mark or exc.context_mark
+    # An unclosed quote is found at the end of the file; its opening is where to look.
+    opened = exc.context and "quoted scalar" in exc.context
+    mark = (exc.context_mark if opened else exc.problem_mark) or exc.context_mark
     line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
     problem = exc.problem or "YAML syntax error"
     for needle, code, message in _SYNTAX_HINTS:
@@ -198,8 +196,7 @@ class _Builder:
         self.events: Iterator[yaml.Event] = iter(())
 
     def document(self, data: Any) -> Document:
-        return Document(self.display, data, self.text.splitlines(), self.values, self.keys,
-                        self.scalars)
+        return Document(self.display, data, self.text, self.values, self.keys, self.scalars)
 
     def error(self, mark: Mark, code: str, message: str) -> None:
         if code in _REPORTED_ONCE and any(d.code == code for d in self.errors):
@@ -220,8 +217,8 @@ class _Builder:
             elif isinstance(event, yaml.NodeEvent):
                 data = self.node(event, (), 1)
         if documents == 0 or data is None:
-            self.error(Mark(1, 1), "yaml.empty", "the file is empty; it needs the fields of "
-                       "its kind (see the schema named on its first line)")
+            self.error(Mark(1, 1), "yaml.empty", "the file has no content, only comments or "
+                       "nothing; fill in its fields (CONTRIBUTING.md lists them)")
         return data
 
     def node(self, event: yaml.Event, loc: Loc, depth: int) -> Any:
@@ -237,15 +234,19 @@ class _Builder:
                        "write each value out in full")
         tag = getattr(event, "tag", None)
         if tag is not None and tag != "!":
-            self.error(mark, "yaml.tag", f"tags ('{tag}') are not allowed; remove it")
+            shown = tag.replace("tag:yaml.org,2002:", "!!")
+            self.error(mark, "yaml.tag", f"tags ('{shown}') are not allowed; remove it")
         if depth > MAX_DEPTH:
             self.error(mark, "yaml.too-deep", f"nesting is deeper than {MAX_DEPTH} levels; "
                        "the file's structure is not what this kind of file expects")
             self.skip(event)
             return None
         if isinstance(event, yaml.ScalarEvent):
-            self.scalars[loc] = Scalar(mark, event.style)
-            return _scalar(event)
+            value = _scalar(event)
+            if isinstance(value, str):
+                index = event.start_mark.index if event.start_mark is not None else 0
+                self.scalars[loc] = Scalar(mark, index, value)
+            return value
         if isinstance(event, yaml.SequenceStartEvent):
             items: list[Any] = []
             for item in self.children(yaml.SequenceEndEvent):
@@ -275,7 +276,8 @@ class _Builder:
 
     def key(self, event: yaml.Event, mark: Mark) -> str | None:
         if not isinstance(event, yaml.ScalarEvent) or event.anchor or event.tag:
-            self.error(mark, "yaml.key-type", "keys must be plain field names")
+            self.error(mark, "yaml.key-type", "keys must be plain field names followed by ':', "
+                       "like 'title:'")
             self.skip(event)
             return None
         if event.style is None and event.value == "<<":
