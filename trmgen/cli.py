@@ -16,6 +16,7 @@ from pathlib import Path
 from trmgen import __version__, schemas
 from trmgen.diagnostics import Severity, count, render
 from trmgen.layout import Layout
+from trmgen.site import BuildError
 from trmgen.validate import validate
 
 OK, PROBLEMS, USAGE, INTERNAL = 0, 1, 2, 3
@@ -25,6 +26,29 @@ def _validate(args: argparse.Namespace) -> int:
     _, diagnostics = validate(Layout(args.root), strict=args.strict)
     print(render(diagnostics, args.format))
     return PROBLEMS if count(diagnostics, Severity.ERROR) else OK
+
+
+def _build(args: argparse.Namespace) -> int:
+    from trmgen import build  # mkdocs is imported only by the commands that need it
+
+    layout = Layout(args.root)
+    out = args.out or layout.site
+    try:
+        diagnostics = build.build(layout, languages=args.lang, out=out, strict=args.strict)
+    except BuildError as exc:
+        print(render(exc.diagnostics, "text"))
+        print(f"the site was not built; {layout.display(out)}/ is unchanged", file=sys.stderr)
+        return PROBLEMS
+    print(render(diagnostics, "text"))
+    print(f"built the site in {layout.display(out)}/")
+    return OK
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from trmgen import build
+
+    build.serve(Layout(args.root), args.lang, args.address)
+    return OK
 
 
 def _schema(args: argparse.Namespace) -> int:
@@ -59,6 +83,21 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=("text", "github", "json"), default="text",
                        help="text for people, github for pull-request annotations, json")
     check.set_defaults(run=_validate)
+
+    make = commands.add_parser("build", parents=[common], help="validate, then build the site "
+                               "of every language; the old site stays until all succeeded")
+    make.add_argument("--lang", action="append", default=[], metavar="L",
+                      help="build only this language (repeat for several)")
+    make.add_argument("--out", type=Path, help="where to write the site (default: site/)")
+    make.add_argument("--strict", action="store_true", help="refuse warnings and sample data, "
+                      "as a publication build does")
+    make.set_defaults(run=_build)
+
+    preview = commands.add_parser("serve", parents=[common], help="live preview that reloads "
+                                  "when a YAML file or a template changes")
+    preview.add_argument("--lang", help="the language to preview (default: the source language)")
+    preview.add_argument("--address", default="127.0.0.1:8000", help="host:port to listen on")
+    preview.set_defaults(run=_serve)
 
     schema = commands.add_parser("schema", parents=[common], help="write the JSON Schemas "
                                  "that give editors autocomplete")

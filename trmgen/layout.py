@@ -49,6 +49,32 @@ class Layout:
     def schemas(self) -> Path:
         return self.root / "schemas"
 
+    @property
+    def templates(self) -> Path:
+        return self.root / "templates"
+
+    @property
+    def page_templates(self) -> Path:
+        """Jinja2 templates of the generated pages (Markdown)."""
+        return self.templates / "pages"
+
+    @property
+    def theme_overrides(self) -> Path:
+        """mkdocs-material overrides: partials, stylesheets."""
+        return self.templates / "overrides"
+
+    @property
+    def mkdocs_config(self) -> Path:
+        return self.root / "mkdocs.yml"
+
+    @property
+    def site(self) -> Path:
+        return self.root / "site"
+
+    def watched(self) -> list[Path]:
+        """What `serve` watches for changes besides mkdocs.yml."""
+        return [self.guidelines, self.contacts, self.templates]
+
     def sop_files(self) -> list[Path]:
         """The SOP files, in name order (1-identification.yaml, 2-...)."""
         return sorted(self.sops.glob("*.yaml"))
@@ -64,6 +90,6 @@ class Layout:
     def display(self, path: Path) -> str:
         """The path as shown in messages: relative to the root, with forward slashes."""
         try:
-            return path.relative_to(self.root).as_posix()
+            return path.resolve().relative_to(self.root.resolve()).as_posix()
         except ValueError:
             return path.as_posix()

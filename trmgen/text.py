@@ -38,7 +38,7 @@ class TextProblem:
     message: str
 
 
-def problems(text: str, *, markdown: bool = True) -> Iterator[TextProblem]:
+def problems(text: str) -> Iterator[TextProblem]:
     """Every reason why `text` cannot be published as it is."""
     yield from _invisible(text)
     autolinks = set()
@@ -54,8 +54,6 @@ def problems(text: str, *, markdown: bool = True) -> Iterator[TextProblem]:
             shown = tag.group(0) if tag else "<"
             yield TextProblem(match.start(), "text.raw-html", f"raw HTML ('{shown}') is not "
                               "allowed; write plain text or Markdown")
-    if not markdown:
-        return
     for match in _IMAGE.finditer(text):
         yield TextProblem(match.start(), "text.image", "images are not allowed in text")
     for match in _HEADING.finditer(text):

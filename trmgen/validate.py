@@ -12,6 +12,7 @@ import phonenumbers
 
 from trmgen import values
 from trmgen.diagnostics import Diagnostic, Severity, promote
+from trmgen.freshness import stale_before
 from trmgen.layout import Layout
 from trmgen.load import Source, Sources, field_path, load_sources
 from trmgen.model import Edge, Measure, Sop
@@ -344,22 +345,11 @@ def future_dates(context: Context) -> Iterator[Finding]:
                           "give the date on which it happened")
 
 
-def _months_before(day: dt.date, months: int) -> dt.date:
-    index = day.year * 12 + day.month - 1 - months
-    year, month = divmod(index, 12)
-    for last in (day.day, 30, 29, 28):
-        try:
-            return dt.date(year, month + 1, last)
-        except ValueError:
-            continue
-    raise AssertionError("unreachable: every month has 28 days")
-
-
 def stale_contacts(context: Context) -> Iterator[Finding]:
     """Contacts not verified for longer than the guideline allows are flagged for a check."""
     sources = context.sources
     months = sources.guideline.model.stale_after_months if sources.guideline else 12
-    limit = _months_before(context.today, months)
+    limit = stale_before(context.today, months)
     for country in sources.countries.values():
         for i, inst in enumerate(country.model.institutions):
             if inst.last_verified < limit:

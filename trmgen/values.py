@@ -73,7 +73,7 @@ def _line(value: str) -> str:
         raise _fail("value.empty", "must not be empty")
     if "\n" in value.strip():
         raise _fail("value.multiline", "must be a single line")
-    for problem in safe_text.problems(value, markdown=False):
+    for problem in safe_text.problems(value):
         raise _fail(problem.code, problem.message, offset=problem.offset)
     return value.strip()
 
@@ -214,7 +214,7 @@ Slug = Annotated[str, AfterValidator(_slug),
 """A stable id: lowercase letters, digits and hyphens (it becomes part of URLs)."""
 
 Line = Annotated[str, AfterValidator(_line)]
-"""One line of plain text."""
+"""One line of text (the same safe subset as Markdown, shown as plain text)."""
 
 Markdown = Annotated[str, AfterValidator(_markdown)]
 """Text in the safe Markdown subset (see trmgen.text)."""

@@ -1,0 +1,166 @@
+"""The guideline as one cross-referenced whole: the lookups that pages and charts need.
+
+Built from validated sources; pure data, no I/O. Answers questions such as "which measures
+does this actor carry out?", "which institutions in Bulgaria serve as police?" and "what comes
+after this measure?".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from trmgen.freshness import stale_before
+from trmgen.load import Sources
+from trmgen.model import (
+    Actor,
+    CountryContacts,
+    Exploitation,
+    Guideline,
+    Institution,
+    Instrument,
+    Measure,
+    Sop,
+)
+
+
+@dataclass(frozen=True)
+class Country:
+    """A country's contacts with its ISO code."""
+
+    code: str
+    contacts: CountryContacts
+    source: str
+    """The path of its contacts file, for 'edit this page' and messages."""
+
+
+@dataclass(frozen=True)
+class Guide:
+    """Validated sources with the lookups that pages need."""
+
+    guideline: Guideline
+    actors: tuple[Actor, ...]
+    instruments: tuple[Instrument, ...]
+    sops: tuple[Sop, ...]
+    countries: tuple[Country, ...]
+    today: dt.date = field(default_factory=dt.date.today)
+
+    @classmethod
+    def from_sources(cls, sources: Sources, today: dt.date | None = None) -> Guide:
+        """The guide of sources that validated without errors."""
+        assert sources.guideline and sources.actors and sources.instruments
+        return cls(
+            guideline=sources.guideline.model,
+            actors=tuple(sources.actors.model.actors),
+            instruments=tuple(sources.instruments.model.instruments),
+            sops=tuple(sorted((s.model for s in sources.sops), key=lambda s: s.number)),
+            countries=tuple(Country(code, c.model, c.doc.path)
+                            for code, c in sorted(sources.countries.items())),
+            today=today or dt.date.today(),
+        )
+
+    @cached_property
+    def measures(self) -> tuple[Measure, ...]:
+        """Every measure, SOP by SOP, in order."""
+        return tuple(m for sop in self.sops for m in sop.measures)
+
+    @cached_property
+    def _sop_of(self) -> dict[str, Sop]:
+        return {m.id: sop for sop in self.sops for m in sop.measures}
+
+    def sop_of(self, measure: Measure) -> Sop:
+        """The SOP a measure belongs to."""
+        return self._sop_of[measure.id]
+
+    @cached_property
+    def _measure(self) -> dict[str, Measure]:
+        return {m.id: m for m in self.measures}
+
+    def measure(self, measure_id: str) -> Measure:
+        """A measure by id."""
+        return self._measure[measure_id]
+
+    @cached_property
+    def _actor(self) -> dict[str, Actor]:
+        return {a.id: a for a in self.actors}
+
+    def actor(self, actor_id: str) -> Actor:
+        """An actor by id."""
+        return self._actor[actor_id]
+
+    @cached_property
+    def _instrument(self) -> dict[str, Instrument]:
+        return {i.id: i for i in self.instruments}
+
+    def instrument(self, instrument_id: str) -> Instrument:
+        """A legal instrument by id."""
+        return self._instrument[instrument_id]
+
+    def neighbours(self, measure: Measure) -> tuple[Measure | None, Measure | None]:
+        """The measures before and after this one in reading order, across SOPs."""
+        index = self.measures.index(measure)
+        before = self.measures[index - 1] if index > 0 else None
+        after = self.measures[index + 1] if index + 1 < len(self.measures) else None
+        return before, after
+
+    def tasks(self, actor: Actor) -> list[tuple[Sop, list[tuple[Measure, bool]]]]:
+        """Per SOP, the measures the actor takes part in, and whether only in a child's case."""
+        out = []
+        for sop in self.sops:
+            found = [(m, actor.id not in m.who) for m in sop.measures
+                     if actor.id in m.who or (m.child and actor.id in m.child.who)]
+            if found:
+                out.append((sop, found))
+        return out
+
+    @cached_property
+    def _serving(self) -> dict[str, list[tuple[Country, Institution]]]:
+        found: dict[str, list[tuple[Country, Institution]]] = defaultdict(list)
+        for country in self.countries:
+            for inst in country.contacts.institutions:
+                for actor in inst.serves_as:
+                    found[actor].append((country, inst))
+        return found
+
+    def serving(self, actor: Actor) -> list[tuple[Country, Institution]]:
+        """The institutions, country by country, that serve as this actor."""
+        return self._serving.get(actor.id, [])
+
+    def child_measures(self, sop: Sop) -> list[Measure]:
+        """The measures of an SOP that change or exist for children."""
+        return [m for m in sop.measures if m.child or m.child_only]
+
+    def for_form(self, form: Exploitation) -> list[Measure]:
+        """The measures that concern a form of exploitation."""
+        return [m for m in self.measures if form in m.exploitation]
+
+    def indicators(self, form: Exploitation) -> list[str]:
+        """The identification indicators of a form of exploitation, without repeats."""
+        found = [i for m in self.measures for i in m.indicators.get(form.value, [])]
+        return list(dict.fromkeys(found))
+
+    def general_indicators(self) -> list[str]:
+        """The indicators that apply to every form of exploitation."""
+        found = [i for m in self.measures for i in m.indicators.get("general", [])]
+        return list(dict.fromkeys(found))
+
+    def citing(self, instrument: Instrument) -> list[tuple[Measure, list[str]]]:
+        """The measures that cite an instrument, with the articles they cite."""
+        return [(m, c.articles) for m in self.measures for c in m.legal_basis
+                if c.instrument == instrument.id]
+
+    def is_stale(self, institution: Institution) -> bool:
+        """Whether an institution's details are due for a check."""
+        return institution.last_verified < stale_before(self.today,
+                                                        self.guideline.stale_after_months)
+
+    def due(self, country: Country) -> list[Institution]:
+        """A country's institutions whose details are due for a check."""
+        return [i for i in country.contacts.institutions if self.is_stale(i)]
+
+    @property
+    def sample_data(self) -> bool:
+        """Whether any country's contacts are sample data."""
+        return any(c.contacts.sample_data for c in self.countries)

@@ -1,0 +1,69 @@
+"""Names of the fixed values (roles, forms of exploitation, kinds, statuses) for readers.
+
+The strings are marked with N_ so that the translation catalogs pick them up; pages look them
+up through the language's gettext.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from trmgen.model import ActorKind, CountryRole, Exploitation, Status
+
+
+def N_(text: str) -> str:
+    """Mark a string for translation without translating it here."""
+    return text
+
+
+ROLES = {
+    CountryRole.ORIGIN: N_("Country of origin"),
+    CountryRole.TRANSIT: N_("Country of transit"),
+    CountryRole.DESTINATION: N_("Country of destination"),
+}
+
+FORMS = {
+    Exploitation.SEXUAL: N_("Sexual exploitation"),
+    Exploitation.LABOUR: N_("Labour exploitation"),
+    Exploitation.BEGGING: N_("Forced begging"),
+    Exploitation.CRIMINAL_ACTIVITIES: N_("Forced criminal activities"),
+    Exploitation.FORCED_MARRIAGE: N_("Forced marriage"),
+    Exploitation.ORGAN_REMOVAL: N_("Removal of organs"),
+    Exploitation.ILLEGAL_ADOPTION: N_("Illegal adoption"),
+}
+
+KINDS = {
+    ActorKind.STATE_AUTHORITY: N_("State authority"),
+    ActorKind.LAW_ENFORCEMENT: N_("Law enforcement"),
+    ActorKind.JUDICIARY: N_("Judiciary"),
+    ActorKind.SERVICE_PROVIDER: N_("Service provider"),
+    ActorKind.NGO: N_("Non-governmental organisation"),
+    ActorKind.INTERNATIONAL_ORGANISATION: N_("International organisation"),
+    ActorKind.DIPLOMATIC: N_("Diplomatic mission"),
+    ActorKind.PROFESSIONAL: N_("Professional"),
+}
+
+STATUSES = {
+    Status.ACTIVE: N_("Active"),
+    Status.TEMPORARILY_CLOSED: N_("Temporarily closed"),
+    Status.INACTIVE: N_("Inactive"),
+}
+
+
+class Labels:
+    """The reader's names of fixed values, in one language."""
+
+    def __init__(self, gettext: Callable[[str], str]) -> None:
+        self.gettext = gettext
+
+    def role(self, role: CountryRole) -> str:
+        return self.gettext(ROLES[role])
+
+    def form(self, form: Exploitation) -> str:
+        return self.gettext(FORMS[form])
+
+    def kind(self, kind: ActorKind) -> str:
+        return self.gettext(KINDS[kind])
+
+    def status(self, status: Status) -> str:
+        return self.gettext(STATUSES[status])

@@ -1,0 +1,92 @@
+"""Which pages the site has, where they live, and what each page's template receives.
+
+Page paths come from stable ids, so a page keeps its URL when measures are renumbered or moved.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from trmgen.guide import Guide
+from trmgen.labels import Labels
+from trmgen.localize import Localizer
+from trmgen.model import ALL_FORMS
+
+Nav = list[dict[str, Any]]
+"""The mkdocs `nav`: a list of {title: page} and {section: [...]} entries."""
+
+
+@dataclass(frozen=True)
+class Page:
+    """A generated page: its source path, title, template and the values it shows."""
+
+    src: str
+    title: str
+    template: str
+    values: dict[str, Any] = field(default_factory=dict)
+
+
+def sop_page(sop_id: str) -> str:
+    return f"sops/{sop_id}/index.md"
+
+
+def measure_page(measure_id: str) -> str:
+    return f"measures/{measure_id}.md"
+
+
+def actor_page(actor_id: str) -> str:
+    return f"actors/{actor_id}.md"
+
+
+def country_page(code: str) -> str:
+    return f"contacts/{code.lower()}.md"
+
+
+def form_page(form: str) -> str:
+    return f"exploitation/{form}.md"
+
+
+HOME = "index.md"
+ACTORS = "actors/index.md"
+CONTACTS = "contacts/index.md"
+CHILDREN = "children.md"
+FORMS = "exploitation/index.md"
+LEGAL = "legal.md"
+
+PATHS = {
+    "sop": sop_page, "measure": measure_page, "actor": actor_page, "country": country_page,
+    "form": form_page,
+}
+"""Path builders by page kind, for templates: paths.measure(id)."""
+
+
+def plan(guide: Guide, labels: Labels, loc: Localizer) -> tuple[list[Page], Nav]:
+    """Every page of the site in one language, and the navigation that reaches them all."""
+    _ = labels.gettext
+    pages = [Page(HOME, guide.guideline.title, "home.md.j2")]
+    nav: Nav = [{_("Home"): HOME}]
+    for sop in guide.sops:
+        section = [Page(sop_page(sop.id), sop.title, "sop.md.j2", {"sop": sop})]
+        section += [Page(measure_page(m.id), m.title, "measure.md.j2",
+                         {"sop": sop, "measure": m}) for m in sop.measures]
+        pages += section
+        nav.append({f"{sop.number}. {sop.title}": [{p.title: p.src} for p in section]})
+
+    def group(title: str, index: Page, members: list[Page]) -> None:
+        pages.extend([index, *members])
+        nav.append({title: [{index.title: index.src}, *({p.title: p.src} for p in members)]})
+
+    group(_("Who does what"), Page(ACTORS, _("Actors"), "actors.md.j2"),
+          [Page(actor_page(a.id), a.name, "actor.md.j2", {"actor": a}) for a in guide.actors])
+    group(_("Contacts"), Page(CONTACTS, _("Contacts by country"), "contacts.md.j2"),
+          [Page(country_page(c.code), loc.country(c.code), "country.md.j2", {"country": c})
+           for c in guide.countries])
+    pages.append(Page(CHILDREN, _("Children"), "children.md.j2"))
+    nav.append({_("Children"): CHILDREN})
+    group(_("Forms of exploitation"), Page(FORMS, _("Forms of exploitation"), "forms.md.j2"),
+          [Page(form_page(f.value), labels.form(f), "form.md.j2", {"form": f})
+           for f in ALL_FORMS])
+    pages.append(Page(LEGAL, _("Legal instruments"), "legal.md.j2"))
+    nav.append({_("Legal instruments"): LEGAL})
+    return pages, nav

@@ -1,0 +1,92 @@
+"""The mkdocs plugin: a thin adapter from mkdocs' events to trmgen's pipeline.
+
+It generates every page in memory for one language, sets the navigation, the theme language
+and the search language, and reports validation problems through mkdocs' logging so that
+`--strict` counts the warnings.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.livereload import LiveReloadServer
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import File, Files
+
+from trmgen.diagnostics import Severity, render
+from trmgen.layout import Layout
+from trmgen.site import BuildError, Site, generate
+
+log = logging.getLogger("mkdocs.plugins.trmgen")
+
+LANGUAGE_VARIABLE = "TRMGEN_LANGUAGE"
+"""`trmgen serve --lang` passes the language to the plugin through this variable."""
+
+
+class TrmgenConfig(base.Config):
+    """The plugin's options in mkdocs.yml."""
+
+    enabled = c.Type(bool, default=True)
+    language = c.Optional(c.Type(str))
+    """The language to build; default: $TRMGEN_LANGUAGE, else the guideline's source language."""
+    content_warnings = c.Choice(("warn", "info"), default="warn")
+    """How content warnings are logged: 'warn' lets `mkdocs build --strict` count them; the
+    `trmgen build` driver reports them itself and sets 'info'."""
+
+
+class TrmgenPlugin(BasePlugin[TrmgenConfig]):
+    """Generates the guideline pages from the YAML sources."""
+
+    site: Site | None = None
+    failure: BuildError | None = None
+    """Why the last build could not generate the pages, for the driver to report."""
+
+    def _layout(self, config: MkDocsConfig) -> Layout:
+        return Layout(Path(config.config_file_path).resolve().parent)
+
+    @event_priority(100)  # before the search plugin reads its language
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        if not self.config.enabled:
+            return config
+        layout = self._layout(config)
+        language = self.config.language or os.environ.get(LANGUAGE_VARIABLE) or None
+        self.failure = None
+        try:
+            self.site = generate(layout, language, directory_urls=config.use_directory_urls)
+        except BuildError as exc:
+            self.failure = exc
+            raise PluginError("the guidelines cannot be built:\n"
+                              + render(exc.diagnostics, "text")) from None
+        warn = self.config.content_warnings == "warn"
+        for diagnostic in self.site.diagnostics:
+            if diagnostic.severity is Severity.WARNING and warn:
+                log.warning(diagnostic.text())
+            else:
+                log.info(diagnostic.text())
+        config.nav = self.site.nav
+        config.site_name = self.site.title
+        config.theme["language"] = self.site.language
+        search = config.plugins.get("material/search") or config.plugins.get("search")
+        if search is not None:
+            search.config["lang"] = [self.site.language]
+        return config
+
+    def on_files(self, files: Files, config: MkDocsConfig) -> Files | None:
+        if self.site is None:
+            return files
+        for page in self.site.pages:
+            files.append(File.generated(config, page.src, content=page.text))
+        return files
+
+    def on_serve(self, server: LiveReloadServer, config: MkDocsConfig,
+                 builder: Any) -> LiveReloadServer | None:  # noqa: ARG002 (mkdocs passes it)
+        for path in self._layout(config).watched():
+            server.watch(str(path))
+        return server

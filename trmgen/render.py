@@ -1,0 +1,93 @@
+"""Jinja2 over templates/pages: page text from prepared data.
+
+Text from the YAML reaches a page in one of two ways only: as escaped plain text, or as HTML
+rendered from the safe Markdown subset and then sanitized with nh3 (a second line of defence
+behind the validator).
+"""
+
+from __future__ import annotations
+
+import gettext
+import posixpath
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import markdown
+import nh3
+from markupsafe import Markup, escape
+
+ALLOWED_TAGS = {"p", "em", "strong", "code", "a", "ul", "ol", "li", "br"}
+ALLOWED_SCHEMES = {"https", "mailto", "tel"}
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~])")
+
+
+def to_html(text: str) -> Markup:
+    """Safe Markdown text as sanitized HTML."""
+    html = markdown.markdown(text, extensions=["sane_lists"], output_format="html")
+    return Markup(nh3.clean(html, tags=ALLOWED_TAGS, attributes={"a": {"href"}},
+                            url_schemes=ALLOWED_SCHEMES, link_rel="noopener"))
+
+
+def inline_html(text: str) -> Markup:
+    """Like to_html, without the enclosing paragraph, for text inside a sentence or cell."""
+    html = str(to_html(text))
+    if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
+        html = html[3:-4]
+    return Markup(html)
+
+
+def plain(text: str) -> Markup:
+    """Text for a Markdown line (a heading): HTML-escaped, Markdown characters neutralized."""
+    return Markup(_MARKDOWN_SPECIAL.sub(r"\\\1", str(escape(text))))
+
+
+def destination(src: str, directory_urls: bool) -> str:
+    """Where mkdocs writes the page of a source path."""
+    stem = src.removesuffix(".md")
+    if not directory_urls:
+        return stem + ".html"
+    if stem == "index" or stem.endswith("/index"):
+        return stem + ".html"
+    return stem + "/index.html"
+
+
+def relative_url(from_src: str, to_src: str, directory_urls: bool, anchor: str = "") -> str:
+    """The link from one page to another, relative, so that it also works from file://."""
+    here = posixpath.dirname(destination(from_src, directory_urls))
+    url = posixpath.relpath(destination(to_src, directory_urls), here or ".")
+    if directory_urls and (url == "index.html" or url.endswith("/index.html")):
+        url = url.removesuffix("index.html") or "./"
+    return url + (f"#{anchor}" if anchor else "")
+
+
+class Renderer:
+    """Renders page templates with StrictUndefined, so a missing value is an error."""
+
+    def __init__(self, templates: Path, *, directory_urls: bool,
+                 translations: gettext.NullTranslations) -> None:
+        self.directory_urls = directory_urls
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(templates),
+            undefined=jinja2.StrictUndefined,
+            autoescape=True,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+            extensions=["jinja2.ext.i18n"],
+            # Markdown writes heading ids as {#id}, so Jinja comments are {## ... ##}.
+            comment_start_string="{##",
+            comment_end_string="##}",
+        )
+        self.env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
+        self.env.filters.update(md=to_html, md_inline=inline_html, plain=plain)
+
+    def render(self, template: str, src: str, values: dict[str, Any]) -> str:
+        """The text of the page at `src`; `href(target, anchor)` links relative to it."""
+        def href(target: str, anchor: str = "") -> str:
+            return relative_url(src, target, self.directory_urls, anchor)
+
+        link: Callable[[str, str], str] = href
+        return self.env.get_template(template).render(**values, href=link, page_src=src)
