@@ -7,15 +7,19 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 # python3-venv is what Debian splits off from python3 for `python3 -m venv`.
 SYSTEM_PACKAGES := python3-venv graphviz fonts-noto-core
+# The browser tests drive Debian's Chromium (Playwright cannot download a browser here).
+TEST_PACKAGES := chromium
 
 export NO_MKDOCS_2_WARNING := 1
 export DISABLE_MKDOCS_2_WARNING := true
 
-.PHONY: site test lint typecheck unit serve schema validate system clean
+.PHONY: site test lint typecheck unit serve schema validate system system-test clean
 
 site: $(STAMP)
-	$(BIN)/trmgen validate
-	@echo "Validation passed. The site build (trmgen build) is not there yet: it comes with the site issue."
+	$(BIN)/trmgen build
+
+serve: $(STAMP)
+	$(BIN)/trmgen serve
 
 test: lint typecheck unit
 
@@ -25,7 +29,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-unit: $(STAMP)
+unit: $(STAMP) system-test
 	$(BIN)/pytest
 
 validate: $(STAMP)
@@ -36,6 +40,9 @@ schema: $(STAMP)
 
 system:
 	@tools/ensure-system-packages $(SYSTEM_PACKAGES)
+
+system-test:
+	@tools/ensure-system-packages $(TEST_PACKAGES)
 
 $(STAMP): pyproject.toml | system
 	$(PYTHON) -m venv $(VENV)

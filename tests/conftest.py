@@ -1,11 +1,15 @@
-"""Shared fixtures: the shipped repository, scratch trees built from golden cases."""
+"""Shared fixtures: the shipped site built once per session, scratch repositories."""
 
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from trmgen.build import build
+from trmgen.layout import Layout
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = Path(__file__).resolve().parent / "cases"
@@ -23,7 +27,23 @@ def update_goldens(request: pytest.FixtureRequest) -> bool:
 
 @pytest.fixture
 def base_tree(tmp_path: Path) -> Path:
-    """A copy of the small valid repository that golden cases change."""
+    """A copy of the small valid content tree that golden cases change."""
     root = tmp_path / "repo"
     shutil.copytree(CASES / "base", root)
     return root
+
+
+@pytest.fixture
+def scratch_repo(base_tree: Path) -> Path:
+    """The small content tree with the project's site configuration and templates: buildable."""
+    shutil.copy(ROOT / "mkdocs.yml", base_tree / "mkdocs.yml")
+    shutil.copytree(ROOT / "templates", base_tree / "templates")
+    return base_tree
+
+
+@pytest.fixture(scope="session")
+def shipped_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The shipped guidelines built once for the whole test session (read-only)."""
+    out = tmp_path_factory.mktemp("shipped") / "site"
+    build(Layout(ROOT), out=out)
+    yield out

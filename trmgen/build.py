@@ -95,6 +95,8 @@ def _build_language(layout: Layout, language: str, dest: Path, work: Path) -> No
     plugin.config["content_warnings"] = "info"
     try:
         mkdocs_build(config)
+        # A 404 page works only at the root of a server, and its links point there.
+        (dest / "404.html").unlink(missing_ok=True)
     except MkDocsException as exc:
         if isinstance(plugin, TrmgenPlugin) and plugin.failure:
             raise plugin.failure from None

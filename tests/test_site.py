@@ -1,0 +1,150 @@
+"""The built site, read with an HTML parser: every page there, complete, linked, safe."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import phonenumbers
+import pytest
+
+from trmgen.layout import Layout
+from trmgen.load import Sources
+from trmgen.validate import validate
+
+from .conftest import ROOT
+from .html import ids, page, parse, resolve
+
+
+@pytest.fixture(scope="module")
+def sources() -> Sources:
+    loaded, _ = validate(Layout(ROOT))
+    return loaded
+
+
+def test_language_chooser(shipped_site: Path) -> None:
+    tree = parse(shipped_site / "index.html")
+    assert tree.xpath("//a[@hreflang='en']/@href") == ["en/index.html"]
+    assert tree.xpath("//a[@hreflang='en']/text()") == ["English"]
+
+
+def test_home_page(shipped_site: Path, sources: Sources) -> None:
+    home = page(shipped_site, "en/")
+    assert home.xpath("/html/@lang") == ["en"]
+    assert home.xpath("normalize-space(//h1/text())").startswith("Transnational Referral Mechanism")
+    assert home.xpath("//div[contains(@class, 'trm-sample')]"), "the sample-data notice"
+    assert "2026.1" in home.xpath("string(//*[@class='trm-edition'])")
+    links = home.xpath("//ol[@class='trm-sop-list']//a/@href")
+    assert links == [f"sops/{s.model.id}/" for s in sorted(sources.sops,
+                                                             key=lambda s: s.model.number)]
+
+
+def test_every_measure_has_a_complete_page(shipped_site: Path, sources: Sources) -> None:
+    for sop in sources.sops:
+        for measure in sop.model.measures:
+            tree = page(shipped_site, f"en/measures/{measure.id}/")
+            assert tree.xpath("normalize-space(//h1/text())") == measure.title
+            for section in ("what", "when", "who", "how", "next"):
+                assert tree.xpath(f"//h2[@id='{section}']"), (measure.id, section)
+            steps = tree.xpath("//h2[@id='how']/following-sibling::ol[1]/li")
+            assert len(steps) == len(measure.how), measure.id
+            who = tree.xpath("//h2[@id='who']/following-sibling::ul[1]/li/a[1]/@href")
+            assert who == [f"../../actors/{a}/" for a in measure.who], measure.id
+            boxes = tree.xpath("//div[contains(@class, 'trm-child')]")
+            assert bool(boxes) == bool(measure.child), measure.id
+
+
+def test_child_box_is_marked_and_placed_in_its_section(shipped_site: Path) -> None:
+    tree = page(shipped_site, "en/measures/safe-accommodation/")
+    box = tree.xpath("//div[contains(@class, 'trm-child')]")[0]
+    assert box.xpath("string(p[@class='admonition-title'])").startswith("For a child")
+    assert box.xpath("preceding-sibling::h2[1]/@id") in (["what"], ["when"], ["who"], ["how"])
+
+
+def test_page_per_sop_actor_and_country(shipped_site: Path, sources: Sources) -> None:
+    for sop in sources.sops:
+        rows = page(shipped_site, f"en/sops/{sop.model.id}/").xpath("//tbody/tr")
+        assert len(rows) == len(sop.model.measures)
+    assert sources.actors
+    for actor in sources.actors.model.actors:
+        tree = page(shipped_site, f"en/actors/{actor.id}/")
+        assert tree.xpath("normalize-space(//h1/text())") == actor.name
+        assert tree.xpath("//h2[@id='contacts']")
+    for code in sources.countries:
+        tree = page(shipped_site, f"en/contacts/{code.lower()}/")
+        assert tree.xpath("//div[contains(@class, 'trm-sample')]"), code
+
+
+def test_country_page_links_phones_and_mails(shipped_site: Path, sources: Sources) -> None:
+    country = sources.countries["BG"].model
+    tree = page(shipped_site, "en/contacts/bg/")
+    assert tree.xpath("normalize-space(//h1/text())") == "Bulgaria"
+    tel = tree.xpath("//a[starts-with(@href, 'tel:')]/@href")
+    expected = [phonenumbers.format_number(phonenumbers.parse(p.number),
+                                           phonenumbers.PhoneNumberFormat.RFC3966)
+                for inst in country.institutions for p in inst.phones]
+    assert tel == expected
+    mails = tree.xpath("//a[starts-with(@href, 'mailto:')]/@href")
+    assert mails == [f"mailto:{e}" for inst in country.institutions for e in inst.emails]
+    for inst in country.institutions:
+        heading = tree.xpath(f"//h3[@id='{inst.id}']")
+        assert heading, inst.id
+        assert "Last verified on" in tree.xpath(
+            f"string(//h3[@id='{inst.id}']/following-sibling::div[1]"
+            "/p[@class='trm-verified'])")
+
+
+def test_children_forms_and_legal_pages(shipped_site: Path, sources: Sources) -> None:
+    children = page(shipped_site, "en/children/")
+    linked = set(children.xpath("//div[@class='trm-child-measure']/h3/a/@href"))
+    expected = {f"../measures/{m.id}/" for s in sources.sops for m in s.model.measures
+                if m.child or m.child_only}
+    assert linked == expected
+    labour = page(shipped_site, "en/exploitation/labour/")
+    assert len(labour.xpath("//ul[@class='trm-indicators']/li")) >= 8
+    legal = page(shipped_site, "en/legal/")
+    assert legal.xpath("//h2[@id='directive-2011-36']")
+    assert legal.xpath("//a[@href='https://eur-lex.europa.eu/eli/dir/2011/36/oj']")
+
+
+def test_every_internal_link_and_anchor_resolves(shipped_site: Path) -> None:
+    broken = []
+    anchors: dict[Path, set[str]] = {}
+    for html_file in sorted(shipped_site.rglob("*.html")):
+        for href in parse(html_file).xpath("//a/@href"):
+            target = resolve(html_file, str(href))
+            if target is None:
+                continue
+            path, anchor = target
+            if not path.is_file():
+                broken.append(f"{html_file.relative_to(shipped_site)} -> {href}")
+                continue
+            if anchor:
+                known = anchors.setdefault(path, ids(parse(path)))
+                if anchor not in known:
+                    broken.append(f"{html_file.relative_to(shipped_site)} -> {href} (anchor)")
+    assert broken == []
+
+
+def test_no_event_attribute_script_from_content_or_unsafe_url(shipped_site: Path) -> None:
+    found = []
+    for html_file in shipped_site.rglob("*.html"):
+        tree = parse(html_file)
+        for element in tree.iter():
+            for name, value in element.attrib.items():
+                if name.lower().startswith("on"):
+                    found.append(f"{html_file}: {element.tag} {name}")
+                if value.strip().lower().startswith(("javascript:", "data:", "vbscript:")):
+                    found.append(f"{html_file}: {element.tag} {name}={value}")
+        for src in tree.xpath("//script/@src | //link/@href | //img/@src | //iframe/@src"):
+            if str(src).startswith(("http:", "https:", "//")):
+                found.append(f"{html_file}: loads {src}")
+    assert found == []
+
+
+def test_no_text_is_escaped_twice(shipped_site: Path) -> None:
+    shown = []
+    for html_file in sorted(shipped_site.rglob("*.html")):
+        text = parse(html_file).text_content()
+        if "&#39;" in text or "&amp;" in text or "&quot;" in text:
+            shown.append(html_file.relative_to(shipped_site).as_posix())
+    assert shown == []
