@@ -21,7 +21,7 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update",
                  "--disable-sync"]
-PAGES = ["en/", "en/sops/identification/", "en/measures/first-screening/",
+PAGES = ["en/", "en/overview/", "en/sops/identification/", "en/measures/first-screening/",
          "en/actors/labour-inspectorate/", "en/contacts/bg/"]
 
 

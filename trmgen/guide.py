@@ -16,12 +16,14 @@ from trmgen.freshness import stale_before
 from trmgen.load import Sources
 from trmgen.model import (
     Actor,
+    ChartStyle,
     CountryContacts,
     Exploitation,
     Guideline,
     Institution,
     Instrument,
     Measure,
+    Overview,
     Sop,
 )
 
@@ -45,12 +47,15 @@ class Guide:
     instruments: tuple[Instrument, ...]
     sops: tuple[Sop, ...]
     countries: tuple[Country, ...]
+    style: ChartStyle
+    overview: Overview
     today: dt.date = field(default_factory=dt.date.today)
 
     @classmethod
     def from_sources(cls, sources: Sources, today: dt.date | None = None) -> Guide:
         """The guide of sources that validated without errors."""
         assert sources.guideline and sources.actors and sources.instruments
+        assert sources.style and sources.overview
         return cls(
             guideline=sources.guideline.model,
             actors=tuple(sources.actors.model.actors),
@@ -58,6 +63,8 @@ class Guide:
             sops=tuple(sorted((s.model for s in sources.sops), key=lambda s: s.number)),
             countries=tuple(Country(code, c.model, c.doc.path)
                             for code, c in sorted(sources.countries.items())),
+            style=sources.style.model,
+            overview=sources.overview.model,
             today=today or dt.date.today(),
         )
 

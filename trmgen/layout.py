@@ -11,6 +11,8 @@ SCHEMAS = {
     "instruments": "instruments.schema.json",
     "sop": "sop.schema.json",
     "country": "country.schema.json",
+    "style": "chart-style.schema.json",
+    "overview": "overview.schema.json",
 }
 """The JSON Schema file written for each kind of source file."""
 
@@ -46,6 +48,23 @@ class Layout:
         return self.root / "contacts"
 
     @property
+    def flowcharts(self) -> Path:
+        return self.root / "flowcharts"
+
+    @property
+    def style_file(self) -> Path:
+        return self.flowcharts / "style.yaml"
+
+    @property
+    def overview_file(self) -> Path:
+        return self.flowcharts / "overview.yaml"
+
+    @property
+    def chart_cache(self) -> Path:
+        """Rendered charts, by the hash of their DOT source (not committed)."""
+        return self.root / ".cache" / "charts"
+
+    @property
     def schemas(self) -> Path:
         return self.root / "schemas"
 
@@ -73,7 +92,7 @@ class Layout:
 
     def watched(self) -> list[Path]:
         """What `serve` watches for changes besides mkdocs.yml."""
-        return [self.guidelines, self.contacts, self.templates]
+        return [self.guidelines, self.contacts, self.flowcharts, self.templates]
 
     def sop_files(self) -> list[Path]:
         """The SOP files, in name order (1-identification.yaml, 2-...)."""
@@ -85,7 +104,8 @@ class Layout:
 
     def strays(self) -> list[Path]:
         """YAML files with the '.yml' ending, which the loader would not read."""
-        return sorted([*self.guidelines.rglob("*.yml"), *self.contacts.rglob("*.yml")])
+        folders = (self.guidelines, self.contacts, self.flowcharts)
+        return sorted(path for folder in folders for path in folder.rglob("*.yml"))
 
     def display(self, path: Path) -> str:
         """The path as shown in messages: relative to the root, with forward slashes."""

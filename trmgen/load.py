@@ -16,7 +16,15 @@ from pydantic_core import ErrorDetails, PydanticCustomError
 from trmgen import values
 from trmgen.diagnostics import Diagnostic, Severity
 from trmgen.layout import SCHEMAS, Layout
-from trmgen.model import ActorsFile, CountryContacts, Guideline, InstrumentsFile, Sop
+from trmgen.model import (
+    ActorsFile,
+    ChartStyle,
+    CountryContacts,
+    Guideline,
+    InstrumentsFile,
+    Overview,
+    Sop,
+)
 from trmgen.yamlsrc import Document, LoadError, Loc, load
 
 M = TypeVar("M", bound=BaseModel)
@@ -27,6 +35,8 @@ MODELS: dict[str, type[BaseModel]] = {
     "instruments": InstrumentsFile,
     "sop": Sop,
     "country": CountryContacts,
+    "style": ChartStyle,
+    "overview": Overview,
 }
 """The model of each kind of source file."""
 
@@ -49,6 +59,8 @@ class Sources:
     instruments: Source[InstrumentsFile] | None = None
     sops: list[Source[Sop]] = field(default_factory=list)
     countries: dict[str, Source[CountryContacts]] = field(default_factory=dict)
+    style: Source[ChartStyle] | None = None
+    overview: Source[Overview] | None = None
     diagnostics: list[Diagnostic] = field(default_factory=list)
     complete: bool = True
     """False when some file could not be read, so cross-file rules would see gaps."""
@@ -78,6 +90,8 @@ def load_sources(layout: Layout) -> Sources:
         country = _read(sources, path, CountryContacts)
         if country:
             sources.countries[code] = country
+    sources.style = _required(sources, layout.style_file, ChartStyle)
+    sources.overview = _required(sources, layout.overview_file, Overview)
     for stray in layout.strays():
         sources.diagnostics.append(Diagnostic(
             layout.display(stray), 1, 1, "file.extension", "", "this file is not read: "

@@ -13,6 +13,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchem
 from pydantic_core import PydanticCustomError
 
 from trmgen.values import (
+    Colour,
     CountryCode,
     Date,
     Email,
@@ -24,6 +25,7 @@ from trmgen.values import (
     Markdown,
     Number,
     Phone,
+    Shape,
     Slug,
     suggest,
 )
@@ -352,3 +354,76 @@ class CountryContacts(Strict):
     """Its National Referral Mechanism."""
     institutions: list[Institution] = Field(min_length=1)
     """The institutions to contact."""
+
+
+class NodeStyle(Strict):
+    """How a chart draws the box of a measure led by an actor of one kind."""
+
+    fill: Colour
+    """Background colour, as #RRGGBB."""
+    border: Colour = "#37474f"
+    """Border colour, as #RRGGBB."""
+    shape: Shape = "box"
+    """The Graphviz shape of the box."""
+
+
+class ChartStyle(Strict):
+    """Colours and shapes of the flowcharts (flowcharts/style.yaml)."""
+
+    font: Line = "Noto Sans"
+    """The font of every label (Debian's fonts-noto-core covers Latin, Cyrillic and Arabic)."""
+    kinds: dict[ActorKind, NodeStyle]
+    """The box style per kind of the measure's lead actor."""
+    edge: Colour = "#37474f"
+    """The colour of the arrows every case follows."""
+    child: Colour = "#b34700"
+    """The colour of the boxes and dashed arrows that only a child's case takes."""
+    handover: Colour = "#1a237e"
+    """The colour of the bold arrows where a case passes to another country."""
+
+    @model_validator(mode="after")
+    def _every_kind(self) -> ChartStyle:
+        missing = [kind.value for kind in ActorKind if kind not in self.kinds]
+        if missing:
+            raise PydanticCustomError("schema.missing-style", "give a style for every actor "
+                                      f"kind; missing: {', '.join(missing)}")
+        return self
+
+
+class OverviewStep(Strict):
+    """A box of the overview chart: one measure, in the lane of one country role."""
+
+    id: Slug
+    """Stable id of the box, for `edges`."""
+    measure: Slug
+    """The measure the box stands for; the box links to its page."""
+    lane: CountryRole
+    """The country where it happens: origin, transit or destination."""
+    label: Line | None = None
+    """A shorter label for the box; default: the measure's title."""
+
+
+class OverviewEdge(Strict):
+    """An arrow of the overview chart; between lanes it is a hand-over to another country."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    source: Slug = Field(alias="from")
+    """The id of the step the arrow starts from."""
+    to: Slug
+    """The id of the step it leads to."""
+    label: Line | None = None
+    """What passes along it, e.g. 'the counterparts agree on the return'."""
+
+
+class Overview(Strict):
+    """The TRM overview chart across the five SOPs (flowcharts/overview.yaml)."""
+
+    title: Line
+    """The chart's title."""
+    description: Markdown
+    """What the chart shows, for the page it is on."""
+    steps: list[OverviewStep] = Field(min_length=2)
+    """The boxes, in reading order."""
+    edges: list[OverviewEdge] = Field(min_length=1)
+    """The arrows between the boxes."""

@@ -48,6 +48,7 @@ def form_page(form: str) -> str:
 
 
 HOME = "index.md"
+OVERVIEW = "overview/index.md"
 ACTORS = "actors/index.md"
 CONTACTS = "contacts/index.md"
 CHILDREN = "children.md"
@@ -56,7 +57,7 @@ LEGAL = "legal.md"
 
 PATHS = {
     "sop": sop_page, "measure": measure_page, "actor": actor_page, "country": country_page,
-    "form": form_page,
+    "form": form_page, "overview": lambda: OVERVIEW,
 }
 """Path builders by page kind, for templates: paths.measure(id)."""
 
@@ -64,8 +65,9 @@ PATHS = {
 def plan(guide: Guide, labels: Labels, loc: Localizer) -> tuple[list[Page], Nav]:
     """Every page of the site in one language, and the navigation that reaches them all."""
     _ = labels.gettext
-    pages = [Page(HOME, guide.guideline.title, "home.md.j2")]
-    nav: Nav = [{_("Home"): HOME}]
+    pages = [Page(HOME, guide.guideline.title, "home.md.j2"),
+             Page(OVERVIEW, guide.overview.title, "overview.md.j2")]
+    nav: Nav = [{_("Home"): HOME}, {guide.overview.title: OVERVIEW}]
     for sop in guide.sops:
         section = [Page(sop_page(sop.id), sop.title, "sop.md.j2", {"sop": sop})]
         section += [Page(measure_page(m.id), m.title, "measure.md.j2",

@@ -83,6 +83,8 @@ class TrmgenPlugin(BasePlugin[TrmgenConfig]):
             return files
         for page in self.site.pages:
             files.append(File.generated(config, page.src, content=page.text))
+        for src, content in self.site.files.items():
+            files.append(File.generated(config, src, content=content))
         return files
 
     def on_serve(self, server: LiveReloadServer, config: MkDocsConfig,

@@ -4,20 +4,23 @@ from __future__ import annotations
 
 import datetime as dt
 import gettext
+import posixpath
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
+from markupsafe import Markup
 
+from trmgen import flowchart
 from trmgen.diagnostics import Diagnostic, Severity, count
 from trmgen.guide import Guide
 from trmgen.labels import Labels
 from trmgen.layout import Layout
 from trmgen.localize import Localizer, phone, tel_uri
-from trmgen.model import ALL_FORMS
-from trmgen.pages import PATHS, Nav, plan
-from trmgen.render import Renderer
+from trmgen.model import ALL_FORMS, ALL_ROLES
+from trmgen.pages import OVERVIEW, PATHS, Nav, measure_page, plan, sop_page
+from trmgen.render import Renderer, relative_url
 from trmgen.validate import validate
 
 
@@ -45,6 +48,8 @@ class Site:
     language: str
     title: str
     pages: list[RenderedPage]
+    files: dict[str, bytes]
+    """Other generated files by source path, such as the full-size charts."""
     nav: Nav
     diagnostics: list[Diagnostic]
 
@@ -69,19 +74,69 @@ def generate(layout: Layout, language: str | None = None, *, directory_urls: boo
     labels = Labels(translations.gettext)
     loc = Localizer(language)
     pages, nav = plan(guide, labels, loc)
+    try:
+        charts = _charts(layout, guide, labels, directory_urls)
+    except flowchart.ChartError as exc:
+        raise BuildError([Diagnostic(layout.display(layout.style_file), 1, 1, "chart.graphviz",
+                                     "", str(exc))]) from None
     renderer = Renderer(layout.page_templates, directory_urls=directory_urls,
                         translations=translations)
     shared = {"guide": guide, "labels": labels, "loc": loc, "paths": PATHS,
-              "language": language, "tel": tel_uri, "phone": phone, "all_forms": ALL_FORMS}
+              "language": language, "tel": tel_uri, "phone": phone, "all_forms": ALL_FORMS,
+              "all_roles": ALL_ROLES}
     rendered = []
     for page in pages:
+        chart = charts.get(page.src)
+        values = {**shared, **page.values, "title": page.title,
+                  "chart": Markup(chart.inline) if chart else None}
         try:
-            text = renderer.render(page.template, page.src,
-                                   {**shared, **page.values, "title": page.title})
+            text = renderer.render(page.template, page.src, values)
         except jinja2.TemplateError as exc:
             raise BuildError([_template_problem(layout, exc)]) from None
         rendered.append(RenderedPage(page.src, page.title, text))
-    return Site(language, guide.guideline.title, rendered, nav, diagnostics)
+    files = {chart_file(src): chart.svg for src, chart in charts.items()}
+    return Site(language, guide.guideline.title, rendered, files, nav, diagnostics)
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A chart to inline in its page, and the same chart as a file to open full size."""
+
+    inline: str
+    svg: bytes
+
+
+def chart_file(page_src: str) -> str:
+    """The full-size chart beside the page that shows it: its links work from both."""
+    return posixpath.join(posixpath.dirname(page_src), "chart.svg")
+
+
+def _charts(layout: Layout, guide: Guide, labels: Labels,
+            directory_urls: bool) -> dict[str, Chart]:
+    """Every chart, by the page that shows it."""
+    drawn = {}
+    for sop in guide.sops:
+        src = sop_page(sop.id)
+        dot = flowchart.sop_dot(guide, sop, guide.style, labels, _href(src, directory_urls))
+        label = labels.gettext("Flowchart of SOP %(number)d: %(title)s") % {
+            "number": sop.number, "title": sop.title}
+        drawn[src] = _draw(layout, dot, label)
+    dot = flowchart.overview_dot(guide, guide.overview, guide.style, labels,
+                                 _href(OVERVIEW, directory_urls))
+    drawn[OVERVIEW] = _draw(layout, dot, guide.overview.title)
+    return drawn
+
+
+def _href(page_src: str, directory_urls: bool) -> flowchart.Href:
+    def href(measure_id: str) -> str:
+        return relative_url(page_src, measure_page(measure_id), directory_urls)
+
+    return href
+
+
+def _draw(layout: Layout, dot: str, label: str) -> Chart:
+    svg = flowchart.render(dot, layout.chart_cache)
+    return Chart(flowchart.inline_svg(svg, label), svg)
 
 
 def _template_problem(layout: Layout, exc: jinja2.TemplateError) -> Diagnostic:

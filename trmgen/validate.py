@@ -261,6 +261,42 @@ def unconditional_cycles(context: Context) -> Iterator[Finding]:
             yield from visit(node)
 
 
+def overview_references(context: Context) -> Iterator[Finding]:
+    """The overview's boxes name measures in lanes where they apply; its arrows name boxes."""
+    sources = context.sources
+    if not sources.overview:
+        return
+    doc, overview = sources.overview.doc, sources.overview.model
+    yield from _first_seen(((step.id, doc, ("steps", i, "id"))
+                            for i, step in enumerate(overview.steps)), "ref.duplicate-id",
+                           "step id")
+    measures = {m.id: m for _, _, m in _measures(sources)}
+    for i, step in enumerate(overview.steps):
+        measure = measures.get(step.measure)
+        if measure is None:
+            if sources.complete:
+                yield Finding(doc, ("steps", i, "measure"), "ref.unknown-measure",
+                              _unknown(step.measure, set(measures), "measure",
+                                       "give the id of a measure in guidelines/sops/"))
+        elif step.lane not in measure.roles:
+            roles = ", ".join(measure.roles)
+            yield Finding(doc, ("steps", i, "lane"), "flow.lane-role", f"'{step.measure}' "
+                          f"applies in the roles {roles}, not in '{step.lane}'; move the box "
+                          "or add the role to the measure")
+    steps = {step.id for step in overview.steps}
+    connected: set[str] = set()
+    for i, edge in enumerate(overview.edges):
+        for name, ref in (("from", edge.source), ("to", edge.to)):
+            connected.add(ref)
+            if ref not in steps:
+                yield Finding(doc, ("edges", i, name), "ref.unknown-step",
+                              _unknown(ref, steps, "step", "give the id of a step above"))
+    for i, step in enumerate(overview.steps):
+        if step.id not in connected:
+            yield Finding(doc, ("steps", i, "id"), "flow.unconnected", f"no arrow starts or "
+                          f"ends at '{step.id}'; connect it or remove it", Severity.WARNING)
+
+
 def languages(context: Context) -> Iterator[Finding]:
     """The guideline is published in its source language, listed first."""
     sources = context.sources
@@ -388,7 +424,8 @@ def actor_coverage(context: Context) -> Iterator[Finding]:
 
 RULES: tuple[Rule, ...] = (
     unique_ids, actor_references, instrument_references, measure_references,
-    repeated_entries, reachable_measures, unconditional_cycles, languages, phone_countries,
+    repeated_entries, reachable_measures, unconditional_cycles, overview_references,
+    languages, phone_countries,
     sample_addresses, sample_data, future_dates, stale_contacts, actor_coverage,
 )
 

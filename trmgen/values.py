@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
 import email_validator
@@ -197,6 +197,13 @@ def _hours(value: str) -> str:
     return value
 
 
+def _colour(value: str) -> str:
+    if not re.fullmatch(r"#[0-9a-fA-F]{6}", value):
+        raise _fail("value.colour", f"'{value}' is not a colour; write it as #RRGGBB, "
+                    "e.g. '#1a237e'")
+    return value.lower()
+
+
 def _strict_bool(value: Any) -> Any:
     if not isinstance(value, bool):
         raise _fail("value.boolean", f"'{value}' must be true or false")
@@ -231,5 +238,10 @@ Email = Annotated[str, AfterValidator(_email),
 Phone = Annotated[str, AfterValidator(_phone),
                   WithJsonSchema({"type": "string", "pattern": r"^\+[0-9 ]+$"})]
 Hours = Annotated[str, AfterValidator(_hours)]
+Colour = Annotated[str, AfterValidator(_colour),
+                   WithJsonSchema({"type": "string", "pattern": "^#[0-9a-fA-F]{6}$"})]
+Shape = Literal["box", "ellipse", "hexagon", "octagon", "parallelogram", "note", "folder",
+                "component", "cylinder", "tab"]
+"""The Graphviz shapes a chart style may use."""
 Flag = Annotated[bool, BeforeValidator(_strict_bool)]
 Number = Annotated[int, BeforeValidator(_whole_number)]

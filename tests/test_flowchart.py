@@ -1,0 +1,124 @@
+"""Flowcharts: deterministic DOT (goldens), real Graphviz, the cache, charts on the pages."""
+
+from __future__ import annotations
+
+import gettext
+import os
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from trmgen import flowchart
+from trmgen.guide import Guide
+from trmgen.labels import Labels
+from trmgen.layout import Layout
+from trmgen.site import BuildError, generate
+from trmgen.validate import validate
+
+from .conftest import CASES
+from .html import page, resolve
+
+GOLDENS = CASES / "charts"
+LABELS = Labels(gettext.NullTranslations().gettext)
+SVG = "{http://www.w3.org/2000/svg}"
+XLINK = "{http://www.w3.org/1999/xlink}"
+
+
+def base_guide() -> Guide:
+    sources, _ = validate(Layout(CASES / "base"))
+    return Guide.from_sources(sources)
+
+
+def measure_href(measure_id: str) -> str:
+    return f"../../measures/{measure_id}/"
+
+
+def charts(guide: Guide) -> dict[str, str]:
+    out = {f"sop-{sop.id}.dot": flowchart.sop_dot(guide, sop, guide.style, LABELS,
+                                                  measure_href) for sop in guide.sops}
+    out["overview.dot"] = flowchart.overview_dot(guide, guide.overview, guide.style, LABELS,
+                                                 measure_href)
+    return out
+
+
+def test_dot_goldens(update_goldens: bool) -> None:
+    for name, dot in charts(base_guide()).items():
+        golden = GOLDENS / name
+        if update_goldens:
+            golden.write_text(dot, encoding="utf-8")
+        assert dot == golden.read_text(encoding="utf-8"), name
+
+
+def test_dot_is_deterministic() -> None:
+    assert charts(base_guide()) == charts(base_guide())
+
+
+def test_child_path_and_hand_over_are_drawn_distinctly() -> None:
+    dot = charts(base_guide())["sop-identification.dot"]
+    child_edge = next(line for line in dot.splitlines()
+                      if '"referral" -> "guardian-appointment"' in line)
+    assert 'style=dashed' in child_edge and '#b34700' in child_edge
+    assert 'penwidth=2.2' in next(line for line in dot.splitlines()
+                                  if line.strip().startswith('"guardian-appointment" ['))
+
+
+def test_graphviz_draws_an_svg_with_a_link_per_measure(tmp_path: Path) -> None:
+    guide = base_guide()
+    svg = flowchart.render(charts(guide)["sop-identification.dot"], tmp_path)
+    root = ET.fromstring(svg)
+    links = [str(a.get(f"{XLINK}href")) for a in root.iter(f"{SVG}a")]
+    assert sorted(set(links)) == sorted(measure_href(m.id) for m in guide.sops[0].measures)
+
+
+def fake_dot(folder: Path) -> None:
+    """A `dot` that fails, first on PATH: any call to Graphviz would now break the build."""
+    folder.mkdir()
+    script = folder / "dot"
+    script.write_text("#!/bin/sh\necho 'fake dot: Graphviz was called' >&2\nexit 1\n")
+    script.chmod(0o755)
+
+
+def test_unchanged_charts_never_call_graphviz_again(scratch_repo: Path, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    layout = Layout(scratch_repo)
+    generate(layout)
+    cached = sorted(layout.chart_cache.iterdir())
+    assert len(cached) == 2  # the SOP's chart and the overview
+    fake_dot(tmp_path / "bin")
+    monkeypatch.setenv("PATH", f"{tmp_path / 'bin'}{os.pathsep}{os.environ['PATH']}")
+    generate(layout)  # every chart comes from the cache: the failing dot is never run
+    assert sorted(layout.chart_cache.iterdir()) == cached
+    sop = scratch_repo / "guidelines/sops/1-identification.yaml"
+    sop.write_text(sop.read_text().replace("title: Refer to assistance", "title: Refer"))
+    with pytest.raises(BuildError) as failed:  # a changed chart does call Graphviz
+        generate(layout)
+    (problem,) = failed.value.diagnostics
+    assert problem.code == "chart.graphviz"
+    assert "fake dot: Graphviz was called" in problem.message
+
+
+def test_every_sop_page_inlines_its_chart_with_working_links(shipped_site: Path) -> None:
+    sops = sorted((shipped_site / "en/sops").iterdir())
+    assert len(sops) == 5
+    for folder in sops:
+        index = folder / "index.html"
+        tree = page(shipped_site, f"en/sops/{folder.name}/")
+        svg = tree.xpath("//figure[@class='trm-chart']//svg")
+        assert len(svg) == 1, folder.name
+        hrefs = svg[0].xpath(".//a/@*[name()='xlink:href' or name()='href']")
+        assert hrefs, folder.name
+        for href in hrefs:
+            target = resolve(index, str(href))
+            assert target and target[0].is_file(), href
+        ET.parse(folder / "chart.svg")  # the full-size chart is well-formed XML
+        listed = tree.xpath("//ol[@class='trm-flow-list']/li/a/@href")
+        assert listed, "the text alternative lists the flow"
+
+
+def test_overview_has_lanes_and_hand_overs(shipped_site: Path) -> None:
+    tree = page(shipped_site, "en/overview/")
+    svg_text = " ".join(tree.xpath("//figure[@class='trm-chart']//svg//text()"))
+    for lane in ("Country of origin", "Country of transit", "Country of destination"):
+        assert lane in svg_text
+    assert tree.xpath("//span[@class='trm-label'][starts-with(., 'hand-over to the')]")

@@ -1,0 +1,192 @@
+"""Flowcharts derived from the data: DOT generation (pure) and the one call to Graphviz.
+
+A chart is drawn from the measures' `next` edges, so it cannot disagree with the text. DOT is
+generated deterministically (in data order, no timestamps); its SVG is cached by the hash of
+the DOT source, so an unchanged chart never calls Graphviz again. Every label comes from the
+(localized) data and the language's labels; nothing readable is written here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import subprocess
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+from trmgen.guide import Guide
+from trmgen.labels import Labels
+from trmgen.model import ChartStyle, CountryRole, Measure, Overview, Sop
+
+Href = Callable[[str], str]
+"""The link from the page that shows a chart to a measure's page, by measure id."""
+
+WRAP = 26
+"""Characters per line of a box's label."""
+
+
+class ChartError(Exception):
+    """Graphviz could not draw a chart."""
+
+
+def _html(text: str) -> str:
+    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace('"', "&quot;"))
+
+
+def _quoted(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+def _lines(text: str, width: int = WRAP) -> str:
+    """Wrapped text for an HTML-like label."""
+    return "<br/>".join(_html(line) for line in textwrap.wrap(text, width) or [""])
+
+
+def _attrs(**values: str) -> str:
+    return ", ".join(f"{key}={value}" for key, value in values.items())
+
+
+def _box(title: str, detail: str) -> str:
+    small = f'<br/><font point-size="9">{_lines(detail, WRAP + 8)}</font>' if detail else ""
+    return f"<<b>{_lines(title)}</b>{small}>"
+
+
+def _head(name: str, style: ChartStyle, rankdir: str = "TB") -> list[str]:
+    font = _quoted(style.font)
+    graph = _attrs(rankdir=rankdir, bgcolor="transparent", fontname=font, nodesep="0.3",
+                   ranksep="0.45", pad="0.1")
+    node = _attrs(shape="box", style=_quoted("filled,rounded"), fontname=font, fontsize="11",
+                  margin='"0.12,0.06"', penwidth="1.2")
+    edge = _attrs(fontname=font, fontsize="9", color=_quoted(style.edge),
+                  fontcolor=_quoted(style.edge), arrowsize="0.7")
+    return [f"digraph {_quoted(name)} {{", f"  graph [{graph}];", f"  node [{node}];",
+            f"  edge [{edge}];"]
+
+
+def _node(guide: Guide, measure: Measure, style: ChartStyle, href: Href, *, title: str,
+          detail: str, outside: bool = False) -> str:
+    lead = guide.actor(measure.who[0])
+    look = style.kinds[lead.kind]
+    attrs = {
+        "id": _quoted(f"chart-{measure.id}"),
+        "label": _box(title, detail),
+        "shape": look.shape,
+        "fillcolor": _quoted(look.fill),
+        "color": _quoted(style.child if measure.child_only else look.border),
+        "href": _quoted(href(measure.id)),
+        "tooltip": _quoted(measure.title),
+        "target": '"_top"',
+    }
+    if measure.child_only:
+        attrs["penwidth"] = "2.2"
+    if outside:
+        attrs["style"] = _quoted("filled,rounded,dashed")
+        attrs["fillcolor"] = '"#ffffff"'
+    return f"  {_quoted(measure.id)} [{_attrs(**attrs)}];"
+
+
+def sop_dot(guide: Guide, sop: Sop, style: ChartStyle, labels: Labels, href: Href) -> str:
+    """The chart of one SOP: its measures, the `next` edges between them, and hand-overs."""
+    lines = _head(sop.id, style)
+    for measure in sop.measures:
+        actors = ", ".join(guide.actor(a).name for a in measure.who)
+        lines.append(_node(guide, measure, style, href, title=measure.title, detail=actors))
+    for measure_id in outside_targets(sop):
+        target = guide.measure(measure_id)
+        other = guide.sop_of(target)
+        lines.append(_node(guide, target, style, href, title=target.title, outside=True,
+                           detail=labels.gettext("SOP %(number)d: %(title)s")
+                           % {"number": other.number, "title": other.title}))
+    for measure in sop.measures:
+        for edge in measure.next:
+            attrs = {}
+            if edge.condition:
+                attrs["label"] = _quoted(textwrap.fill(edge.condition, WRAP))
+            if edge.child:
+                attrs.update(color=_quoted(style.child), fontcolor=_quoted(style.child),
+                             style="dashed", penwidth="1.6")
+            suffix = f" [{_attrs(**attrs)}]" if attrs else ""
+            lines.append(f"  {_quoted(measure.id)} -> {_quoted(edge.to)}{suffix};")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def overview_dot(guide: Guide, overview: Overview, style: ChartStyle, labels: Labels,
+                 href: Href) -> str:
+    """The TRM across the countries: a lane per country role, hand-overs in bold."""
+    lines = _head("overview", style, rankdir="LR")
+    lanes = {step.id: step.lane for step in overview.steps}
+    for role in CountryRole:
+        steps = [s for s in overview.steps if s.lane == role]
+        if not steps:
+            continue
+        lane = _attrs(label=_quoted(labels.role(role)), style="rounded",
+                      color=_quoted(style.edge), fontsize="12")
+        lines.append(f"  subgraph {_quoted('cluster_' + role.value)} {{")
+        lines.append(f"    graph [{lane}];")
+        for step in steps:
+            measure = guide.measure(step.measure)
+            sop = guide.sop_of(measure)
+            detail = labels.gettext("SOP %(number)d: %(title)s") % {
+                "number": sop.number, "title": sop.title}
+            node = _node(guide, measure, style, href, title=step.label or measure.title,
+                         detail=detail)
+            lines.append("  " + node.replace(_quoted(measure.id), _quoted(step.id), 1)
+                         .replace(_quoted(f"chart-{measure.id}"),
+                                  _quoted(f"chart-{step.id}"), 1))
+        lines.append("  }")
+    for edge in overview.edges:
+        attrs = {}
+        if edge.label:
+            attrs["label"] = _quoted(textwrap.fill(edge.label, WRAP))
+        if lanes[edge.source] != lanes[edge.to]:
+            attrs.update(color=_quoted(style.handover), fontcolor=_quoted(style.handover),
+                         penwidth="2.4")
+        suffix = f" [{_attrs(**attrs)}]" if attrs else ""
+        lines.append(f"  {_quoted(edge.source)} -> {_quoted(edge.to)}{suffix};")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def render(dot: str, cache: Path, fmt: str = "svg") -> bytes:
+    """The chart drawn by Graphviz, from the cache when this DOT was drawn before."""
+    key = hashlib.sha256(f"{fmt}\n{dot}".encode()).hexdigest()
+    cached = cache / f"{key}.{fmt.replace(':', '-')}"
+    if cached.is_file():
+        return cached.read_bytes()
+    try:
+        result = subprocess.run(["dot", f"-T{fmt}"], input=dot.encode(), capture_output=True,
+                                timeout=120, check=False)
+    except FileNotFoundError:
+        raise ChartError("Graphviz is not installed (the 'dot' program is missing); "
+                         "'make site' installs it, or run: apt-get install graphviz") from None
+    except subprocess.TimeoutExpired:
+        raise ChartError("Graphviz took longer than two minutes to draw a chart") from None
+    if result.returncode != 0 or not result.stdout:
+        raise ChartError("Graphviz could not draw a chart: "
+                         + result.stderr.decode(errors="replace").strip())
+    cache.mkdir(parents=True, exist_ok=True)
+    partial = cached.with_suffix(".partial")
+    partial.write_bytes(result.stdout)
+    partial.replace(cached)
+    return result.stdout
+
+
+_PROLOGUE = re.compile(r"^.*?(?=<svg)", re.DOTALL)
+_COMMENT = re.compile(r"<!--.*?-->\n?", re.DOTALL)
+_SIZE = re.compile(r'<svg width="[^"]*" height="[^"]*"')
+
+
+def inline_svg(svg: bytes, label: str) -> str:
+    """An SVG ready to sit inside a page: no prologue or comments, scaled by CSS, named."""
+    text = _COMMENT.sub("", _PROLOGUE.sub("", svg.decode("utf-8"), count=1))
+    named = f'<svg class="trm-chart-svg" role="group" aria-label="{_html(label)}"'
+    return _SIZE.sub(named, text, count=1).strip()
+
+
+def outside_targets(sop: Sop) -> list[str]:
+    """The measures of other SOPs that this SOP's chart shows as hand-overs, in order."""
+    own = {m.id for m in sop.measures}
+    return list(dict.fromkeys(e.to for m in sop.measures for e in m.next if e.to not in own))
