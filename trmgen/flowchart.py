@@ -66,11 +66,13 @@ def _head(name: str, style: ChartStyle, rankdir: str = "TB") -> list[str]:
 
 
 def _node(guide: Guide, measure: Measure, style: ChartStyle, href: Href, *, title: str,
-          detail: str, outside: bool = False) -> str:
+          detail: str, name: str = "", outside: bool = False) -> str:
+    """A box for a measure, named after it unless `name` is given, linking to its page."""
+    name = name or measure.id
     lead = guide.actor(measure.who[0])
     look = style.kinds[lead.kind]
     attrs = {
-        "id": _quoted(f"chart-{measure.id}"),
+        "id": _quoted(f"chart-{name}"),
         "label": _box(title, detail),
         "shape": look.shape,
         "fillcolor": _quoted(look.fill),
@@ -84,7 +86,7 @@ def _node(guide: Guide, measure: Measure, style: ChartStyle, href: Href, *, titl
     if outside:
         attrs["style"] = _quoted("filled,rounded,dashed")
         attrs["fillcolor"] = '"#ffffff"'
-    return f"  {_quoted(measure.id)} [{_attrs(**attrs)}];"
+    return f"  {_quoted(name)} [{_attrs(**attrs)}];"
 
 
 def sop_dot(guide: Guide, sop: Sop, style: ChartStyle, labels: Labels, href: Href) -> str:
@@ -131,11 +133,8 @@ def overview_dot(guide: Guide, overview: Overview, style: ChartStyle, labels: La
             sop = guide.sop_of(measure)
             detail = labels.gettext("SOP %(number)d: %(title)s") % {
                 "number": sop.number, "title": sop.title}
-            node = _node(guide, measure, style, href, title=step.label or measure.title,
-                         detail=detail)
-            lines.append("  " + node.replace(_quoted(measure.id), _quoted(step.id), 1)
-                         .replace(_quoted(f"chart-{measure.id}"),
-                                  _quoted(f"chart-{step.id}"), 1))
+            lines.append("  " + _node(guide, measure, style, href, name=step.id,
+                                      title=step.label or measure.title, detail=detail))
         lines.append("  }")
     for edge in overview.edges:
         attrs = {}
