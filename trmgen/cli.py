@@ -7,6 +7,7 @@ Exit codes: 0 all well, 1 problems in the content, 2 a wrong command line, 3 an 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import tempfile
 import traceback
@@ -14,6 +15,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from trmgen import __version__, schemas
+from trmgen.i18n import catalogs
 from trmgen.diagnostics import Severity, count, render
 from trmgen.layout import Layout
 from trmgen.site import BuildError
@@ -48,6 +50,37 @@ def _serve(args: argparse.Namespace) -> int:
     from trmgen import build
 
     build.serve(Layout(args.root), args.lang, args.address)
+    return OK
+
+
+def _i18n(args: argparse.Namespace) -> int:
+    layout = Layout(args.root)
+    sources, diagnostics = validate(layout)
+    errors = [d for d in diagnostics if d.severity is Severity.ERROR
+              and not d.code.startswith("i18n.")]
+    if errors or not sources.guideline:
+        print(render(diagnostics, "text"))
+        print("fix the errors in the sources first", file=sys.stderr)
+        return PROBLEMS
+    guideline = sources.guideline.model
+    others = [code for code in guideline.languages if code != guideline.source_language]
+    if args.action == "extract":
+        path = catalogs.extract_template(layout, sources)
+        print(f"wrote {layout.display(path)}")
+    elif args.action == "update":
+        pot = catalogs.template(layout, sources)
+        catalogs.extract_template(layout, sources)
+        for code in args.lang or others:
+            catalogs.update(layout, code, pot)
+            print(f"updated {layout.display(catalogs.catalog_path(layout, code))}")
+    else:
+        print(f"{'language / part':28} {'translated':>10} {'fuzzy':>6} {'missing':>8}")
+        for code, parts in catalogs.status(layout, sources, guideline.languages).items():
+            total = sum(parts.values(), catalogs.Counts())
+            print(f"{code:28} {total.translated:>10} {total.fuzzy:>6} {total.missing:>8}")
+            for part, counts in sorted(parts.items()):
+                print(f"  {part:26} {counts.translated:>10} {counts.fuzzy:>6} "
+                      f"{counts.missing:>8}")
     return OK
 
 
@@ -99,6 +132,13 @@ def parser() -> argparse.ArgumentParser:
     preview.add_argument("--address", default="127.0.0.1:8000", help="host:port to listen on")
     preview.set_defaults(run=_serve)
 
+    i18n = commands.add_parser("i18n", parents=[common], help="translation catalogs: "
+                               "extract the strings, update the catalogs, show the status")
+    i18n.add_argument("action", choices=("extract", "update", "status"))
+    i18n.add_argument("--lang", action="append", default=[], metavar="L",
+                      help="update only this language (repeat for several)")
+    i18n.set_defaults(run=_i18n)
+
     schema = commands.add_parser("schema", parents=[common], help="write the JSON Schemas "
                                  "that give editors autocomplete")
     schema.add_argument("--check", action="store_true",
@@ -116,6 +156,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return INTERNAL
+    except BrokenPipeError:  # the reader (e.g. `| head`) stopped reading: not an error
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - stays open until exit
+        return OK
     except Exception as exc:
         if args.debug:
             traceback.print_exc()

@@ -40,6 +40,11 @@ class Layout:
         return self.guidelines / "instruments.yaml"
 
     @property
+    def translations(self) -> Path:
+        """One gettext catalog per language, and the template trmgen.pot."""
+        return self.guidelines / "translations"
+
+    @property
     def sops(self) -> Path:
         return self.guidelines / "sops"
 

@@ -54,6 +54,7 @@ CONTACTS = "contacts/index.md"
 CHILDREN = "children.md"
 FORMS = "exploitation/index.md"
 LEGAL = "legal.md"
+STATUS = "status.md"
 
 PATHS = {
     "sop": sop_page, "measure": measure_page, "actor": actor_page, "country": country_page,
@@ -91,4 +92,7 @@ def plan(guide: Guide, labels: Labels, loc: Localizer) -> tuple[list[Page], Nav]
            for f in ALL_FORMS])
     pages.append(Page(LEGAL, _("Legal instruments"), "legal.md.j2"))
     nav.append({_("Legal instruments"): LEGAL})
+    if len(guide.guideline.languages) > 1:
+        pages.append(Page(STATUS, _("Translation status"), "status.md.j2"))
+        nav.append({_("Translation status"): STATUS})
     return pages, nav

@@ -26,6 +26,9 @@ from trmgen.site import BuildError, Site, generate
 
 log = logging.getLogger("mkdocs.plugins.trmgen")
 
+SEARCH_LANGUAGES = {"bg": "ru"}
+"""lunr.js has no Bulgarian stemmer; the Russian one reads Cyrillic and shares many endings."""
+
 LANGUAGE_VARIABLE = "TRMGEN_LANGUAGE"
 """`trmgen serve --lang` passes the language to the plugin through this variable."""
 
@@ -70,12 +73,16 @@ class TrmgenPlugin(BasePlugin[TrmgenConfig]):
                 log.warning(diagnostic.text())
             else:
                 log.info(diagnostic.text())
+        language = self.site.language
         config.nav = self.site.nav
         config.site_name = self.site.title
-        config.theme["language"] = self.site.language
+        config.theme["language"] = language
         search = config.plugins.get("material/search") or config.plugins.get("search")
         if search is not None:
-            search.config["lang"] = [self.site.language]
+            search.config["lang"] = [SEARCH_LANGUAGES.get(language, language)]
+        if len(self.site.languages) > 1:
+            config.extra["alternate"] = [{"name": name, "lang": code, "link": f"../{code}/"}
+                                         for code, name in self.site.languages]
         return config
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files | None:

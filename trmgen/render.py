@@ -20,6 +20,8 @@ import markdown
 import nh3
 from markupsafe import Markup
 
+from trmgen.i18n.translate import Fallback
+
 ALLOWED_TAGS = {"p", "em", "strong", "code", "a", "ul", "ol", "li", "br"}
 ALLOWED_SCHEMES = {"https", "mailto", "tel"}
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~])")
@@ -69,11 +71,17 @@ def relative_url(from_src: str, to_src: str, directory_urls: bool, anchor: str =
 
 
 class Renderer:
-    """Renders page templates with StrictUndefined, so a missing value is an error."""
+    """Renders page templates with StrictUndefined, so a missing value is an error.
+
+    Text that is still in English on a page of another language (a Fallback) is marked: a
+    visible note, and lang="en" so that screen readers read it with the right voice.
+    """
 
     def __init__(self, templates: Path, *, directory_urls: bool,
-                 translations: gettext.NullTranslations) -> None:
+                 translations: gettext.NullTranslations, language: str) -> None:
         self.directory_urls = directory_urls
+        self.language = language
+        self.note = translations.gettext("Not yet translated: shown in English.")
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(templates),
             undefined=jinja2.StrictUndefined,
@@ -85,9 +93,33 @@ class Renderer:
             # Markdown writes heading ids as {#id}, so Jinja comments are {## ... ##}.
             comment_start_string="{##",
             comment_end_string="##}",
+            finalize=self._finalize,
         )
         self.env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
-        self.env.filters.update(md=to_html, md_inline=inline_html, plain=plain)
+        self.env.filters.update(md=self._block, md_inline=self._inline, plain=self._plain)
+
+    def _mark(self, html: Markup) -> Markup:
+        """Inline English text, with a visible mark that explains itself."""
+        return Markup('<span class="trm-fallback" lang="en">{}</span> <abbr '
+                      'class="trm-fallback-mark" title="{}">(EN)</abbr>').format(
+                          html, self.note)
+
+    def _finalize(self, value: Any) -> Any:
+        return self._mark(Markup.escape(value)) if isinstance(value, Fallback) else value
+
+    def _block(self, text: str) -> Markup:
+        html = to_html(text)
+        if isinstance(text, Fallback):
+            return Markup('<div class="trm-fallback" lang="en"><p class="trm-fallback-note" '
+                          'lang="{}">{}</p>{}</div>').format(self.language, self.note, html)
+        return html
+
+    def _inline(self, text: str) -> Markup:
+        html = inline_html(text)
+        return self._mark(html) if isinstance(text, Fallback) else html
+
+    def _plain(self, text: str) -> Markup:
+        return self._mark(plain(text)) if isinstance(text, Fallback) else plain(text)
 
     def render(self, template: str, src: str, values: dict[str, Any]) -> str:
         """The text of the page at `src`; `href(target, anchor)` links relative to it."""

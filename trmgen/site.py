@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-import gettext
 import posixpath
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
+from babel import Locale
 from markupsafe import Markup
 
 from trmgen import flowchart
 from trmgen.diagnostics import Diagnostic, Severity, count
 from trmgen.guide import Guide
+from trmgen.i18n import catalogs, translate
 from trmgen.labels import Labels
 from trmgen.layout import Layout
 from trmgen.localize import Localizer, phone, tel_uri
@@ -52,6 +53,8 @@ class Site:
     """Other generated files by source path, such as the full-size charts."""
     nav: Nav
     diagnostics: list[Diagnostic]
+    languages: list[tuple[str, str]]
+    """Every language of the guideline with its name in that language, for the switcher."""
 
 
 def generate(layout: Layout, language: str | None = None, *, directory_urls: bool = True,
@@ -70,8 +73,11 @@ def generate(layout: Layout, language: str | None = None, *, directory_urls: boo
             layout.display(layout.guideline_file), 1, 1, "build.language", "languages",
             f"'{language}' is not one of the guideline's languages "
             f"({', '.join(guide.guideline.languages)})")])
-    translations = gettext.NullTranslations()
-    labels = Labels(translations.gettext)
+    source_language = guide.guideline.source_language
+    lang = translate.load(layout, language, source_language)
+    status = catalogs.status(layout, sources, guide.guideline.languages)
+    guide = translate.localized(guide, lang)
+    labels = Labels(lang.ui.gettext)
     loc = Localizer(language)
     pages, nav = plan(guide, labels, loc)
     try:
@@ -80,10 +86,10 @@ def generate(layout: Layout, language: str | None = None, *, directory_urls: boo
         raise BuildError([Diagnostic(layout.display(layout.style_file), 1, 1, "chart.graphviz",
                                      "", str(exc))]) from None
     renderer = Renderer(layout.page_templates, directory_urls=directory_urls,
-                        translations=translations)
+                        translations=lang.ui, language=language)
     shared = {"guide": guide, "labels": labels, "loc": loc, "paths": PATHS,
               "language": language, "tel": tel_uri, "phone": phone, "all_forms": ALL_FORMS,
-              "all_roles": ALL_ROLES}
+              "all_roles": ALL_ROLES, "status": status}
     rendered = []
     for page in pages:
         chart = charts.get(page.src)
@@ -95,7 +101,9 @@ def generate(layout: Layout, language: str | None = None, *, directory_urls: boo
             raise BuildError([_template_problem(layout, exc)]) from None
         rendered.append(RenderedPage(page.src, page.title, text))
     files = {chart_file(src): chart.svg for src, chart in charts.items()}
-    return Site(language, guide.guideline.title, rendered, files, nav, diagnostics)
+    return Site(language, str(guide.guideline.title), rendered, files, nav, diagnostics,
+                [(code, Locale.parse(code).get_display_name(code) or code)
+                 for code in guide.guideline.languages])
 
 
 @dataclass(frozen=True)

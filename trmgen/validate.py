@@ -13,6 +13,7 @@ import phonenumbers
 from trmgen import values
 from trmgen.diagnostics import Diagnostic, Severity, promote
 from trmgen.freshness import stale_before
+from trmgen.i18n import catalogs
 from trmgen.layout import Layout
 from trmgen.load import Source, Sources, field_path, load_sources
 from trmgen.model import Edge, Measure, Sop
@@ -47,7 +48,7 @@ class Context:
     strict: bool = False
 
 
-Rule = Callable[[Context], Iterator[Finding]]
+Rule = Callable[[Context], Iterator[Finding | Diagnostic]]
 
 
 def validate(layout: Layout, *, strict: bool = False,
@@ -63,7 +64,7 @@ def check(sources: Sources, *, strict: bool = False,
     context = Context(sources, today or dt.date.today(), strict)
     found = list(sources.diagnostics)
     for rule in RULES:
-        found.extend(finding.diagnostic() for finding in rule(context))
+        found.extend(f if isinstance(f, Diagnostic) else f.diagnostic() for f in rule(context))
     found = _configured(found, sources)
     return sorted(promote(found) if strict else found)
 
@@ -309,6 +310,27 @@ def languages(context: Context) -> Iterator[Finding]:
                       "in languages")
 
 
+def translations(context: Context) -> Iterator[Finding | Diagnostic]:
+    """Each language's catalog: current contexts, the same placeholders and links, safe text."""
+    sources = context.sources
+    if not sources.guideline or not sources.complete:
+        return
+    guideline = sources.guideline.model
+    others = [code for code in guideline.languages if code != guideline.source_language]
+    if not others:
+        return
+    layout = sources.layout
+    pot = catalogs.template(layout, sources)
+    for code in others:
+        path = catalogs.catalog_path(layout, code)
+        if not path.is_file():
+            yield Finding(sources.guideline.doc, ("languages",), "i18n.missing-catalog",
+                          f"there is no catalog for '{code}' yet; run 'trmgen i18n update'",
+                          Severity.WARNING)
+            continue
+        yield from catalogs.checks(layout, code, catalogs.read(path, code), pot)
+
+
 def phone_countries(context: Context) -> Iterator[Finding]:
     """A phone number of another country is worth a second look."""
     sources = context.sources
@@ -425,7 +447,7 @@ def actor_coverage(context: Context) -> Iterator[Finding]:
 RULES: tuple[Rule, ...] = (
     unique_ids, actor_references, instrument_references, measure_references,
     repeated_entries, reachable_measures, unconditional_cycles, overview_references,
-    languages, phone_countries,
+    languages, translations, phone_countries,
     sample_addresses, sample_data, future_dates, stale_contacts, actor_coverage,
 )
 

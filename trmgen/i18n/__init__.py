@@ -1,0 +1,1 @@
+"""Translations: which fields translate, the gettext catalogs, and the localized guide."""

@@ -1,0 +1,274 @@
+"""The gettext catalogs: extraction, update, status and checks.
+
+guidelines/translations/trmgen.pot is the template: every translatable text of the YAML (with
+its stable context) and every string of the templates and of the code. Each language has its
+own catalog, guidelines/translations/LL.po, which translators edit with any PO tool.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from babel import Locale
+from babel.messages.catalog import Catalog, Message
+from babel.messages.extract import extract
+from babel.messages.pofile import read_po, write_po
+from pydantic import BaseModel
+
+from trmgen import text as safe_text
+from trmgen.diagnostics import Diagnostic, Severity
+from trmgen.i18n.fields import walk
+from trmgen.layout import Layout
+from trmgen.load import Source, Sources
+
+JINJA_OPTIONS = {
+    "extensions": "jinja2.ext.i18n",
+    "comment_start_string": "{##",
+    "comment_end_string": "##}",
+    "trim_blocks": "true",
+    "lstrip_blocks": "true",
+    "newstyle_gettext": "true",
+}
+"""How the page templates are read for extraction: as the renderer reads them."""
+
+PYTHON_KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
+_PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
+_LINK = re.compile(r"\]\(\s*<?([^)\s>]*)")
+
+
+def _roots(sources: Sources) -> Iterator[tuple[Source[BaseModel], str]]:
+    """Each loaded file with the context prefix of its texts."""
+    if sources.guideline:
+        yield sources.guideline, "guideline"  # type: ignore[misc]
+    if sources.actors:
+        yield sources.actors, "actors"  # type: ignore[misc]
+    if sources.instruments:
+        yield sources.instruments, "instruments"  # type: ignore[misc]
+    for sop in sources.sops:
+        yield sop, f"sop/{sop.model.id}"  # type: ignore[misc]
+    for code, country in sources.countries.items():
+        yield country, f"contacts/{code}"  # type: ignore[misc]
+    if sources.overview:
+        yield sources.overview, "overview"  # type: ignore[misc]
+
+
+def content_messages(sources: Sources) -> Iterator[tuple[str, str, tuple[str, int]]]:
+    """Every translatable text of the sources: (context, text, (file, line))."""
+    for source, prefix in _roots(sources):
+        for context, loc, value in walk(source.model, prefix):
+            yield context, value, (source.doc.path, source.doc.mark(loc).line)
+
+
+def ui_messages(layout: Layout) -> Iterator[tuple[str | tuple[str, str], tuple[str, int]]]:
+    """Every string of the page templates and of the code that readers see."""
+    package = Path(__file__).resolve().parent.parent
+    files = [(p, "jinja2", layout.display(p)) for p in sorted(layout.page_templates.glob("*.j2"))]
+    files += [(p, "python", f"trmgen/{p.relative_to(package).as_posix()}")
+              for p in sorted(package.rglob("*.py"))]
+    for path, method, shown in files:
+        with path.open("rb") as handle:
+            options = JINJA_OPTIONS if method == "jinja2" else {}
+            found = extract(method, handle, keywords=PYTHON_KEYWORDS, options=options)
+            for line, message, _, _ in found:
+                yield message, (shown, line)
+
+
+def template(layout: Layout, sources: Sources) -> Catalog:
+    """The template catalog: every string to translate."""
+    catalog = Catalog(project="trmgen", fuzzy=False, header_comment=(
+        "# Translations of the TRM guidelines. Made by `trmgen i18n extract`; do not edit.\n"
+        "# A message's context is the stable path of the text in the YAML sources."))
+    for message, location in ui_messages(layout):
+        catalog.add(message, locations=[location])
+    for context, value, location in content_messages(sources):
+        catalog.add(value, locations=[location], context=context)
+    return catalog
+
+
+def catalog_path(layout: Layout, language: str) -> Path:
+    """Where a language's catalog lives."""
+    return layout.translations / f"{language}.po"
+
+
+def read(path: Path, language: str | None = None) -> Catalog:
+    """A catalog from a PO file."""
+    with path.open("rb") as handle:
+        return read_po(handle, locale=language, abort_invalid=False)
+
+
+def write(path: Path, catalog: Catalog) -> None:
+    """Write a PO file the same way every time (sorted by file, no dates), so diffs stay small."""
+    buffer = io.BytesIO()
+    write_po(buffer, catalog, width=100, sort_by_file=False, omit_header=False,
+             include_previous=True, ignore_obsolete=True)
+    text = re.sub(rb'"(POT-Creation-Date|PO-Revision-Date): [^"]*\\n"\n', b"",
+                  buffer.getvalue())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(text)
+
+
+def extract_template(layout: Layout, sources: Sources) -> Path:
+    """`trmgen i18n extract`: write the template catalog."""
+    path = layout.translations / "trmgen.pot"
+    write(path, template(layout, sources))
+    return path
+
+
+def update(layout: Layout, language: str, pot: Catalog) -> Catalog:
+    """Merge the template into a language's catalog.
+
+    An entry whose context is still there but whose English text changed keeps its old
+    translation marked fuzzy (with the previous text), so translators see what changed.
+    Entries whose context is gone are dropped.
+    """
+    path = catalog_path(layout, language)
+    old = read(path, language) if path.is_file() else Catalog(locale=language)
+    by_context = {m.context: m for m in old if m.id and m.context}
+    new = Catalog(locale=language, project="trmgen", fuzzy=False,
+                  header_comment=old.header_comment if path.is_file() else (
+                      f"# {Locale.parse(language).english_name} translation of the TRM "
+                      "guidelines.\n# Glossary:\n"))
+    for message in pot:
+        if not message.id:
+            continue
+        kept = old.get(message.id, message.context)
+        entry = Message(message.id, locations=message.locations, context=message.context,
+                        string=("", "") if isinstance(message.id, tuple) else "")
+        if kept is not None and kept.string:
+            entry.string = kept.string
+            entry.flags = set(kept.flags)
+            entry.user_comments = kept.user_comments
+        elif message.context in by_context and by_context[message.context].string:
+            previous = by_context[message.context]
+            entry.string = previous.string
+            entry.flags = {"fuzzy"}
+            entry.previous_id = [previous.id] if isinstance(previous.id, str) else list(
+                previous.id)
+        new[message.id] = entry
+    write(path, new)
+    return new
+
+
+@dataclass(frozen=True)
+class Counts:
+    """How much of a catalog is done."""
+
+    translated: int = 0
+    fuzzy: int = 0
+    missing: int = 0
+
+    def __add__(self, other: Counts) -> Counts:
+        return Counts(self.translated + other.translated, self.fuzzy + other.fuzzy,
+                      self.missing + other.missing)
+
+    @property
+    def total(self) -> int:
+        return self.translated + self.fuzzy + self.missing
+
+
+def state(catalog: Catalog | None, message: Message) -> str:
+    """'translated', 'fuzzy' or 'missing' for a template message in a catalog."""
+    found = catalog.get(message.id, message.context) if catalog else None
+    if found is None or not found.string or (isinstance(found.string, tuple)
+                                             and not all(found.string)):
+        return "missing"
+    return "fuzzy" if found.fuzzy else "translated"
+
+
+def count(catalog: Catalog | None, messages: list[Message]) -> Counts:
+    """The status of some template messages in a catalog."""
+    states = [state(catalog, m) for m in messages]
+    return Counts(states.count("translated"), states.count("fuzzy"), states.count("missing"))
+
+
+def checks(layout: Layout, language: str, catalog: Catalog, pot: Catalog) -> list[Diagnostic]:
+    """Problems of a catalog against the template: unknown contexts, changed placeholders or
+    links, unsafe text (errors); fuzzy entries and, in one line, missing ones (warnings)."""
+    shown = layout.display(catalog_path(layout, language))
+    found: list[Diagnostic] = []
+    contexts = {m.context for m in pot if m.context}
+    for message in catalog:
+        if not message.id:
+            continue
+        line = message.lineno or 1
+        if message.context and message.context not in contexts:
+            found.append(Diagnostic(shown, line, 1, "i18n.unknown-context", message.context,
+                                    "no text of the sources has this context any more; run "
+                                    "'trmgen i18n update' to drop the entry"))
+            continue
+        if not message.string:
+            continue
+        sources = [message.id] if isinstance(message.id, str) else list(message.id)
+        targets = [message.string] if isinstance(message.string, str) else list(
+            message.string)
+        where = message.context or sources[0][:40]
+        allowed = {name for source in sources for name in _PLACEHOLDER.findall(source)}
+        # The singular form may leave out the count; every other placeholder must stay.
+        required = set(_PLACEHOLDER.findall(sources[0])) - {"num"}
+        for target in targets:
+            if not target:
+                continue
+            used = set(_PLACEHOLDER.findall(target))
+            if not used <= allowed or not required <= used:
+                found.append(Diagnostic(shown, line, 1, "i18n.placeholders", where,
+                                        "the placeholders (%(name)s) differ from the "
+                                        "English text; keep every one of them"))
+            if sorted(_LINK.findall(target)) != sorted(_LINK.findall(sources[0])):
+                found.append(Diagnostic(shown, line, 1, "i18n.links", where, "the links "
+                                        "differ from the English text; keep the same "
+                                        "link targets"))
+            for problem in safe_text.problems(target):
+                found.append(Diagnostic(shown, line, 1, problem.code, where,
+                                        problem.message))
+                break
+        if message.fuzzy and message.context:
+            found.append(Diagnostic(shown, line, 1, "i18n.fuzzy", message.context,
+                                    "the English text changed since this was translated; "
+                                    "check the translation and remove the fuzzy mark",
+                                    Severity.WARNING))
+    missing = count(catalog, [m for m in pot if m.id]).missing
+    if missing:
+        found.append(Diagnostic(shown, 1, 1, "i18n.missing", "", f"{missing} texts are not "
+                                "translated yet and show in English; 'trmgen i18n status' "
+                                "lists them by SOP", Severity.WARNING))
+    return found
+
+
+
+def group(message: Message, sop_of: dict[str, str]) -> str:
+    """Which part of the guidelines a message belongs to: an SOP's id, or a part's name."""
+    context = message.context or ""
+    kind, _, rest = context.partition("/")
+    if not context:
+        return "interface"
+    if kind == "sop":
+        return rest.split("/", 1)[0]
+    if kind == "measure":
+        return sop_of.get(rest.split("/", 1)[0], "other")
+    if kind in ("contacts", "institution"):
+        return "contacts"
+    return "other"
+
+
+def status(layout: Layout, sources: Sources,
+           languages: list[str]) -> dict[str, dict[str, Counts]]:
+    """Per language (other than the source) and per part: translated, fuzzy, missing."""
+    pot = template(layout, sources)
+    sop_of = {m.id: sop.model.id for sop in sources.sops for m in sop.model.measures}
+    parts: dict[str, list[Message]] = {}
+    for message in pot:
+        if message.id:
+            parts.setdefault(group(message, sop_of), []).append(message)
+    source = sources.guideline.model.source_language if sources.guideline else "en"
+    out = {}
+    for language in languages:
+        if language == source:
+            continue
+        path = catalog_path(layout, language)
+        catalog = read(path, language) if path.is_file() else None
+        out[language] = {part: count(catalog, messages) for part, messages in parts.items()}
+    return out

@@ -1,0 +1,125 @@
+"""Which fields of the content translate, and the stable context of each.
+
+One walk over the models serves both sides: extraction writes an entry per translatable text
+with its context, and localization puts the translation back in the same place. The context
+is a path built from stable ids (`measure/first-screening/how/2`), so it survives reordering
+of measures and files; list items without an id are counted by position.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from pydantic import BaseModel
+
+from trmgen.model import (
+    Actor,
+    ChildVariant,
+    CountryContacts,
+    Edge,
+    GoodPractice,
+    Guideline,
+    Institution,
+    Instrument,
+    Measure,
+    Nrm,
+    Overview,
+    OverviewEdge,
+    OverviewStep,
+    PhoneLine,
+    Sop,
+)
+from trmgen.yamlsrc import Loc
+
+TEXT_FIELDS: dict[type[BaseModel], tuple[str, ...]] = {
+    Guideline: ("title", "introduction"),
+    Actor: ("name", "description"),
+    Instrument: ("title", "short_name"),
+    Sop: ("title", "purpose"),
+    Measure: ("title", "what", "when", "how", "recommendations", "indicators"),
+    ChildVariant: ("what", "when", "how"),
+    GoodPractice: ("title", "text"),
+    Edge: ("condition",),
+    CountryContacts: (),
+    Nrm: ("name", "legal_basis"),
+    Institution: ("unit", "verified_by"),
+    PhoneLine: ("label",),
+    Overview: ("title", "description"),
+    OverviewStep: ("label",),
+    OverviewEdge: ("label",),
+}
+"""The text fields that translate, by model. Names of institutions stay as they are written."""
+
+ROOTS: dict[type[BaseModel], str] = {
+    Measure: "measure", Institution: "institution", Actor: "actor", Instrument: "instrument",
+    Sop: "sop",
+}
+"""Models with a globally unique id: their contexts start afresh at 'kind/id'."""
+
+
+def _key(item: BaseModel, index: int) -> str:
+    if isinstance(item, Edge):
+        return item.to
+    return str(getattr(item, "id", index))
+
+
+def _prefix(item: BaseModel, parent: str, field: str, index: int) -> str:
+    root = ROOTS.get(type(item))
+    if root:
+        return f"{root}/{_key(item, index)}"
+    return f"{parent}/{field}/{_key(item, index)}"
+
+
+def walk(model: BaseModel, prefix: str, loc: Loc = ()) -> Iterator[tuple[str, Loc, str]]:
+    """Every translatable text of a model: (context, location in its file, text)."""
+    for name in TEXT_FIELDS.get(type(model), ()):
+        value = getattr(model, name)
+        if isinstance(value, str):
+            yield f"{prefix}/{name}", (*loc, name), value
+        elif isinstance(value, list):
+            for i, text in enumerate(value):
+                yield f"{prefix}/{name}/{i}", (*loc, name, i), text
+        elif isinstance(value, dict):
+            for group, texts in value.items():
+                for i, text in enumerate(texts):
+                    yield f"{prefix}/{name}/{group}/{i}", (*loc, name, group, i), text
+    for name, child in _nested(model):
+        if isinstance(child, BaseModel):
+            yield from walk(child, f"{prefix}/{name}", (*loc, name))
+        else:
+            for i, item in enumerate(child):
+                yield from walk(item, _prefix(item, prefix, name, i), (*loc, name, i))
+
+
+def translate(model: Any, prefix: str, text: Callable[[str, str], str]) -> Any:
+    """A copy of the model with every translatable text replaced by `text(context, source)`."""
+    update: dict[str, Any] = {}
+    for name in TEXT_FIELDS.get(type(model), ()):
+        value = getattr(model, name)
+        if isinstance(value, str):
+            update[name] = text(f"{prefix}/{name}", value)
+        elif isinstance(value, list):
+            update[name] = [text(f"{prefix}/{name}/{i}", v) for i, v in enumerate(value)]
+        elif isinstance(value, dict):
+            update[name] = {group: [text(f"{prefix}/{name}/{group}/{i}", v)
+                                    for i, v in enumerate(texts)]
+                            for group, texts in value.items()}
+    for name, child in _nested(model):
+        if isinstance(child, BaseModel):
+            update[name] = translate(child, f"{prefix}/{name}", text)
+        else:
+            update[name] = [translate(item, _prefix(item, prefix, name, i), text)
+                            for i, item in enumerate(child)]
+    return model.model_copy(update=update)
+
+
+def _nested(model: BaseModel) -> Iterator[tuple[str, BaseModel | list[BaseModel]]]:
+    """The fields of a model that hold models or lists of models with translatable text."""
+    for name in type(model).model_fields:
+        value = getattr(model, name)
+        if isinstance(value, BaseModel) and type(value) in TEXT_FIELDS:
+            yield name, value
+        elif (isinstance(value, list) and value and isinstance(value[0], BaseModel)
+              and type(value[0]) in TEXT_FIELDS):
+            yield name, value
