@@ -13,7 +13,7 @@ TEST_PACKAGES := chromium
 export NO_MKDOCS_2_WARNING := 1
 export DISABLE_MKDOCS_2_WARNING := true
 
-.PHONY: site test lint typecheck unit serve schema validate system system-test clean
+.PHONY: site test lint typecheck unit serve schema i18n validate system system-test clean
 
 site: $(STAMP)
 	$(BIN)/trmgen build
@@ -37,6 +37,10 @@ validate: $(STAMP)
 
 schema: $(STAMP)
 	$(BIN)/trmgen schema
+
+i18n: $(STAMP)
+	$(BIN)/trmgen i18n update
+	$(BIN)/trmgen i18n status
 
 system:
 	@tools/ensure-system-packages $(SYSTEM_PACKAGES)

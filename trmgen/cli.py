@@ -15,8 +15,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from trmgen import __version__, schemas
-from trmgen.i18n import catalogs
 from trmgen.diagnostics import Severity, count, render
+from trmgen.i18n import catalogs
 from trmgen.layout import Layout
 from trmgen.site import BuildError
 from trmgen.validate import validate
@@ -157,7 +157,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("interrupted", file=sys.stderr)
         return INTERNAL
     except BrokenPipeError:  # the reader (e.g. `| head`) stopped reading: not an error
-        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - stays open until exit
+        sys.stdout = Path(os.devnull).open("w")  # noqa: SIM115 - stays open until exit
         return OK
     except Exception as exc:
         if args.debug:

@@ -63,7 +63,7 @@ def content_messages(sources: Sources) -> Iterator[tuple[str, str, tuple[str, in
             yield context, value, (source.doc.path, source.doc.mark(loc).line)
 
 
-def ui_messages(layout: Layout) -> Iterator[tuple[str | tuple[str, str], tuple[str, int]]]:
+def ui_messages(layout: Layout) -> Iterator[tuple[str | tuple[str, ...], tuple[str, int]]]:
     """Every string of the page templates and of the code that readers see."""
     package = Path(__file__).resolve().parent.parent
     files = [(p, "jinja2", layout.display(p)) for p in sorted(layout.page_templates.glob("*.j2"))]

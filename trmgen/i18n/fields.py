@@ -118,8 +118,6 @@ def _nested(model: BaseModel) -> Iterator[tuple[str, BaseModel | list[BaseModel]
     """The fields of a model that hold models or lists of models with translatable text."""
     for name in type(model).model_fields:
         value = getattr(model, name)
-        if isinstance(value, BaseModel) and type(value) in TEXT_FIELDS:
-            yield name, value
-        elif (isinstance(value, list) and value and isinstance(value[0], BaseModel)
-              and type(value[0]) in TEXT_FIELDS):
+        first = value[0] if isinstance(value, list) and value else value
+        if isinstance(first, BaseModel) and type(first) in TEXT_FIELDS:
             yield name, value

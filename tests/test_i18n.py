@@ -1,0 +1,111 @@
+"""Translations: catalogs, fuzzy after a source change, marked English fallback, CLDR names."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from trmgen.i18n import catalogs
+
+from .html import page
+
+TITLE = "measure/first-screening/title"
+
+
+def trmgen(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "trmgen", *args, "--root", str(root)],
+                          capture_output=True, text=True, timeout=300, check=False)
+
+
+@pytest.fixture
+def bilingual(scratch_repo: Path) -> Path:
+    """The small tree published in English and French, with a French catalog."""
+    guideline = scratch_repo / "guidelines/guideline.yaml"
+    guideline.write_text(guideline.read_text().replace("languages: [en]", "languages: [en, fr]"))
+    result = trmgen(scratch_repo, "i18n", "update")
+    assert result.returncode == 0, result.stdout + result.stderr
+    return scratch_repo
+
+
+def translate(root: Path, context: str | None, text: str, msgid: str | None = None) -> None:
+    path = root / "guidelines/translations/fr.po"
+    catalog = catalogs.read(path, "fr")
+    for message in catalog:
+        if message.context == context and (msgid is None or message.id == msgid):
+            message.string = text
+    catalogs.write(path, catalog)
+
+
+def test_update_writes_the_template_and_catalog(bilingual: Path) -> None:
+    pot = catalogs.read(bilingual / "guidelines/translations/trmgen.pot")
+    contexts = {m.context for m in pot if m.context}
+    assert {TITLE, "measure/first-screening/how/0", "measure/referral/child/who"} - contexts == {
+        "measure/referral/child/who"}  # actor ids are not text
+    assert "sop/identification/purpose" in contexts
+    assert any(m.id == "What" and not m.context for m in pot), "template strings are extracted"
+    french = catalogs.read(bilingual / "guidelines/translations/fr.po", "fr")
+    assert french.get("Screen on indicators", TITLE) is not None
+
+
+def test_translation_shows_then_turns_fuzzy_and_falls_back(bilingual: Path) -> None:
+    translate(bilingual, TITLE, "Repérer les indicateurs")
+    translate(bilingual, None, "Quoi", "What")
+    assert trmgen(bilingual, "build").returncode == 0
+    tree = page(bilingual / "site", "fr/measures/first-screening/")
+    assert tree.xpath("/html/@lang") == ["fr"]
+    assert tree.xpath("normalize-space(//h1/text())") == "Repérer les indicateurs"
+    assert tree.xpath("normalize-space(//h2[@id='what']/text())") == "Quoi"
+    # An untranslated text shows in English, marked, never blank.
+    what = tree.xpath("//h2[@id='what']/following-sibling::div[1]")[0]
+    assert what.get("lang") == "en" and "trm-fallback" in what.get("class")
+    assert what.xpath("string(p[@class='trm-fallback-note'])")
+    assert "Look for signs of trafficking." in what.text_content()
+
+    sop = bilingual / "guidelines/sops/1-identification.yaml"
+    sop.write_text(sop.read_text().replace("title: Screen on indicators",
+                                           "title: Screen every person on indicators"))
+    assert trmgen(bilingual, "i18n", "update").returncode == 0
+    catalog = catalogs.read(bilingual / "guidelines/translations/fr.po", "fr")
+    entry = catalog.get("Screen every person on indicators", TITLE)
+    assert entry is not None and entry.fuzzy
+    assert entry.string == "Repérer les indicateurs"
+    # Translators see what the English text was (the reader does not keep it).
+    assert '#| msgid "Screen on indicators"' in (
+        bilingual / "guidelines/translations/fr.po").read_text()
+
+    result = trmgen(bilingual, "validate")
+    assert "warning: " + TITLE + ": the English text changed" in result.stdout
+    assert trmgen(bilingual, "build").returncode == 0
+    tree = page(bilingual / "site", "fr/measures/first-screening/")
+    heading = tree.xpath("//h1/span[@lang='en']")
+    assert [h.text_content() for h in heading] == ["Screen every person on indicators"]
+    assert tree.xpath("//h1/abbr[@class='trm-fallback-mark']")
+
+
+def test_catalog_errors_are_reported_with_their_line(bilingual: Path) -> None:
+    translate(bilingual, "measure/first-screening/what", "Regardez <b>ici</b>.")
+    translate(bilingual, None, "SOP %(number)d : %(titre)s", "SOP %(number)d: %(title)s")
+    path = bilingual / "guidelines/translations/fr.po"
+    path.write_text(path.read_text() + '\nmsgctxt "measure/gone/title"\nmsgid "Gone"\n'
+                    'msgstr "Parti"\n')
+    result = trmgen(bilingual, "validate")
+    assert result.returncode == 1
+    errors = [line for line in result.stdout.splitlines() if " error: " in line]
+    assert len(errors) == 3
+    assert any("[text.raw-html]" in e and "measure/first-screening/what" in e for e in errors)
+    assert any("[i18n.placeholders]" in e for e in errors)
+    assert any("[i18n.unknown-context]" in e and "measure/gone/title" in e for e in errors)
+    assert all(e.startswith("guidelines/translations/fr.po:") for e in errors)
+
+
+def test_status(bilingual: Path) -> None:
+    translate(bilingual, TITLE, "Repérer les indicateurs")
+    result = trmgen(bilingual, "i18n", "status")
+    assert result.returncode == 0
+    lines = result.stdout.splitlines()
+    fr = next(line.split() for line in lines if line.startswith("fr "))
+    assert fr[1] == "1" and fr[2] == "0" and int(fr[3]) > 50
+    assert any(line.split()[0] == "identification" for line in lines[1:])
