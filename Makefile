@@ -6,9 +6,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 # python3-venv is what Debian splits off from python3 for `python3 -m venv`.
-SYSTEM_PACKAGES := python3-venv graphviz fonts-noto-core
+SYSTEM_PACKAGES := python3-venv graphviz fonts-noto-core libpango-1.0-0 libpangoft2-1.0-0
 # The browser tests drive Debian's Chromium (Playwright cannot download a browser here).
-TEST_PACKAGES := chromium
+TEST_PACKAGES := chromium poppler-utils
 
 export NO_MKDOCS_2_WARNING := 1
 export DISABLE_MKDOCS_2_WARNING := true

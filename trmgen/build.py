@@ -1,17 +1,23 @@
-"""The build driver: each language as its own mkdocs build, checked, then put in place at once.
+"""The build driver: every output of every language, checked, then put in place at once.
 
 mkdocs empties its site folder before it builds, so a failed build would destroy the last good
-site. Here every language is built into a temporary folder beside the target; only when all of
-them built without a warning and the checks passed does the new site replace the old one.
+site. Here everything is built into a temporary folder beside the target: the printed
+documents (in worker processes, while the main process runs mkdocs), the offline copies, and
+one mkdocs build per language. Only when all of them succeeded without a warning and the
+checks passed does the new site replace the old one, by renaming folders.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 import shutil
 import tempfile
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 import jinja2
@@ -21,26 +27,46 @@ from mkdocs.commands.serve import serve as mkdocs_serve
 from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
 
-from trmgen import sitecheck
+from trmgen import downloads, pdf, sitecheck
 from trmgen.diagnostics import Diagnostic, Severity, count
+from trmgen.downloads import Download
 from trmgen.layout import Layout
-from trmgen.plugin import LANGUAGE_VARIABLE, TrmgenPlugin
-from trmgen.site import BuildError
+from trmgen.plugin import LANGUAGE_VARIABLE, SEARCH_LANGUAGES, TrmgenPlugin
+from trmgen.site import BuildError, prepare
 from trmgen.validate import validate
 
 # mkdocs asks to be told about its next major version on every run; the notice is not ours.
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 os.environ.setdefault("DISABLE_MKDOCS_2_WARNING", "true")
 
+Report = Callable[[str], None]
+
+
+def build_date() -> dt.date:
+    """The date printed on the outputs: SOURCE_DATE_EPOCH when set (reproducible builds)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
+    return dt.date.today()
+
+
+@contextmanager
+def _timed(report: Report, step: str) -> Iterator[None]:
+    start = time.perf_counter()
+    yield
+    report(f"{step:<28} {time.perf_counter() - start:6.1f} s")
+
 
 def build(layout: Layout, *, languages: Sequence[str] = (), out: Path | None = None,
-          strict: bool = False) -> list[Diagnostic]:
-    """Build the site of every language into `out` (default site/); return the diagnostics.
+          strict: bool = False, report: Report = lambda _: None) -> list[Diagnostic]:
+    """Build the site, its downloads and offline copies into `out` (default site/).
 
-    Raises BuildError, leaving `out` as it was, when the content has errors (with `strict`,
-    also warnings and sample data), a language fails to build, or a check fails.
+    Returns the diagnostics. Raises BuildError, leaving `out` as it was, when the content has
+    errors (with `strict`, also warnings and sample data), an output fails, or a check fails.
+    `report` receives a line with the time of each step.
     """
-    sources, diagnostics = validate(layout, strict=strict)
+    with _timed(report, "validate"):
+        sources, diagnostics = validate(layout, strict=strict)
     if count(diagnostics, Severity.ERROR) or not sources.guideline:
         raise BuildError(diagnostics)
     published = sources.guideline.model.languages
@@ -54,12 +80,28 @@ def build(layout: Layout, *, languages: Sequence[str] = (), out: Path | None = N
     target = (out or layout.site).resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=".trmgen-build-", dir=target.parent))
+    printed = build_date()
     try:
         staging = work / "site"
+        (staging / downloads.FOLDER).mkdir(parents=True)
+        workers = max(1, min(len(wanted), os.cpu_count() or 1))
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            prints = {lang: pool.submit(_print_language, layout.root, lang, staging, printed)
+                      for lang in wanted}
+            made = _offline_copies(layout, wanted, staging, work, printed, report)
+            for lang, job in prints.items():
+                files, seconds = job.result()
+                report(f"{'print ' + lang:<28} {seconds:6.1f} s (in parallel)")
+                made += files
+        listing = work / "downloads.json"
+        downloads.save(made, listing)
         for language in wanted:
-            _build_language(layout, language, staging / language, work)
+            with _timed(report, f"site {language}"):
+                _build_language(layout, language, staging / language, work, languages=wanted,
+                                listing=listing)
         _write_index(layout, staging, wanted)
-        problems = list(sitecheck.scan(staging))
+        with _timed(report, "check"):
+            problems = list(sitecheck.scan(staging))
         if problems:
             raise BuildError([Diagnostic("site", 1, 1, "build.unsafe-html", "", problem)
                               for problem in problems])
@@ -67,6 +109,54 @@ def build(layout: Layout, *, languages: Sequence[str] = (), out: Path | None = N
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return diagnostics
+
+
+def _print_language(root: Path, language: str, staging: Path,
+                    printed: dt.date) -> tuple[list[Download], float]:
+    """The book, the contact sheets and the form of one language (run in a worker)."""
+    start = time.perf_counter()
+    edition = prepare(Layout(root), language)
+    folder = downloads.FOLDER
+    files: dict[str, tuple[str, bytes]] = {
+        f"{folder}/trm-guidelines-{language}.pdf":
+            ("book", pdf.to_pdf(pdf.book(edition, printed))),
+        f"{folder}/trm-contacts-{language}.pdf":
+            ("contacts", pdf.to_pdf(pdf.contacts_html(edition, printed,
+                                                      list(edition.guide.countries)))),
+        f"{folder}/trm-referral-form-{language}.pdf":
+            ("form", pdf.to_pdf(pdf.form_html(edition, printed), forms=True)),
+    }
+    for country in edition.guide.countries:
+        sheet = pdf.contacts_html(edition, printed, [country])
+        files[f"{folder}/contacts/{language}/{country.code.lower()}.html"] = (
+            "sheet", sheet.encode("utf-8"))
+    made = []
+    for path, (kind, content) in files.items():
+        (staging / path).parent.mkdir(parents=True, exist_ok=True)
+        (staging / path).write_bytes(content)
+        made.append(downloads.record(staging, path, kind, language, printed))
+    return made, time.perf_counter() - start
+
+
+def _offline_copies(layout: Layout, languages: list[str], staging: Path, work: Path,
+                    printed: dt.date, report: Report) -> list[Download]:
+    """A copy of the site that works from file://, per language and with every language."""
+    made = []
+    sets = [(f"trm-guidelines-{lang}", [lang], lang) for lang in languages]
+    if len(languages) > 1:
+        sets.append(("trm-guidelines-all", languages, None))
+    for name, together, language in sets:
+        with _timed(report, f"offline {language or 'all'}"):
+            copy = work / name
+            for lang in together:
+                _build_language(layout, lang, copy / lang, work, languages=together,
+                                offline=True)
+            _write_index(layout, copy, together)
+            path = f"{downloads.FOLDER}/{name}-offline.zip"
+            searched = {SEARCH_LANGUAGES.get(lang, lang) for lang in together}
+            downloads.zip_folder(copy, staging / path, name, searched)
+            made.append(downloads.record(staging, path, "offline", language, printed))
+    return made
 
 
 class _Collect(logging.Handler):
@@ -80,10 +170,11 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def _build_language(layout: Layout, language: str, dest: Path, work: Path) -> None:
+def _build_language(layout: Layout, language: str, dest: Path, work: Path, *,
+                    languages: list[str], offline: bool = False,
+                    listing: Path | None = None) -> None:
     """One strict mkdocs build of one language."""
-    docs = work / f"docs-{language}"
-    docs.mkdir()
+    docs = Path(tempfile.mkdtemp(prefix=f"docs-{language}-", dir=work))
     collect = _Collect()
     logger = logging.getLogger("mkdocs")
     logger.addHandler(collect)
@@ -92,7 +183,10 @@ def _build_language(layout: Layout, language: str, dest: Path, work: Path) -> No
     plugin = config.plugins["trmgen"]
     # The driver has reported the content's warnings itself; mkdocs counts only its own.
     plugin.config["language"] = language
+    plugin.config["languages"] = languages
     plugin.config["content_warnings"] = "info"
+    plugin.config["downloads"] = str(listing) if listing else None
+    config.plugins["material/offline"].config["enabled"] = offline
     try:
         mkdocs_build(config)
         # A 404 page works only at the root of a server, and its links point there.
@@ -109,7 +203,7 @@ def _build_language(layout: Layout, language: str, dest: Path, work: Path) -> No
 
 
 def _write_index(layout: Layout, staging: Path, languages: list[str]) -> None:
-    """site/index.html: a page to choose the language, each named in its own language."""
+    """index.html: a page to choose the language, each named in its own language."""
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(layout.templates),
                              undefined=jinja2.StrictUndefined, autoescape=True)
     choices = [(code, Locale.parse(code).get_display_name(code) or code) for code in languages]

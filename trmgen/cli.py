@@ -36,7 +36,8 @@ def _build(args: argparse.Namespace) -> int:
     layout = Layout(args.root)
     out = args.out or layout.site
     try:
-        diagnostics = build.build(layout, languages=args.lang, out=out, strict=args.strict)
+        diagnostics = build.build(layout, languages=args.lang, out=out, strict=args.strict,
+                                  report=print)
     except BuildError as exc:
         print(render(exc.diagnostics, "text"))
         print(f"the site was not built; {layout.display(out)}/ is unchanged", file=sys.stderr)

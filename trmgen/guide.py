@@ -24,6 +24,7 @@ from trmgen.model import (
     Instrument,
     Measure,
     Overview,
+    ReferralForm,
     Sop,
 )
 
@@ -49,13 +50,14 @@ class Guide:
     countries: tuple[Country, ...]
     style: ChartStyle
     overview: Overview
+    form: ReferralForm
     today: dt.date = field(default_factory=dt.date.today)
 
     @classmethod
     def from_sources(cls, sources: Sources, today: dt.date | None = None) -> Guide:
         """The guide of sources that validated without errors."""
         assert sources.guideline and sources.actors and sources.instruments
-        assert sources.style and sources.overview
+        assert sources.style and sources.overview and sources.form
         return cls(
             guideline=sources.guideline.model,
             actors=tuple(sources.actors.model.actors),
@@ -65,6 +67,7 @@ class Guide:
                             for code, c in sorted(sources.countries.items())),
             style=sources.style.model,
             overview=sources.overview.model,
+            form=sources.form.model,
             today=today or dt.date.today(),
         )
 

@@ -13,6 +13,7 @@ SCHEMAS = {
     "country": "country.schema.json",
     "style": "chart-style.schema.json",
     "overview": "overview.schema.json",
+    "form": "referral-form.schema.json",
 }
 """The JSON Schema file written for each kind of source file."""
 
@@ -38,6 +39,10 @@ class Layout:
     @property
     def instruments_file(self) -> Path:
         return self.guidelines / "instruments.yaml"
+
+    @property
+    def form_file(self) -> Path:
+        return self.guidelines / "referral-form.yaml"
 
     @property
     def translations(self) -> Path:
@@ -81,6 +86,11 @@ class Layout:
     def page_templates(self) -> Path:
         """Jinja2 templates of the generated pages (Markdown)."""
         return self.templates / "pages"
+
+    @property
+    def print_templates(self) -> Path:
+        """Jinja2 templates of the printed documents (HTML for WeasyPrint)."""
+        return self.templates / "print"
 
     @property
     def theme_overrides(self) -> Path:

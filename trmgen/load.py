@@ -23,6 +23,7 @@ from trmgen.model import (
     Guideline,
     InstrumentsFile,
     Overview,
+    ReferralForm,
     Sop,
 )
 from trmgen.yamlsrc import Document, LoadError, Loc, load
@@ -37,6 +38,7 @@ MODELS: dict[str, type[BaseModel]] = {
     "country": CountryContacts,
     "style": ChartStyle,
     "overview": Overview,
+    "form": ReferralForm,
 }
 """The model of each kind of source file."""
 
@@ -61,6 +63,7 @@ class Sources:
     countries: dict[str, Source[CountryContacts]] = field(default_factory=dict)
     style: Source[ChartStyle] | None = None
     overview: Source[Overview] | None = None
+    form: Source[ReferralForm] | None = None
     diagnostics: list[Diagnostic] = field(default_factory=list)
     complete: bool = True
     """False when some file could not be read, so cross-file rules would see gaps."""
@@ -92,6 +95,7 @@ def load_sources(layout: Layout) -> Sources:
             sources.countries[code] = country
     sources.style = _required(sources, layout.style_file, ChartStyle)
     sources.overview = _required(sources, layout.overview_file, Overview)
+    sources.form = _required(sources, layout.form_file, ReferralForm)
     for stray in layout.strays():
         sources.diagnostics.append(Diagnostic(
             layout.display(stray), 1, 1, "file.extension", "", "this file is not read: "

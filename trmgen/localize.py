@@ -8,6 +8,7 @@ import phonenumbers
 from babel import Locale
 from babel.dates import format_date, format_time
 from babel.lists import format_list
+from babel.units import format_unit
 
 from trmgen import hours as opening_hours
 
@@ -30,6 +31,14 @@ class Localizer:
     def language_names(self, codes: list[str]) -> str:
         """Language names as a list in the language's own way, e.g. 'Bulgarian and English'."""
         return format_list([self.language_name(code) for code in codes], locale=self.locale)
+
+    def size(self, size: int) -> str:
+        """A file size, e.g. '1.2 MB' in the language's way of writing numbers."""
+        if size >= 1_000_000:
+            return format_unit(round(size / 1_000_000, 1), "digital-megabyte", "short",
+                               locale=self.locale)
+        return format_unit(max(1, round(size / 1000)), "digital-kilobyte", "short",
+                           locale=self.locale)
 
     def date(self, day: dt.date) -> str:
         """A date in the language's long form, e.g. '1 October 2026'."""

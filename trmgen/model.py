@@ -427,3 +427,70 @@ class Overview(Strict):
     """The boxes, in reading order."""
     edges: list[OverviewEdge] = Field(min_length=1)
     """The arrows between the boxes."""
+
+
+class FieldKind(StrEnum):
+    """How a field of the referral form is filled in."""
+
+    TEXT = "text"
+    TEXTAREA = "textarea"
+    DATE = "date"
+    CHOICE = "choice"
+    CHECKBOXES = "checkboxes"
+
+
+class FormOption(Strict):
+    """One answer of a choice or checkbox field."""
+
+    id: Slug
+    """Stable id of the answer."""
+    label: Line
+    """The answer as printed."""
+
+
+class FormField(Strict):
+    """A field of the referral form."""
+
+    id: Slug
+    """Stable id, unique in the form."""
+    label: Line
+    """The field's label."""
+    kind: FieldKind = FieldKind.TEXT
+    """text, textarea (several lines), date, choice (one answer) or checkboxes (several)."""
+    options: list[FormOption] = []
+    """The answers of a choice or checkboxes field."""
+    help: Line | None = None
+    """A hint printed under the field."""
+
+    @model_validator(mode="after")
+    def _options_fit(self) -> FormField:
+        wants = self.kind in (FieldKind.CHOICE, FieldKind.CHECKBOXES)
+        if wants and len(self.options) < 2:
+            raise PydanticCustomError("schema.form-options", f"a {self.kind.value} field "
+                                      "needs at least two options")
+        if not wants and self.options:
+            raise PydanticCustomError("schema.form-options", f"a {self.kind.value} field "
+                                      "has no options; remove them or change the kind")
+        return self
+
+
+class FormSection(Strict):
+    """A part of the referral form."""
+
+    id: Slug
+    """Stable id of the section."""
+    title: Line
+    """The section's heading."""
+    fields: list[FormField] = Field(min_length=1)
+    """Its fields, in order."""
+
+
+class ReferralForm(Strict):
+    """The transnational referral and case follow-up form (guidelines/referral-form.yaml)."""
+
+    title: Line
+    """The form's title."""
+    introduction: Markdown
+    """How and when to use the form, and what it must not contain."""
+    sections: list[FormSection] = Field(min_length=1)
+    """Its sections, in order."""

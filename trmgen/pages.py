@@ -55,6 +55,8 @@ CHILDREN = "children.md"
 FORMS = "exploitation/index.md"
 LEGAL = "legal.md"
 STATUS = "status.md"
+FORM = "referral-form.md"
+DOWNLOADS = "downloads.md"
 
 PATHS = {
     "sop": sop_page, "measure": measure_page, "actor": actor_page, "country": country_page,
@@ -63,8 +65,12 @@ PATHS = {
 """Path builders by page kind, for templates: paths.measure(id)."""
 
 
-def plan(guide: Guide, labels: Labels, loc: Localizer) -> tuple[list[Page], Nav]:
-    """Every page of the site in one language, and the navigation that reaches them all."""
+def plan(guide: Guide, labels: Labels, loc: Localizer, *,
+         downloads: bool = False) -> tuple[list[Page], Nav]:
+    """Every page of the site in one language, and the navigation that reaches them all.
+
+    The downloads page exists when the build made files to download.
+    """
     _ = labels.gettext
     pages = [Page(HOME, guide.guideline.title, "home.md.j2"),
              Page(OVERVIEW, guide.overview.title, "overview.md.j2")]
@@ -92,6 +98,11 @@ def plan(guide: Guide, labels: Labels, loc: Localizer) -> tuple[list[Page], Nav]
            for f in ALL_FORMS])
     pages.append(Page(LEGAL, _("Legal instruments"), "legal.md.j2"))
     nav.append({_("Legal instruments"): LEGAL})
+    pages.append(Page(FORM, guide.form.title, "referral-form.md.j2"))
+    nav.append({guide.form.title: FORM})
+    if downloads:
+        pages.append(Page(DOWNLOADS, _("Downloads"), "downloads.md.j2"))
+        nav.append({_("Downloads"): DOWNLOADS})
     if len(guide.guideline.languages) > 1:
         pages.append(Page(STATUS, _("Translation status"), "status.md.j2"))
         nav.append({_("Translation status"): STATUS})

@@ -20,6 +20,7 @@ from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
+from trmgen import downloads
 from trmgen.diagnostics import Severity, render
 from trmgen.layout import Layout
 from trmgen.site import BuildError, Site, generate
@@ -39,6 +40,10 @@ class TrmgenConfig(base.Config):
     enabled = c.Type(bool, default=True)
     language = c.Optional(c.Type(str))
     """The language to build; default: $TRMGEN_LANGUAGE, else the guideline's source language."""
+    languages = c.ListOfItems(c.Type(str), default=[])
+    """The languages built together, for the language switcher; default: all of them."""
+    downloads = c.Optional(c.Type(str))
+    """The list of files the build made (JSON), for the downloads page; set by the driver."""
     content_warnings = c.Choice(("warn", "info"), default="warn")
     """How content warnings are logged: 'warn' lets `mkdocs build --strict` count them; the
     `trmgen build` driver reports them itself and sets 'info'."""
@@ -61,8 +66,16 @@ class TrmgenPlugin(BasePlugin[TrmgenConfig]):
         layout = self._layout(config)
         language = self.config.language or os.environ.get(LANGUAGE_VARIABLE) or None
         self.failure = None
+        offline = config.plugins.get("material/offline")
+        if offline is not None and offline.config.enabled:
+            # Work from file://: plain .html links and the search worker shim served locally
+            # (the offline plugin would otherwise load the shim from another host).
+            config.use_directory_urls = False
+            config.extra["polyfills"] = ["assets/javascripts/iframe-worker/shim.js"]
+        listed = self.config.downloads
         try:
-            self.site = generate(layout, language, directory_urls=config.use_directory_urls)
+            self.site = generate(layout, language, directory_urls=config.use_directory_urls,
+                                 downloads=downloads.load(Path(listed)) if listed else None)
         except BuildError as exc:
             self.failure = exc
             raise PluginError("the guidelines cannot be built:\n"
@@ -80,9 +93,11 @@ class TrmgenPlugin(BasePlugin[TrmgenConfig]):
         search = config.plugins.get("material/search") or config.plugins.get("search")
         if search is not None:
             search.config["lang"] = [SEARCH_LANGUAGES.get(language, language)]
-        if len(self.site.languages) > 1:
+        together = [(code, name) for code, name in self.site.languages
+                    if not self.config.languages or code in self.config.languages]
+        if len(together) > 1:
             config.extra["alternate"] = [{"name": name, "lang": code, "link": f"../{code}/"}
-                                         for code, name in self.site.languages]
+                                         for code, name in together]
         return config
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files | None:

@@ -77,7 +77,7 @@ class Renderer:
     visible note, and lang="en" so that screen readers read it with the right voice.
     """
 
-    def __init__(self, templates: Path, *, directory_urls: bool,
+    def __init__(self, templates: Path | list[Path], *, directory_urls: bool,
                  translations: gettext.NullTranslations, language: str) -> None:
         self.directory_urls = directory_urls
         self.language = language
@@ -126,5 +126,11 @@ class Renderer:
         def href(target: str, anchor: str = "") -> str:
             return relative_url(src, target, self.directory_urls, anchor)
 
+        def outside(path: str) -> str:
+            """A file beside the language folders, such as downloads/guide.pdf."""
+            here = posixpath.dirname(destination(src, self.directory_urls))
+            return posixpath.relpath(posixpath.join("..", path), here or ".")
+
         link: Callable[[str, str], str] = href
-        return self.env.get_template(template).render(**values, href=link, page_src=src)
+        return self.env.get_template(template).render(**values, href=link, outside=outside,
+                                                      page_src=src)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import gettext
 import posixpath
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import jinja2
 from babel import Locale
@@ -14,6 +16,7 @@ from markupsafe import Markup
 
 from trmgen import flowchart
 from trmgen.diagnostics import Diagnostic, Severity, count
+from trmgen.downloads import Download
 from trmgen.guide import Guide
 from trmgen.i18n import catalogs, translate
 from trmgen.labels import Labels
@@ -31,6 +34,10 @@ class BuildError(Exception):
     def __init__(self, diagnostics: list[Diagnostic]) -> None:
         super().__init__("\n".join(d.text() for d in diagnostics))
         self.diagnostics = diagnostics
+
+    def __reduce__(self) -> tuple[type[BuildError], tuple[list[Diagnostic]]]:
+        # Raised in a worker process, it crosses back to the driver whole.
+        return BuildError, (self.diagnostics,)
 
 
 @dataclass(frozen=True)
@@ -57,9 +64,37 @@ class Site:
     """Every language of the guideline with its name in that language, for the switcher."""
 
 
-def generate(layout: Layout, language: str | None = None, *, directory_urls: bool = True,
-             today: dt.date | None = None) -> Site:
-    """Validate the sources and render every page; raise BuildError on any error.
+@dataclass(frozen=True)
+class Edition:
+    """The validated guidelines prepared for one language: what every output is made from."""
+
+    layout: Layout
+    language: str
+    guide: Guide
+    """The guide in this language, with English fallbacks marked."""
+    labels: Labels
+    loc: Localizer
+    translations: gettext.NullTranslations
+    diagnostics: list[Diagnostic]
+    status: dict[str, dict[str, catalogs.Counts]]
+    """Translation status by language and part."""
+
+    @property
+    def languages(self) -> list[tuple[str, str]]:
+        """Every language of the guideline, named in itself."""
+        return [(code, Locale.parse(code).get_display_name(code) or code)
+                for code in self.guide.guideline.languages]
+
+    def values(self) -> dict[str, Any]:
+        """What every template receives."""
+        return {"guide": self.guide, "labels": self.labels, "loc": self.loc, "paths": PATHS,
+                "language": self.language, "tel": tel_uri, "phone": phone,
+                "all_forms": ALL_FORMS, "all_roles": ALL_ROLES, "status": self.status}
+
+
+def prepare(layout: Layout, language: str | None = None, *,
+            today: dt.date | None = None) -> Edition:
+    """Validate the sources and localize them; raise BuildError on any error.
 
     The language defaults to the guideline's source language.
     """
@@ -73,37 +108,48 @@ def generate(layout: Layout, language: str | None = None, *, directory_urls: boo
             layout.display(layout.guideline_file), 1, 1, "build.language", "languages",
             f"'{language}' is not one of the guideline's languages "
             f"({', '.join(guide.guideline.languages)})")])
-    source_language = guide.guideline.source_language
-    lang = translate.load(layout, language, source_language)
-    status = catalogs.status(layout, sources, guide.guideline.languages)
-    guide = translate.localized(guide, lang)
-    labels = Labels(lang.ui.gettext)
-    loc = Localizer(language)
-    pages, nav = plan(guide, labels, loc)
+    lang = translate.load(layout, language, guide.guideline.source_language)
+    return Edition(layout, language, translate.localized(guide, lang),
+                   Labels(lang.ui.gettext), Localizer(language), lang.ui, diagnostics,
+                   catalogs.status(layout, sources, guide.guideline.languages))
+
+
+def generate(layout: Layout, language: str | None = None, *, directory_urls: bool = True,
+             today: dt.date | None = None, downloads: list[Download] | None = None) -> Site:
+    """Every page of the site in one language; raise BuildError on any error.
+
+    `downloads` lists the files made by the build; without it there is no downloads page.
+    """
+    edition = prepare(layout, language, today=today)
+    pages, nav = plan(edition.guide, edition.labels, edition.loc,
+                      downloads=downloads is not None)
     try:
-        charts = _charts(layout, guide, labels, directory_urls)
+        charts = _charts(layout, edition.guide, edition.labels, directory_urls)
     except flowchart.ChartError as exc:
         raise BuildError([Diagnostic(layout.display(layout.style_file), 1, 1, "chart.graphviz",
                                      "", str(exc))]) from None
     renderer = Renderer(layout.page_templates, directory_urls=directory_urls,
-                        translations=lang.ui, language=language)
-    shared = {"guide": guide, "labels": labels, "loc": loc, "paths": PATHS,
-              "language": language, "tel": tel_uri, "phone": phone, "all_forms": ALL_FORMS,
-              "all_roles": ALL_ROLES, "status": status}
+                        translations=edition.translations, language=edition.language)
     rendered = []
     for page in pages:
         chart = charts.get(page.src)
-        values = {**shared, **page.values, "title": page.title,
-                  "chart": Markup(chart.inline) if chart else None}
-        try:
-            text = renderer.render(page.template, page.src, values)
-        except jinja2.TemplateError as exc:
-            raise BuildError([_template_problem(layout, exc)]) from None
-        rendered.append(RenderedPage(page.src, page.title, text))
+        values = {**edition.values(), **page.values, "title": page.title,
+                  "chart": Markup(chart.inline) if chart else None,
+                  "downloads": downloads or []}
+        rendered.append(RenderedPage(page.src, page.title,
+                                     render(layout, renderer, page.template, page.src, values)))
     files = {chart_file(src): chart.svg for src, chart in charts.items()}
-    return Site(language, str(guide.guideline.title), rendered, files, nav, diagnostics,
-                [(code, Locale.parse(code).get_display_name(code) or code)
-                 for code in guide.guideline.languages])
+    return Site(edition.language, str(edition.guide.guideline.title), rendered, files, nav,
+                edition.diagnostics, edition.languages)
+
+
+def render(layout: Layout, renderer: Renderer, template: str, src: str,
+           values: dict[str, Any]) -> str:
+    """A template rendered, or a BuildError that names the template's file and line."""
+    try:
+        return renderer.render(template, src, values)
+    except jinja2.TemplateError as exc:
+        raise BuildError([_template_problem(layout, exc)]) from None
 
 
 @dataclass(frozen=True)

@@ -298,6 +298,19 @@ def overview_references(context: Context) -> Iterator[Finding]:
                           f"ends at '{step.id}'; connect it or remove it", Severity.WARNING)
 
 
+def form_fields(context: Context) -> Iterator[Finding]:
+    """The referral form's sections and fields have unique ids."""
+    form = context.sources.form
+    if not form:
+        return
+    yield from _first_seen(((s.id, form.doc, ("sections", i, "id"))
+                            for i, s in enumerate(form.model.sections)), "ref.duplicate-id",
+                           "section id")
+    yield from _first_seen(((f.id, form.doc, ("sections", i, "fields", j, "id"))
+                            for i, s in enumerate(form.model.sections)
+                            for j, f in enumerate(s.fields)), "ref.duplicate-id", "field id")
+
+
 def languages(context: Context) -> Iterator[Finding]:
     """The guideline is published in its source language, listed first."""
     sources = context.sources
@@ -446,7 +459,7 @@ def actor_coverage(context: Context) -> Iterator[Finding]:
 
 RULES: tuple[Rule, ...] = (
     unique_ids, actor_references, instrument_references, measure_references,
-    repeated_entries, reachable_measures, unconditional_cycles, overview_references,
+    repeated_entries, reachable_measures, unconditional_cycles, overview_references, form_fields,
     languages, translations, phone_countries,
     sample_addresses, sample_data, future_dates, stale_contacts, actor_coverage,
 )

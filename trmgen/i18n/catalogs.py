@@ -54,6 +54,8 @@ def _roots(sources: Sources) -> Iterator[tuple[Source[BaseModel], str]]:
         yield country, f"contacts/{code}"  # type: ignore[misc]
     if sources.overview:
         yield sources.overview, "overview"  # type: ignore[misc]
+    if sources.form:
+        yield sources.form, "form"  # type: ignore[misc]
 
 
 def content_messages(sources: Sources) -> Iterator[tuple[str, str, tuple[str, int]]]:

@@ -18,6 +18,9 @@ from trmgen.model import (
     ChildVariant,
     CountryContacts,
     Edge,
+    FormField,
+    FormOption,
+    FormSection,
     GoodPractice,
     Guideline,
     Institution,
@@ -28,6 +31,7 @@ from trmgen.model import (
     OverviewEdge,
     OverviewStep,
     PhoneLine,
+    ReferralForm,
     Sop,
 )
 from trmgen.yamlsrc import Loc
@@ -48,6 +52,10 @@ TEXT_FIELDS: dict[type[BaseModel], tuple[str, ...]] = {
     Overview: ("title", "description"),
     OverviewStep: ("label",),
     OverviewEdge: ("label",),
+    ReferralForm: ("title", "introduction"),
+    FormSection: ("title",),
+    FormField: ("label", "help"),
+    FormOption: ("label",),
 }
 """The text fields that translate, by model. Names of institutions stay as they are written."""
 

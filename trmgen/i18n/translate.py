@@ -72,4 +72,5 @@ def localized(guide: Guide, language: Language) -> Guide:
         countries=tuple(Country(c.code, translate(c.contacts, f"contacts/{c.code}", text),
                                 c.source) for c in guide.countries),
         overview=translate(guide.overview, "overview", text),
+        form=translate(guide.form, "form", text),
     )

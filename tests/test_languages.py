@@ -1,0 +1,71 @@
+"""The shipped site in every language: built, right to left for Arabic, localized names."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from .html import page, parse
+
+LANGUAGES = {"en": "English", "fr": "français", "bg": "български", "ro": "română",
+             "ar": "العربية"}
+
+
+def test_chooser_names_every_language_in_itself(shipped_site: Path) -> None:
+    tree = parse(shipped_site / "index.html")
+    links = {a.get("hreflang"): a.text_content().strip() for a in tree.xpath("//a[@hreflang]")}
+    assert links == LANGUAGES
+
+
+@pytest.mark.parametrize("code", LANGUAGES)
+def test_every_language_is_built_in_its_language(shipped_site: Path, code: str) -> None:
+    tree = page(shipped_site, f"{code}/measures/first-screening/")
+    assert tree.xpath("/html/@lang") == [code]
+    assert tree.xpath("//body/@dir") == ["rtl" if code == "ar" else "ltr"]
+    switcher = {a.get("hreflang"): a.get("href") for a in
+                tree.xpath("//li[@class='md-select__item']/a")}
+    assert switcher == {other: f"../../../{other}/measures/first-screening/"
+                        for other in LANGUAGES}
+
+
+@pytest.mark.parametrize("code", ["fr", "bg", "ro"])
+def test_french_bulgarian_and_romanian_are_complete(shipped_site: Path, code: str) -> None:
+    marked = []
+    for html_file in sorted((shipped_site / code).rglob("*.html")):
+        if parse(html_file).xpath("//*[contains(@class, 'trm-fallback')]"):
+            marked.append(html_file.relative_to(shipped_site).as_posix())
+    assert marked == []
+
+
+def test_arabic_falls_back_visibly_outside_sop_1(shipped_site: Path) -> None:
+    translated = page(shipped_site, "ar/measures/first-screening/")
+    assert not translated.xpath("//*[contains(@class, 'trm-fallback')]")
+    contacts = page(shipped_site, "ar/contacts/bg/")
+    assert not contacts.xpath("//*[contains(@class, 'trm-fallback')]")
+    later = page(shipped_site, "ar/measures/safe-accommodation/")
+    blocks = later.xpath("//div[contains(@class, 'trm-fallback')]")
+    assert blocks and all(b.get("lang") == "en" for b in blocks)
+    assert all(b.xpath("string(p[@class='trm-fallback-note'])").strip() for b in blocks)
+
+
+def test_names_dates_and_hours_come_from_cldr(shipped_site: Path) -> None:
+    tree = page(shipped_site, "fr/contacts/bg/")
+    assert tree.xpath("normalize-space(//h1/text())") == "Bulgarie"
+    text = tree.text_content()
+    assert any(month in text for month in ("juin", "juillet", "août", "septembre", "octobre",
+                                           "novembre"))
+    assert "lun." in text and "+359 2" in text
+    assert page(shipped_site, "bg/contacts/de/").xpath(
+        "normalize-space(//h1/text())") == "Германия"
+    assert page(shipped_site, "ar/contacts/ro/").xpath(
+        "normalize-space(//h1/text())") == "رومانيا"
+
+
+def test_status_page_lists_every_translated_language(shipped_site: Path) -> None:
+    tree = page(shipped_site, "en/status/")
+    assert [h.get("id") for h in tree.xpath("//h2")] == ["fr", "bg", "ro", "ar"]
+    rows = tree.xpath("//h2[@id='fr']/following-sibling::div[1]//tbody/tr")
+    assert len(rows) >= 8
+    missing = [row.xpath("string(td[4])") for row in rows]
+    assert set(missing) == {"0"}

@@ -1,0 +1,67 @@
+"""The files to download (books, offline copies, contact sheets, the form) and their list."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import zipfile
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+FOLDER = "downloads"
+"""Where the files go, beside the language folders of the site."""
+
+
+@dataclass(frozen=True)
+class Download:
+    """A file to download: where it is (from the site's root), what, in which language."""
+
+    path: str
+    kind: str
+    """book, offline, contacts or form."""
+    language: str | None
+    """None for a file with every language."""
+    size: int
+    date: dt.date
+
+
+def record(site: Path, path: str, kind: str, language: str | None,
+           date: dt.date) -> Download:
+    """Describe a file that has been written under `site`."""
+    return Download(path, kind, language, (site / path).stat().st_size, date)
+
+
+def save(downloads: list[Download], path: Path) -> None:
+    """Write the list, for the mkdocs builds that show it."""
+    records = [{**asdict(d), "date": d.date.isoformat()} for d in downloads]
+    path.write_text(json.dumps(records, indent=1), encoding="utf-8")
+
+
+def load(path: Path) -> list[Download]:
+    """Read a list written by save()."""
+    records = json.loads(path.read_text(encoding="utf-8"))
+    return [Download(**{**r, "date": dt.date.fromisoformat(r["date"])}) for r in records]
+
+
+# What an offline copy leaves out: source maps and the search languages it does not use
+# (lunr.<lang>.min.js), to keep the copy small. (The theme reads the sitemap: it stays.)
+_LUNR = re.compile(r"assets/javascripts/lunr/min/lunr\.([a-z]+)\.min\.js$")
+_KEEP_LUNR = {"stemmer", "multi"}
+
+
+def zip_folder(folder: Path, target: Path, root: str, search_languages: set[str]) -> None:
+    """Zip a folder under a top folder `root`, the same way every time (sorted, fixed dates)."""
+    stamp = (1980, 1, 1, 0, 0, 0)
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        for path in sorted(folder.rglob("*")):
+            name = path.relative_to(folder).as_posix()
+            if path.is_dir() or name.endswith(".map"):
+                continue
+            lunr = _LUNR.search(name)
+            if lunr and lunr.group(1) not in _KEEP_LUNR | search_languages:
+                continue
+            info = zipfile.ZipInfo(f"{root}/{name}", stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, path.read_bytes())
