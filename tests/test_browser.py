@@ -22,7 +22,9 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
                  "--disable-background-networking", "--disable-component-update",
                  "--disable-sync"]
 PAGES = ["en/", "en/overview/", "en/sops/identification/", "en/measures/first-screening/",
-         "en/actors/labour-inspectorate/", "en/contacts/bg/"]
+         "en/actors/labour-inspectorate/", "en/contacts/bg/", "en/referral-form/",
+         "en/downloads/", "ar/measures/first-screening/", "ar/contacts/bg/",
+         "bg/measures/safe-accommodation/"]
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
@@ -70,7 +72,7 @@ def search(page: Page, words: str) -> list[str]:
     box = page.locator("input.md-search__input")
     box.click()
     box.fill(words)
-    page.wait_for_selector(".md-search-result__item", timeout=15000)
+    page.wait_for_selector(".md-search-result__item", timeout=30000)
     found = page.locator(".md-search-result__item > a").evaluate_all(
         "links => links.map(a => a.href)")
     return [str(url) for url in found]
@@ -132,3 +134,24 @@ def test_no_horizontal_scrolling_on_a_phone(server: str, browser: Browser) -> No
             wide[url] = width
     context.close()
     assert wide == {}
+
+
+def test_french_search_finds_a_french_measure(server: str,
+                                              outside: tuple[Page, list[str]]) -> None:
+    page, refused = outside
+    page.goto(server + "fr/")
+    found = search(page, "hébergement")
+    assert any("/fr/measures/safe-accommodation/" in url for url in found), found
+    assert all("/fr/" in url for url in found), "the French index holds French pages only"
+    assert refused == []
+
+
+def test_language_switcher_lands_on_the_same_measure(server: str, browser: Browser) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(server + "fr/measures/risk-assessment/")
+    page.locator(".md-header__option .md-select").hover()
+    page.locator("li.md-select__item a[hreflang='bg']").click()
+    page.wait_for_url("**/bg/measures/risk-assessment/")
+    assert page.locator("html").get_attribute("lang") == "bg"
+    context.close()

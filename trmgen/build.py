@@ -81,24 +81,31 @@ def build(layout: Layout, *, languages: Sequence[str] = (), out: Path | None = N
     target.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=".trmgen-build-", dir=target.parent))
     printed = build_date()
+    root = layout.root.resolve()
     try:
         staging = work / "site"
         (staging / downloads.FOLDER).mkdir(parents=True)
-        workers = max(1, min(len(wanted), os.cpu_count() or 1))
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            prints = {lang: pool.submit(_print_language, layout.root, lang, staging, printed)
+        offline = work / "offline"
+        with ProcessPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+            # The printed documents and the offline builds are independent: all at once.
+            prints = {lang: pool.submit(_print_language, root, lang, staging, printed)
                       for lang in wanted}
-            made = _offline_copies(layout, wanted, staging, work, printed, report)
-            for lang, job in prints.items():
-                files, seconds = job.result()
-                report(f"{'print ' + lang:<28} {seconds:6.1f} s (in parallel)")
+            copies = {lang: pool.submit(_timed_build, root, lang, offline / lang, work,
+                                        wanted, True, None) for lang in wanted}
+            made: list[Download] = []
+            for lang in wanted:
+                files, seconds = prints[lang].result()
+                report(f"{'print ' + lang:<28} {seconds:6.1f} s")
                 made += files
-        listing = work / "downloads.json"
-        downloads.save(made, listing)
-        for language in wanted:
-            with _timed(report, f"site {language}"):
-                _build_language(layout, language, staging / language, work, languages=wanted,
-                                listing=listing)
+                report(f"{'offline ' + lang:<28} {copies[lang].result():6.1f} s")
+            with _timed(report, "offline copies (zip)"):
+                made += _zip_copies(layout, offline, staging, wanted, printed)
+            listing = work / "downloads.json"
+            downloads.save(made, listing)
+            sites = {lang: pool.submit(_timed_build, root, lang, staging / lang, work, wanted,
+                                       False, listing) for lang in wanted}
+            for lang in wanted:
+                report(f"{'site ' + lang:<28} {sites[lang].result():6.1f} s")
         _write_index(layout, staging, wanted)
         with _timed(report, "check"):
             problems = list(sitecheck.scan(staging))
@@ -115,16 +122,19 @@ def _print_language(root: Path, language: str, staging: Path,
                     printed: dt.date) -> tuple[list[Download], float]:
     """The book, the contact sheets and the form of one language (run in a worker)."""
     start = time.perf_counter()
-    edition = prepare(Layout(root), language)
+    layout = Layout(root)
+    edition = prepare(layout, language)
     folder = downloads.FOLDER
+    cache = layout.print_cache
+    countries = list(edition.guide.countries)
     files: dict[str, tuple[str, bytes]] = {
         f"{folder}/trm-guidelines-{language}.pdf":
-            ("book", pdf.to_pdf(pdf.book(edition, printed))),
+            ("book", pdf.to_pdf(pdf.book(edition, printed), cache=cache)),
         f"{folder}/trm-contacts-{language}.pdf":
-            ("contacts", pdf.to_pdf(pdf.contacts_html(edition, printed,
-                                                      list(edition.guide.countries)))),
+            ("contacts", pdf.to_pdf(pdf.contacts_html(edition, printed, countries),
+                                    cache=cache)),
         f"{folder}/trm-referral-form-{language}.pdf":
-            ("form", pdf.to_pdf(pdf.form_html(edition, printed), forms=True)),
+            ("form", pdf.to_pdf(pdf.form_html(edition, printed), forms=True, cache=cache)),
     }
     for country in edition.guide.countries:
         sheet = pdf.contacts_html(edition, printed, [country])
@@ -138,25 +148,32 @@ def _print_language(root: Path, language: str, staging: Path,
     return made, time.perf_counter() - start
 
 
-def _offline_copies(layout: Layout, languages: list[str], staging: Path, work: Path,
-                    printed: dt.date, report: Report) -> list[Download]:
-    """A copy of the site that works from file://, per language and with every language."""
+def _zip_copies(layout: Layout, offline: Path, staging: Path, languages: list[str],
+                printed: dt.date) -> list[Download]:
+    """The offline copies: one per language, and one with every language."""
+    _write_index(layout, offline, languages)
     made = []
-    sets = [(f"trm-guidelines-{lang}", [lang], lang) for lang in languages]
+    sets: list[tuple[str, str | None]] = [(f"trm-guidelines-{lang}", lang)
+                                          for lang in languages]
     if len(languages) > 1:
-        sets.append(("trm-guidelines-all", languages, None))
-    for name, together, language in sets:
-        with _timed(report, f"offline {language or 'all'}"):
-            copy = work / name
-            for lang in together:
-                _build_language(layout, lang, copy / lang, work, languages=together,
-                                offline=True)
-            _write_index(layout, copy, together)
-            path = f"{downloads.FOLDER}/{name}-offline.zip"
-            searched = {SEARCH_LANGUAGES.get(lang, lang) for lang in together}
-            downloads.zip_folder(copy, staging / path, name, searched)
-            made.append(downloads.record(staging, path, "offline", language, printed))
+        sets.append(("trm-guidelines-all", None))
+    for name, only in sets:
+        path = f"{downloads.FOLDER}/{name}-offline.zip"
+        together = [only] if only else languages
+        searched = {SEARCH_LANGUAGES.get(lang, lang) for lang in together}
+        index = _index_page(layout, together).encode("utf-8") if only else None
+        downloads.zip_folder(offline, staging / path, name, searched, only=only, index=index)
+        made.append(downloads.record(staging, path, "offline", only, printed))
     return made
+
+
+def _timed_build(root: Path, language: str, dest: Path, work: Path, languages: list[str],
+                 offline: bool, listing: Path | None) -> float:
+    """One mkdocs build in a worker process; returns the seconds it took."""
+    start = time.perf_counter()
+    _build_language(Layout(root), language, dest, work, languages=languages, offline=offline,
+                    listing=listing)
+    return time.perf_counter() - start
 
 
 class _Collect(logging.Handler):
@@ -202,13 +219,17 @@ def _build_language(layout: Layout, language: str, dest: Path, work: Path, *,
         logger.removeHandler(collect)
 
 
-def _write_index(layout: Layout, staging: Path, languages: list[str]) -> None:
-    """index.html: a page to choose the language, each named in its own language."""
+def _index_page(layout: Layout, languages: list[str]) -> str:
+    """A page to choose the language, each named in its own language."""
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(layout.templates),
                              undefined=jinja2.StrictUndefined, autoescape=True)
     choices = [(code, Locale.parse(code).get_display_name(code) or code) for code in languages]
-    text = env.get_template("index.html.j2").render(languages=choices)
-    (staging / "index.html").write_text(text, encoding="utf-8")
+    return env.get_template("index.html.j2").render(languages=choices)
+
+
+def _write_index(layout: Layout, folder: Path, languages: list[str]) -> None:
+    """folder/index.html: the language chooser."""
+    (folder / "index.html").write_text(_index_page(layout, languages), encoding="utf-8")
 
 
 def _replace(target: Path, staging: Path, work: Path) -> None:

@@ -50,18 +50,32 @@ _LUNR = re.compile(r"assets/javascripts/lunr/min/lunr\.([a-z]+)\.min\.js$")
 _KEEP_LUNR = {"stemmer", "multi"}
 
 
-def zip_folder(folder: Path, target: Path, root: str, search_languages: set[str]) -> None:
-    """Zip a folder under a top folder `root`, the same way every time (sorted, fixed dates)."""
+_SWITCHER = re.compile(rb"<!-- trm-language-switcher -->.*?<!-- /trm-language-switcher -->",
+                       re.DOTALL)
+
+
+def zip_folder(folder: Path, target: Path, root: str, search_languages: set[str], *,
+               only: str | None = None, index: bytes | None = None) -> None:
+    """Zip a folder under a top folder `root`, the same way every time (sorted, fixed dates).
+
+    With `only`, just that language's folder goes in, and its pages lose the language
+    switcher, whose other languages are not in the copy; `index` replaces index.html.
+    """
     stamp = (1980, 1, 1, 0, 0, 0)
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
         for path in sorted(folder.rglob("*")):
             name = path.relative_to(folder).as_posix()
             if path.is_dir() or name.endswith(".map"):
                 continue
+            if only and "/" in name and not name.startswith(f"{only}/"):
+                continue
+            content = index if index is not None and name == "index.html" else path.read_bytes()
+            if only and name.endswith(".html"):
+                content = _SWITCHER.sub(b"", content)
             lunr = _LUNR.search(name)
             if lunr and lunr.group(1) not in _KEEP_LUNR | search_languages:
                 continue
             info = zipfile.ZipInfo(f"{root}/{name}", stamp)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
-            archive.writestr(info, path.read_bytes())
+            archive.writestr(info, content)

@@ -75,6 +75,11 @@ class Layout:
         return self.root / ".cache" / "charts"
 
     @property
+    def print_cache(self) -> Path:
+        """Printed PDFs, by the hash of what they were made from (not committed)."""
+        return self.root / ".cache" / "print"
+
+    @property
     def schemas(self) -> Path:
         return self.root / "schemas"
 

@@ -11,11 +11,14 @@ afterwards (pypdf). This is also far faster than WeasyPrint drawing glyph outlin
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from babel import Locale
+from markupsafe import Markup
 from pypdf import PdfReader, PdfWriter, Transformation
 
 from trmgen import flowchart
@@ -32,7 +35,8 @@ def _renderer(edition: Edition) -> Renderer:
 
 def _values(edition: Edition, printed: dt.date) -> dict[str, Any]:
     rtl = Locale.parse(edition.language).character_order == "right-to-left"
-    css = (edition.layout.print_templates / "print.css").read_text(encoding="utf-8")
+    # The style sheet is ours, not content: it goes into the page as it is.
+    css = Markup((edition.layout.print_templates / "print.css").read_text(encoding="utf-8"))
     return {**edition.values(), "printed": printed, "css": css,
             "direction": "rtl" if rtl else "ltr"}
 
@@ -98,19 +102,42 @@ def form_html(edition: Edition, printed: dt.date) -> str:
                   _values(edition, printed))
 
 
-def to_pdf(document: Printable | str, *, forms: bool = False) -> bytes:
-    """A PDF of a printable document (with fillable form fields when `forms`)."""
-    from weasyprint import HTML  # imported when printing: it loads Pango
+def to_pdf(document: Printable | str, *, forms: bool = False, cache: Path | None = None) -> bytes:
+    """A PDF of a printable document (with fillable form fields when `forms`).
+
+    With a cache folder, a document printed before is taken from there: an unchanged
+    edition is not laid out again.
+    """
+    import weasyprint  # imported when printing: it loads Pango
 
     printable = document if isinstance(document, Printable) else Printable(document, {})
-    rendered = HTML(string=printable.html).render()
-    pdf = rendered.write_pdf(pdf_forms=forms, pdf_tags=True)
-    assert pdf is not None
+    digest = hashlib.sha256(f"{weasyprint.__version__}\n{forms}\n".encode())
+    digest.update(printable.html.encode())
+    for name, chart in sorted(printable.charts.items()):
+        digest.update(name.encode() + chart.pdf)
+    cached = cache / f"{digest.hexdigest()}.pdf" if cache else None
+    if cached and cached.is_file():
+        return cached.read_bytes()
+    made = _print(printable, forms)
+    if cached:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        partial = cached.with_suffix(".partial")
+        partial.write_bytes(made)
+        partial.replace(cached)
+    return made
+
+
+def _print(printable: Printable, forms: bool) -> bytes:
+    from weasyprint import HTML
+
+    options = {"pdf_forms": forms, "pdf_tags": True}
+    rendered = HTML(string=printable.html).render(**options)
+    pdf: bytes = rendered.write_pdf(**options)
     if not printable.charts:
         return pdf
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
     for number, page in enumerate(rendered.pages):
-        for name, (left, top, right, bottom) in page.anchors.items():
+        for name, (left, _, right, bottom) in page.anchors.items():
             chart = printable.charts.get(name)
             if chart is None:
                 continue

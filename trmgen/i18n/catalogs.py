@@ -19,6 +19,7 @@ from babel.messages.extract import extract
 from babel.messages.pofile import read_po, write_po
 from pydantic import BaseModel
 
+from trmgen import __version__
 from trmgen import text as safe_text
 from trmgen.diagnostics import Diagnostic, Severity
 from trmgen.i18n.fields import walk
@@ -68,7 +69,8 @@ def content_messages(sources: Sources) -> Iterator[tuple[str, str, tuple[str, in
 def ui_messages(layout: Layout) -> Iterator[tuple[str | tuple[str, ...], tuple[str, int]]]:
     """Every string of the page templates and of the code that readers see."""
     package = Path(__file__).resolve().parent.parent
-    files = [(p, "jinja2", layout.display(p)) for p in sorted(layout.page_templates.glob("*.j2"))]
+    templates = [*layout.page_templates.glob("*.j2"), *layout.print_templates.glob("*.j2")]
+    files = [(p, "jinja2", layout.display(p)) for p in sorted(templates)]
     files += [(p, "python", f"trmgen/{p.relative_to(package).as_posix()}")
               for p in sorted(package.rglob("*.py"))]
     for path, method, shown in files:
@@ -81,7 +83,8 @@ def ui_messages(layout: Layout) -> Iterator[tuple[str | tuple[str, ...], tuple[s
 
 def template(layout: Layout, sources: Sources) -> Catalog:
     """The template catalog: every string to translate."""
-    catalog = Catalog(project="trmgen", fuzzy=False, header_comment=(
+    catalog = Catalog(project="trmgen", version=__version__, fuzzy=False,
+                      msgid_bugs_address="", header_comment=(
         "# Translations of the TRM guidelines. Made by `trmgen i18n extract`; do not edit.\n"
         "# A message's context is the stable path of the text in the YAML sources."))
     for message, location in ui_messages(layout):
@@ -130,7 +133,9 @@ def update(layout: Layout, language: str, pot: Catalog) -> Catalog:
     path = catalog_path(layout, language)
     old = read(path, language) if path.is_file() else Catalog(locale=language)
     by_context = {m.context: m for m in old if m.id and m.context}
-    new = Catalog(locale=language, project="trmgen", fuzzy=False,
+    new = Catalog(locale=language, project="trmgen", version=__version__, fuzzy=False,
+                  last_translator="TRM translators", language_team=Locale.parse(
+                      language).english_name, msgid_bugs_address="",
                   header_comment=old.header_comment if path.is_file() else (
                       f"# {Locale.parse(language).english_name} translation of the TRM "
                       "guidelines.\n# Glossary:\n"))

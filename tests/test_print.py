@@ -1,0 +1,204 @@
+"""Offline and print: the PDFs, the contact sheets, the form and the offline copies."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, sync_playwright
+from pypdf import PdfReader
+
+from trmgen.layout import Layout
+from trmgen.site import Edition, prepare
+
+from .conftest import ROOT
+from .html import page, parse
+from .test_browser import CHROMIUM, CHROMIUM_ARGS
+
+LANGUAGES = ["en", "fr", "bg", "ro", "ar"]
+# pdftotext marks the direction of Arabic runs with these control characters.
+_DIRECTION_MARKS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+@pytest.fixture(scope="module")
+def editions() -> dict[str, Edition]:
+    return {code: prepare(Layout(ROOT), code) for code in LANGUAGES}
+
+
+def pdf_text(path: Path) -> str:
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    return " ".join(_DIRECTION_MARKS.sub("", text).split())
+
+
+def pdf_info(path: Path) -> dict[str, str]:
+    out = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True,
+                         check=True).stdout
+    return {k.strip(): v.strip() for k, _, v in (line.partition(":")
+                                                  for line in out.splitlines())}
+
+
+@pytest.mark.parametrize("code", LANGUAGES)
+def test_book_per_language(shipped_site: Path, editions: dict[str, Edition],
+                           code: str) -> None:
+    path = shipped_site / f"downloads/trm-guidelines-{code}.pdf"
+    info = pdf_info(path)
+    assert 80 <= int(info["Pages"]) <= 300
+    assert info["Tagged"] == "yes"
+    guide = editions[code].guide
+    assert info["Title"] == str(guide.guideline.title)
+    outline = PdfReader(path).outline
+    top = [item for item in outline if not isinstance(item, list)]
+    assert len(top) >= 9  # contents, introduction, overview, five SOPs, contacts, law
+    assert any(isinstance(item, list) and len(item) >= 6 for item in outline), "measures"
+    text = pdf_text(path)
+    for sop in guide.sops:
+        assert " ".join(str(sop.title).split()) in text, (code, sop.title)
+    assert guide.guideline.edition in text
+
+
+# Text extraction gives ligatures with lam back in visual order (alef then lam, alef maksura
+# then lam), and short vowel marks may move: compare Arabic text without those letters.
+_LIGATURE_LETTERS = re.compile("[\u0622\u0623\u0625\u0627\u0644\u0649\u064b-\u0652]")
+
+
+def arabic_key(text: str) -> str:
+    return " ".join(_LIGATURE_LETTERS.sub("", text).split())
+
+
+def test_arabic_book_reads_in_logical_order(shipped_site: Path,
+                                            editions: dict[str, Edition]) -> None:
+    text = arabic_key(pdf_text(shipped_site / "downloads/trm-guidelines-ar.pdf"))
+    sop = editions["ar"].guide.sops[0]
+    # A heading may wrap: its first three words stand on one line.
+    for phrase in (str(sop.title), " ".join(str(sop.measures[0].title).split()[:3])):
+        words = arabic_key(phrase).split()
+        assert " ".join(words) in text, phrase
+        assert " ".join(reversed(words)) not in text
+        assert " ".join(word[::-1] for word in words) not in text
+
+
+@pytest.mark.parametrize("code", LANGUAGES)
+def test_contact_sheets_and_form(shipped_site: Path, editions: dict[str, Edition],
+                                 code: str) -> None:
+    edition = editions[code]
+    loc = edition.loc
+    sheets = shipped_site / f"downloads/contacts/{code}"
+    for country in edition.guide.countries:
+        tree = parse(sheets / f"{country.code.lower()}.html")
+        assert tree.xpath("/html/@lang") == [code]
+        assert tree.xpath("normalize-space(//h2)") == loc.country(country.code)
+        assert len(tree.xpath("//div[@class='institution']")) == len(
+            country.contacts.institutions)
+        assert tree.xpath("//p[@class='verified']")
+    key = arabic_key if code == "ar" else str
+    text = key(pdf_text(shipped_site / f"downloads/trm-contacts-{code}.pdf"))
+    for country in edition.guide.countries:
+        assert key(loc.country(country.code)) in text
+    form = PdfReader(shipped_site / f"downloads/trm-referral-form-{code}.pdf")
+    fields = form.get_fields() or {}
+    assert len(fields) >= 12, "the PDF form has fields to fill in"
+    assert key(str(edition.guide.form.title)) in key(pdf_text(
+        shipped_site / f"downloads/trm-referral-form-{code}.pdf"))
+
+
+def test_form_page_stores_nothing(shipped_site: Path) -> None:
+    tree = page(shipped_site, "fr/referral-form/")
+    assert tree.xpath("//article//form") == [], "nothing to submit"
+    assert tree.xpath("//article//script") == []
+    assert len(tree.xpath("//input | //textarea")) >= 25
+    labels = {str(x) for x in tree.xpath("//label/@for")}
+    assert {str(x) for x in tree.xpath("//input[@type='text']/@id")} <= labels
+
+
+def test_downloads_page_lists_every_file(shipped_site: Path) -> None:
+    files = {p.relative_to(shipped_site).as_posix()
+             for p in (shipped_site / "downloads").rglob("*") if p.is_file()}
+    assert len(files) == 5 * 3 + 6 + 5 * 12  # books, contacts, forms; zips; sheets
+    for code in LANGUAGES:
+        tree = page(shipped_site, f"{code}/downloads/")
+        rows = tree.xpath("//tbody/tr")
+        linked = {str(row.xpath("string(td[2]/a/@href)")).replace("../../", "")
+                  for row in rows}
+        assert linked == files, code
+        assert all(row.xpath("string(td[3])").strip() and row.xpath("string(td[4])").strip()
+                   for row in rows)
+
+
+def test_offline_copies_are_small(shipped_site: Path) -> None:
+    for code in LANGUAGES:
+        with zipfile.ZipFile(shipped_site / f"downloads/trm-guidelines-{code}-offline.zip") as z:
+            names = z.namelist()
+        assert all(name.startswith(f"trm-guidelines-{code}/") for name in names)
+        assert not [n for n in names if n.endswith(".map")]
+        lunr = {n.rsplit("/", 1)[1] for n in names if "/lunr/min/" in n}
+        assert len(lunr) <= 3, lunr
+        assert f"trm-guidelines-{code}/{code}/index.html" in names
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+def test_offline_copy_works_from_file(shipped_site: Path, tmp_path: Path,
+                                      browser: Browser) -> None:
+    with zipfile.ZipFile(shipped_site / "downloads/trm-guidelines-all-offline.zip") as z:
+        z.extractall(tmp_path)
+    root = tmp_path / "trm-guidelines-all"
+    context = browser.new_context()
+    refused: list[str] = []
+
+    def guard(route, request):  # type: ignore[no-untyped-def]
+        if request.url.startswith("file:"):
+            route.continue_()
+        else:
+            refused.append(request.url)
+            route.abort()
+
+    context.route("**/*", guard)
+    tab = context.new_page()
+    tab.goto((root / "index.html").as_uri())
+    tab.click("a[hreflang='fr']")
+    tab.wait_for_url("**/fr/index.html")
+    box = tab.locator("input.md-search__input")
+    box.click()
+    box.fill("hébergement")
+    tab.wait_for_selector(".md-search-result__item", timeout=30000)
+    found = tab.locator(".md-search-result__item > a").evaluate_all(
+        "links => links.map(a => a.href)")
+    assert any("/fr/measures/safe-accommodation.html" in str(url) for url in found)
+    # A flowchart link and the language switcher lead to existing files.
+    tab.goto((root / "fr/sops/identification/index.html").as_uri())
+    tab.locator("figure.trm-chart svg a").first.click()
+    tab.wait_for_url("**/fr/measures/*.html")
+    french = tab.url
+    tab.locator("li.md-select__item a[hreflang='en']").dispatch_event("click")
+    tab.wait_for_url(french.replace("/fr/", "/en/"))
+    assert tab.locator("h1").count() == 1
+    context.close()
+    assert refused == []
+
+
+def test_an_unchanged_document_is_not_printed_again(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from trmgen import pdf
+
+    html = "<html lang='en'><body><h1>Sheet</h1></body></html>"
+    first = pdf.to_pdf(html, cache=tmp_path)
+    assert len(list(tmp_path.iterdir())) == 1
+
+    def refuse(*args: object) -> bytes:
+        raise AssertionError("printed again")
+
+    monkeypatch.setattr(pdf, "_print", refuse)
+    assert pdf.to_pdf(html, cache=tmp_path) == first
+    with pytest.raises(AssertionError, match="printed again"):
+        pdf.to_pdf(html.replace("Sheet", "Other"), cache=tmp_path)
