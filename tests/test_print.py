@@ -5,11 +5,10 @@ from __future__ import annotations
 import re
 import subprocess
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser
 from pypdf import PdfReader
 
 from trmgen.layout import Layout
@@ -17,7 +16,6 @@ from trmgen.site import Edition, prepare
 
 from .conftest import ROOT
 from .html import page, parse
-from .test_browser import CHROMIUM, CHROMIUM_ARGS
 
 LANGUAGES = ["en", "fr", "bg", "ro", "ar"]
 # pdftotext marks the direction of Arabic runs with these control characters.
@@ -138,14 +136,6 @@ def test_offline_copies_are_small(shipped_site: Path) -> None:
         lunr = {n.rsplit("/", 1)[1] for n in names if "/lunr/min/" in n}
         assert len(lunr) <= 3, lunr
         assert f"trm-guidelines-{code}/{code}/index.html" in names
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 def test_offline_copy_works_from_file(shipped_site: Path, tmp_path: Path,
