@@ -27,12 +27,12 @@ from mkdocs.commands.serve import serve as mkdocs_serve
 from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
 
-from trmgen import downloads, pdf, sitecheck
+from trmgen import downloads, opendata, pdf, sitecheck
 from trmgen.diagnostics import Diagnostic, Severity, count
 from trmgen.downloads import Download
 from trmgen.layout import Layout
 from trmgen.plugin import LANGUAGE_VARIABLE, SEARCH_LANGUAGES, TrmgenPlugin
-from trmgen.site import BuildError, prepare
+from trmgen.site import BuildError, Edition, prepare
 from trmgen.validate import validate
 
 # mkdocs asks to be told about its next major version on every run; the notice is not ours.
@@ -140,12 +140,40 @@ def _print_language(root: Path, language: str, staging: Path,
         sheet = pdf.contacts_html(edition, printed, [country])
         files[f"{folder}/contacts/{language}/{country.code.lower()}.html"] = (
             "sheet", sheet.encode("utf-8"))
+    files[f"{folder}/trm-guidelines-{language}.json"] = (
+        "data", opendata.guidelines_json(edition.guide, language).encode("utf-8"))
     made = []
     for path, (kind, content) in files.items():
-        (staging / path).parent.mkdir(parents=True, exist_ok=True)
-        (staging / path).write_bytes(content)
-        made.append(downloads.record(staging, path, kind, language, printed))
+        made.append(_write(staging, path, kind, language, printed, content))
+    if language == edition.guide.guideline.source_language:
+        made += [_write(staging, path, "data", None, printed, content)
+                 for path, content in _contact_data(edition).items()]
     return made, time.perf_counter() - start
+
+
+def _contact_data(edition: Edition) -> dict[str, bytes]:
+    """The open data that is the same in every language: schema, CSV, HSDS, vCards."""
+    folder, guide, loc = downloads.FOLDER, edition.guide, edition.loc
+    files = {
+        f"{folder}/trm-guidelines.schema.json": opendata.guidelines_schema().encode(),
+        f"{folder}/trm-contacts.csv": opendata.contacts_csv(guide).encode(),
+        f"{folder}/trm-contacts-hsds.json": opendata.hsds(guide, loc).encode(),
+    }
+    for country in guide.countries:
+        cards = {inst.id: opendata.vcard(guide, country, inst, loc)
+                 for inst in country.contacts.institutions}
+        code = country.code.lower()
+        files[f"{folder}/vcards/{code}.vcf"] = "".join(cards.values()).encode()
+        for inst_id, card in cards.items():
+            files[f"{folder}/vcards/{code}/{inst_id}.vcf"] = card.encode()
+    return files
+
+
+def _write(staging: Path, path: str, kind: str, language: str | None, printed: dt.date,
+           content: bytes) -> Download:
+    (staging / path).parent.mkdir(parents=True, exist_ok=True)
+    (staging / path).write_bytes(content)
+    return downloads.record(staging, path, kind, language, printed)
 
 
 def _zip_copies(layout: Layout, offline: Path, staging: Path, languages: list[str],

@@ -7,6 +7,7 @@ Exit codes: 0 all well, 1 problems in the content, 2 a wrong command line, 3 an 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import sys
 import tempfile
@@ -14,7 +15,7 @@ import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from trmgen import __version__, schemas
+from trmgen import __version__, freshness, schemas
 from trmgen.diagnostics import Severity, count, render
 from trmgen.i18n import catalogs
 from trmgen.layout import Layout
@@ -51,6 +52,18 @@ def _serve(args: argparse.Namespace) -> int:
     from trmgen import build
 
     build.serve(Layout(args.root), args.lang, args.address)
+    return OK
+
+
+def _contacts(args: argparse.Namespace) -> int:
+    sources, diagnostics = validate(Layout(args.root))
+    if count(diagnostics, Severity.ERROR) or not sources.guideline:
+        print(render(diagnostics, "text"))
+        return PROBLEMS
+    months = args.months or sources.guideline.model.stale_after_months
+    countries = [(code, c.model) for code, c in sources.countries.items()]
+    found = freshness.checks(countries, dt.date.today(), months)
+    print(freshness.report(found, args.format, months, only_due=args.stale))
     return OK
 
 
@@ -132,6 +145,15 @@ def parser() -> argparse.ArgumentParser:
     preview.add_argument("--lang", help="the language to preview (default: the source language)")
     preview.add_argument("--address", default="127.0.0.1:8000", help="host:port to listen on")
     preview.set_defaults(run=_serve)
+
+    contacts = commands.add_parser("contacts", parents=[common], help="when each contact was "
+                                   "last verified, country by country")
+    contacts.add_argument("--stale", action="store_true",
+                          help="list only the contacts due for verification")
+    contacts.add_argument("--months", type=int, help="due after this many months "
+                          "(default: stale_after_months of guideline.yaml)")
+    contacts.add_argument("--format", choices=("text", "csv", "json"), default="text")
+    contacts.set_defaults(run=_contacts)
 
     i18n = commands.add_parser("i18n", parents=[common], help="translation catalogs: "
                                "extract the strings, update the catalogs, show the status")

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
+import json
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+
+from trmgen.model import CountryContacts
 
 
 def stale_before(today: dt.date, months: int) -> dt.date:
@@ -15,3 +22,52 @@ def stale_before(today: dt.date, months: int) -> dt.date:
         except ValueError:
             continue
     raise AssertionError("unreachable: every month has 28 days")
+
+
+@dataclass(frozen=True)
+class Check:
+    """When one institution's details were last verified, and whether they are due."""
+
+    country: str
+    institution: str
+    name: str
+    last_verified: dt.date
+    verified_by: str
+    due: bool
+
+
+def checks(countries: Iterable[tuple[str, CountryContacts]], today: dt.date,
+           months: int) -> list[Check]:
+    """Every institution's verification, country by country."""
+    limit = stale_before(today, months)
+    return [Check(code, inst.id, inst.name, inst.last_verified, inst.verified_by,
+                  inst.last_verified < limit)
+            for code, contacts in countries for inst in contacts.institutions]
+
+
+def report(every: list[Check], fmt: str, months: int, *, only_due: bool = False) -> str:
+    """The checks as text for people, or as CSV or JSON for other tools."""
+    found = [c for c in every if c.due] if only_due else every
+    if fmt == "json":
+        return json.dumps([{**asdict(c), "last_verified": c.last_verified.isoformat()}
+                           for c in found], indent=2, ensure_ascii=False)
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(["country", "institution", "name", "last_verified", "verified_by",
+                         "due"])
+        for c in found:
+            writer.writerow([c.country, c.institution, c.name, c.last_verified.isoformat(),
+                             c.verified_by, "yes" if c.due else "no"])
+        return out.getvalue().rstrip("\n")
+    lines = []
+    for code in dict.fromkeys(c.country for c in found):
+        mine = [c for c in found if c.country == code]
+        due = sum(c.due for c in mine)
+        lines.append(f"{code}: {due} of {len(mine)} due for verification" if due
+                     else f"{code}: all {len(mine)} current")
+        lines += [f"  {c.institution}: last verified {c.last_verified.isoformat()} by "
+                  f"{c.verified_by}{' (due)' if c.due else ''}" for c in mine]
+    due = sum(c.due for c in every)
+    lines.append(f"{due} of {len(every)} contacts not verified in the last {months} months")
+    return "\n".join(lines)
