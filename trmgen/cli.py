@@ -15,7 +15,7 @@ import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from trmgen import __version__, freshness, schemas
+from trmgen import __version__, freshness, scaffold, schemas
 from trmgen.diagnostics import Severity, count, render
 from trmgen.i18n import catalogs
 from trmgen.layout import Layout
@@ -62,8 +62,27 @@ def _contacts(args: argparse.Namespace) -> int:
         return PROBLEMS
     months = args.months or sources.guideline.model.stale_after_months
     countries = [(code, c.model) for code, c in sources.countries.items()]
-    found = freshness.checks(countries, dt.date.today(), months)
+    found = freshness.checks(countries, args.as_of or dt.date.today(), months)
     print(freshness.report(found, args.format, months, only_due=args.stale))
+    return OK
+
+
+def _new(args: argparse.Namespace) -> int:
+    layout = Layout(args.root)
+    try:
+        if args.kind == "measure":
+            if args.sop is None or not args.id:
+                print("trmgen new measure needs --sop N and --id SLUG", file=sys.stderr)
+                return USAGE
+            path, diagnostics = scaffold.measure(layout, args.sop, args.id)
+        elif args.kind == "country":
+            path, diagnostics = scaffold.country(layout, args.name or "")
+        else:
+            path, diagnostics = scaffold.language(layout, args.name or "")
+    except scaffold.ScaffoldError as exc:
+        print(f"trmgen new {args.kind}: {exc}", file=sys.stderr)
+        return PROBLEMS
+    print(f"wrote {layout.display(path)}: {scaffold.summary(diagnostics)}")
     return OK
 
 
@@ -146,6 +165,14 @@ def parser() -> argparse.ArgumentParser:
     preview.add_argument("--address", default="127.0.0.1:8000", help="host:port to listen on")
     preview.set_defaults(run=_serve)
 
+    new = commands.add_parser("new", parents=[common], help="start a new measure, country or "
+                              "language from a valid, commented file")
+    new.add_argument("kind", choices=("measure", "country", "language"))
+    new.add_argument("name", nargs="?", help="the country code (BG) or language code (bg)")
+    new.add_argument("--sop", type=int, help="for a measure: the number of its SOP")
+    new.add_argument("--id", help="for a measure: its id, e.g. 'safe-transport'")
+    new.set_defaults(run=_new)
+
     contacts = commands.add_parser("contacts", parents=[common], help="when each contact was "
                                    "last verified, country by country")
     contacts.add_argument("--stale", action="store_true",
@@ -153,6 +180,8 @@ def parser() -> argparse.ArgumentParser:
     contacts.add_argument("--months", type=int, help="due after this many months "
                           "(default: stale_after_months of guideline.yaml)")
     contacts.add_argument("--format", choices=("text", "csv", "json"), default="text")
+    contacts.add_argument("--as-of", type=dt.date.fromisoformat, metavar="YYYY-MM-DD",
+                          help="judge freshness as of this date (default: today)")
     contacts.set_defaults(run=_contacts)
 
     i18n = commands.add_parser("i18n", parents=[common], help="translation catalogs: "

@@ -245,3 +245,13 @@ Shape = Literal["box", "ellipse", "hexagon", "octagon", "parallelogram", "note",
 """The Graphviz shapes a chart style may use."""
 Flag = Annotated[bool, BeforeValidator(_strict_bool)]
 Number = Annotated[int, BeforeValidator(_whole_number)]
+
+
+def check_slug(value: str) -> None:
+    """Raise the id error for `value` (for ids typed on the command line)."""
+    _slug(value)
+
+
+def check_language_code(value: str) -> None:
+    """Raise the language-code error for `value`."""
+    _language(value)

@@ -1,0 +1,156 @@
+"""`trmgen new`: valid, commented starting files for a measure, a country or a language.
+
+Each starting file validates at once, so an editor begins from something sound and sees
+where to write. If a new file would not validate, nothing is left behind.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import phonenumbers
+from pydantic_core import PydanticCustomError
+
+from trmgen import values
+from trmgen.diagnostics import Diagnostic, Severity, count
+from trmgen.i18n import catalogs
+from trmgen.layout import SCHEMAS, Layout
+from trmgen.validate import validate
+
+
+class ScaffoldError(Exception):
+    """The starting file cannot be made; the message says why."""
+
+
+def _first_actor(layout: Layout) -> str:
+    """An actor to start with (the first of guidelines/actors.yaml that countries list)."""
+    sources, _ = validate(layout)
+    if not sources.actors:
+        raise ScaffoldError(f"fix {layout.display(layout.actors_file)} first")
+    actors = sources.actors.model.actors
+    return next((a.id for a in actors if a.per_country), actors[0].id)
+
+
+def _check(layout: Layout, undo: dict[Path, str | None]) -> list[Diagnostic]:
+    """Validate; on errors put every changed file back as it was."""
+    _, diagnostics = validate(layout)
+    errors = [d for d in diagnostics if d.severity is Severity.ERROR]
+    if errors:
+        for path, text in undo.items():
+            if text is None:
+                path.unlink(missing_ok=True)
+            else:
+                path.write_text(text, encoding="utf-8")
+        raise ScaffoldError("the new file would not validate:\n"
+                            + "\n".join(d.text() for d in errors))
+    return diagnostics
+
+
+def measure(layout: Layout, sop_number: int, measure_id: str) -> tuple[Path, list[Diagnostic]]:
+    """Append a new measure to the SOP with this number."""
+    try:
+        values.check_slug(measure_id)
+    except PydanticCustomError as exc:
+        raise ScaffoldError(exc.message()) from None
+    files = [p for p in layout.sop_files() if p.name.startswith(f"{sop_number}-")]
+    if not files:
+        raise ScaffoldError(f"there is no SOP {sop_number} in {layout.display(layout.sops)}")
+    path = files[0]
+    before = path.read_text(encoding="utf-8")
+    if re.search(rf"^\s*- id: {re.escape(measure_id)}\s*$", before, re.MULTILINE):
+        raise ScaffoldError(f"the measure '{measure_id}' is already in {layout.display(path)}")
+    path.write_text(before.rstrip("\n") + "\n" + MEASURE.format(
+        id=measure_id, actor=_first_actor(layout)), encoding="utf-8")
+    return path, _check(layout, {path: before})
+
+
+MEASURE = """
+  # A new measure: replace every text below, then remove `start: true` once the `next` of
+  # an earlier measure leads here. CONTRIBUTING.md explains each field.
+  - id: {id}
+    title: Write the measure's title as an instruction
+    what: |
+      What is done, and why.
+    when: |
+      The trigger or the time limit.
+    who: [{actor}]  # actor ids from guidelines/actors.yaml, the lead first
+    how:
+      - The first step, as concrete as you can make it.
+    start: true
+    next: []  # e.g. - to: another-measure-id
+"""
+
+
+def country(layout: Layout, code: str,
+            today: dt.date | None = None) -> tuple[Path, list[Diagnostic]]:
+    """A contacts file for a new country, with one institution to fill in."""
+    try:
+        values.check_country_code(code)
+    except PydanticCustomError as exc:
+        raise ScaffoldError(exc.message()) from None
+    path = layout.contacts / f"{code}.yaml"
+    if path.exists():
+        raise ScaffoldError(f"{layout.display(path)} exists already")
+    example = phonenumbers.format_number(phonenumbers.example_number(code),
+                                         phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    path.write_text(COUNTRY.format(code=code, low=code.lower(), phone=example,
+                                   actor=_first_actor(layout),
+                                   today=(today or dt.date.today()).isoformat(),
+                                   schema=SCHEMAS["country"]), encoding="utf-8")
+    return path, _check(layout, {path: None})
+
+
+COUNTRY = """# yaml-language-server: $schema=../schemas/{schema}
+# Contacts of {code}. Replace the sample values with verified ones, then set sample_data
+# to false. CONTRIBUTING.md explains each field.
+roles: [destination]  # origin, transit, destination
+sample_data: true
+nrm:
+  name: National Referral Mechanism
+institutions:
+  - id: {low}-focal-point
+    name: Write the institution's name
+    serves_as: [{actor}]  # actor ids from guidelines/actors.yaml
+    phones:
+      - number: "{phone}"
+        label: Office
+        hours: Mo-Fr 09:00-17:00
+    emails: [focal-point.{low}@example.org]
+    languages: [en]
+    last_verified: {today}
+    verified_by: National focal point
+"""
+
+
+def language(layout: Layout, code: str) -> tuple[Path, list[Diagnostic]]:
+    """Publish the guidelines in a new language: add it and start its catalog."""
+    try:
+        values.check_language_code(code)
+    except PydanticCustomError as exc:
+        raise ScaffoldError(exc.message()) from None
+    path = layout.guideline_file
+    before = path.read_text(encoding="utf-8")
+    found = re.search(r"^languages:\s*\[([^\]]*)\]\s*$", before, re.MULTILINE)
+    if not found:
+        raise ScaffoldError(f"write the languages of {layout.display(path)} on one line, "
+                            "like 'languages: [en, fr]', then run this again")
+    current = [c.strip() for c in found.group(1).split(",") if c.strip()]
+    if code in current:
+        raise ScaffoldError(f"'{code}' is already one of the languages")
+    updated = before[:found.start()] + f"languages: [{', '.join([*current, code])}]" + (
+        before[found.end():])
+    path.write_text(updated, encoding="utf-8")
+    diagnostics = _check(layout, {path: before})
+    sources, _ = validate(layout)
+    pot = catalogs.template(layout, sources)
+    catalogs.extract_template(layout, sources)
+    catalogs.update(layout, code, pot)
+    return catalogs.catalog_path(layout, code), diagnostics
+
+
+def summary(diagnostics: list[Diagnostic]) -> str:
+    """How the new file stands: it validates, with this many warnings."""
+    warnings = count(diagnostics, Severity.WARNING)
+    return "it validates" + (f", with {warnings} warnings to look at" if warnings else "")
