@@ -93,8 +93,10 @@ def country(layout: Layout, code: str,
     path = layout.contacts / f"{code}.yaml"
     if path.exists():
         raise ScaffoldError(f"{layout.display(path)} exists already")
-    example = phonenumbers.format_number(phonenumbers.example_number(code),
-                                         phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    number = phonenumbers.example_number(code)
+    if number is None:
+        raise ScaffoldError(f"no phone numbering plan is known for {code}")
+    example = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
     path.write_text(COUNTRY.format(code=code, low=code.lower(), phone=example,
                                    actor=_first_actor(layout),
                                    today=(today or dt.date.today()).isoformat(),
