@@ -7,9 +7,9 @@ import gettext
 import posixpath
 import traceback
 from dataclasses import dataclass
-from urllib.parse import urlencode
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import jinja2
 from babel import Locale
