@@ -15,7 +15,7 @@ import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from trmgen import __version__, freshness, scaffold, schemas
+from trmgen import __version__, changes, freshness, scaffold, schemas
 from trmgen.diagnostics import Severity, count, render
 from trmgen.i18n import catalogs
 from trmgen.layout import Layout
@@ -83,6 +83,17 @@ def _new(args: argparse.Namespace) -> int:
         print(f"trmgen new {args.kind}: {exc}", file=sys.stderr)
         return PROBLEMS
     print(f"wrote {layout.display(path)}: {scaffold.summary(diagnostics)}")
+    return OK
+
+
+def _diff(args: argparse.Namespace) -> int:
+    layout = Layout(args.root)
+    try:
+        found = changes.since(layout, args.ref)
+    except changes.ChangeError as exc:
+        print(f"trmgen diff: {exc}", file=sys.stderr)
+        return PROBLEMS
+    print(changes.report(found, args.format, args.ref))
     return OK
 
 
@@ -183,6 +194,12 @@ def parser() -> argparse.ArgumentParser:
     contacts.add_argument("--as-of", type=dt.date.fromisoformat, metavar="YYYY-MM-DD",
                           help="judge freshness as of this date (default: today)")
     contacts.set_defaults(run=_contacts)
+
+    diff = commands.add_parser("diff", parents=[common], help="what changed in the measures, "
+                               "contacts and translations since a git ref")
+    diff.add_argument("ref", help="a tag of a published edition, a branch or a commit")
+    diff.add_argument("--format", choices=("text", "json"), default="text")
+    diff.set_defaults(run=_diff)
 
     i18n = commands.add_parser("i18n", parents=[common], help="translation catalogs: "
                                "extract the strings, update the catalogs, show the status")

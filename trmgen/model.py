@@ -110,6 +110,9 @@ class Guideline(Strict):
     """The languages the guideline is published in (ISO 639-1), the source language first."""
     introduction: Markdown
     """A short introduction for the home page: what a TRM is and who this guideline is for."""
+    previous_edition: Line | None = None
+    """The git tag (or branch, or commit) of the previous edition: the site's "What changed
+    in this edition" page lists every change since then."""
     stale_after_months: Number = Field(default=12, ge=1, le=60)
     """Contacts not verified for more than this many months are reported as stale."""
     severity: dict[str, Literal["error", "warning", "notice", "ignore"]] = {}

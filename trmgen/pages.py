@@ -57,6 +57,7 @@ CHILDREN = "children.md"
 FORMS = "exploitation/index.md"
 LEGAL = "legal.md"
 STATUS = "status.md"
+CHANGES = "changes.md"
 FORM = "referral-form.md"
 DOWNLOADS = "downloads.md"
 
@@ -77,7 +78,10 @@ def plan(guide: Guide, labels: Labels, loc: Localizer, *,
     pages = [Page(HOME, guide.guideline.title, "home.md.j2", source=guide.files["guideline"]),
              Page(OVERVIEW, guide.overview.title, "overview.md.j2",
                   source=guide.files["overview"])]
-    nav: Nav = [{_("Home"): HOME}, {guide.overview.title: OVERVIEW}]
+    pages.append(Page(CHANGES, _("What changed in this edition"), "changes.md.j2",
+                      source=guide.files["guideline"]))
+    nav: Nav = [{_("Home"): HOME}, {guide.overview.title: OVERVIEW},
+                {_("What changed in this edition"): CHANGES}]
     for sop in guide.sops:
         made_from = guide.files[f"sop/{sop.id}"]
         section = [Page(sop_page(sop.id), sop.title, "sop.md.j2", {"sop": sop},

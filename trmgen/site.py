@@ -15,7 +15,7 @@ import jinja2
 from babel import Locale
 from markupsafe import Markup
 
-from trmgen import flowchart
+from trmgen import changes, flowchart
 from trmgen.diagnostics import Diagnostic, Severity, count
 from trmgen.downloads import Download
 from trmgen.guide import Guide
@@ -139,12 +139,17 @@ def generate(layout: Layout, language: str | None = None, *, directory_urls: boo
                                      "", str(exc))]) from None
     renderer = Renderer(layout.page_templates, directory_urls=directory_urls,
                         translations=edition.translations, language=edition.language)
+    previous = edition.guide.guideline.previous_edition
+    try:
+        changed = changes.since(layout, previous) if previous else []
+    except changes.ChangeError:
+        changed = None  # the page says the history could not be read
     rendered = []
     for page in pages:
         chart = charts.get(page.src)
         values = {**edition.values(), **page.values, "title": page.title,
                   "chart": Markup(chart.inline) if chart else None,
-                  "downloads": downloads or []}
+                  "downloads": downloads or [], "changes": changed}
         text = render(layout, renderer, page.template, page.src, values)
         if repository:
             links = _actions(edition, page, repository)

@@ -1,0 +1,72 @@
+"""`trmgen diff` and the "What changed in this edition" page, on a small git repository."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .html import page
+
+
+def run(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(args, cwd=root, capture_output=True, text=True, timeout=300,
+                          check=False)
+
+
+def trmgen(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return run(root, sys.executable, "-m", "trmgen", *args, "--root", str(root))
+
+
+@pytest.fixture
+def history(scratch_repo: Path) -> Path:
+    """The small tree committed as edition 1.0, then changed."""
+    for command in (["git", "init", "-q", "-b", "main"],
+                    ["git", "-c", "user.name=Editor", "-c", "user.email=editor@example.org",
+                     "add", "-A"],
+                    ["git", "-c", "user.name=Editor", "-c", "user.email=editor@example.org",
+                     "commit", "-q", "-m", "Edition 1.0"],
+                    ["git", "tag", "edition-1.0"]):
+        assert run(scratch_repo, *command).returncode == 0
+    sop = scratch_repo / "guidelines/sops/1-identification.yaml"
+    sop.write_text(sop.read_text().replace("when: At the first contact.",
+                                           "when: At the first contact, and again later."))
+    contacts = scratch_repo / "contacts/BG.yaml"
+    text = contacts.read_text()
+    contacts.write_text(text.replace('"+359 2 123 457"', '"+359 2 123 458"'))
+    return scratch_repo
+
+
+def test_diff_lists_changes_field_by_field(history: Path) -> None:
+    result = trmgen(history, "diff", "edition-1.0")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "measure first-screening changed: when",
+        "institution bg-ngo changed: phones",
+        "2 changes since edition-1.0",
+    ]
+    records = json.loads(trmgen(history, "diff", "edition-1.0", "--format", "json").stdout)
+    assert records[0] == {"kind": "measure", "id": "first-screening", "action": "changed",
+                          "fields": ["when"]}
+    assert trmgen(history, "diff", "HEAD").stdout.splitlines()[-1] == "2 changes since HEAD"
+
+
+def test_diff_of_an_unknown_ref_says_so(history: Path) -> None:
+    result = trmgen(history, "diff", "edition-9")
+    assert result.returncode == 1
+    assert result.stderr.startswith("trmgen diff: cannot read 'edition-9' from git:")
+    assert "Traceback" not in result.stderr
+
+
+def test_the_site_shows_what_changed(history: Path) -> None:
+    guideline = history / "guidelines/guideline.yaml"
+    guideline.write_text(guideline.read_text() + "previous_edition: edition-1.0\n")
+    assert trmgen(history, "build").returncode == 0
+    tree = page(history / "site", "en/changes/")
+    items = [li.text_content() for li in tree.xpath("//ul[@class='trm-changes']/li")]
+    assert items == ["Screen on indicators: changed (when)", "bg-ngo: changed (phones)"]
+    assert tree.xpath("//ul[@class='trm-changes']/li/a/@href") == [
+        "../measures/first-screening/"]

@@ -1,0 +1,154 @@
+"""What changed between two versions of the sources: measures, contacts and translations.
+
+The older version is read from git (a tag of the previous edition, a branch, a commit), so
+editors and readers can see, field by field, what a pull request or a new edition changes.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import tarfile
+import tempfile
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from trmgen.i18n import catalogs
+from trmgen.layout import Layout
+from trmgen.load import Sources, load_sources
+
+
+class ChangeError(Exception):
+    """The other version cannot be read; the message says why."""
+
+
+@dataclass(frozen=True)
+class Change:
+    """One difference: what kind of thing, which one, and what happened to which fields."""
+
+    kind: str
+    """measure, actor, instrument, country, institution or translation."""
+    id: str
+    action: str
+    """added, removed or changed."""
+    fields: tuple[str, ...] = ()
+    """For a change: the fields that differ."""
+
+
+def at_ref(layout: Layout, ref: str, folder: Path) -> Sources:
+    """The sources as they were at a git ref, written out into `folder`."""
+    try:
+        archive = subprocess.run(["git", "-C", str(layout.root), "archive", "--format=tar",
+                                  ref], capture_output=True, check=True, timeout=120).stdout
+    except FileNotFoundError:
+        raise ChangeError("git is not installed") from None
+    except subprocess.CalledProcessError as exc:
+        message = exc.stderr.decode(errors="replace").strip().splitlines()
+        raise ChangeError(f"cannot read '{ref}' from git: "
+                          f"{message[-1] if message else 'unknown error'}") from None
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        sources = [m for m in tar.getmembers()
+                   if m.name.split("/", 1)[0] in ("guidelines", "contacts", "flowcharts")]
+        tar.extractall(folder, members=sources, filter="data")
+    return load_sources(Layout(folder))
+
+
+def _by_id(models: Iterator[Any]) -> dict[str, BaseModel]:
+    return {str(m.id): m for m in models}
+
+
+def _differ(kind: str, old: dict[str, BaseModel], new: dict[str, BaseModel],
+            ignore: tuple[str, ...] = ()) -> Iterator[Change]:
+    for key in sorted(new.keys() - old.keys()):
+        yield Change(kind, key, "added")
+    for key in sorted(old.keys() - new.keys()):
+        yield Change(kind, key, "removed")
+    for key in sorted(old.keys() & new.keys()):
+        before, after = old[key].model_dump(mode="json"), new[key].model_dump(mode="json")
+        fields = tuple(name for name in after if name not in ignore
+                       and before.get(name) != after.get(name))
+        if fields:
+            yield Change(kind, key, "changed", fields)
+
+
+def _translations(old: Sources, new: Sources) -> Iterator[Change]:
+    for code in sorted(_languages(new)):
+        before = _catalog(old, code)
+        after = _catalog(new, code)
+        keys = sorted((after.keys() | before.keys()), key=lambda k: (k[0], k[1]))
+        changed = tuple(context or f"page text '{msgid[:40]}'" for context, msgid in keys
+                        if before.get((context, msgid)) != after.get((context, msgid)))
+        if changed:
+            yield Change("translation", code, "changed", changed)
+
+
+def _languages(sources: Sources) -> list[str]:
+    if not sources.guideline:
+        return []
+    guideline = sources.guideline.model
+    return [c for c in guideline.languages if c != guideline.source_language]
+
+
+def _catalog(sources: Sources, code: str) -> dict[tuple[str, str], str]:
+    path = catalogs.catalog_path(sources.layout, code)
+    if not path.is_file():
+        return {}
+    return {(m.context or "", m.id if isinstance(m.id, str) else m.id[0]): json.dumps(m.string)
+            for m in catalogs.read(path, code) if m.id and m.string and not m.fuzzy}
+
+
+def compare(old: Sources, new: Sources) -> list[Change]:
+    """Every difference between two versions of the sources."""
+    found: list[Change] = []
+
+    def measures(s: Sources) -> dict[str, BaseModel]:
+        return _by_id(m for sop in s.sops for m in sop.model.measures)
+
+    def institutions(s: Sources) -> dict[str, BaseModel]:
+        return _by_id(i for c in s.countries.values() for i in c.model.institutions)
+
+    def actors(s: Sources) -> dict[str, BaseModel]:
+        return _by_id(iter(s.actors.model.actors if s.actors else []))
+
+    def instruments(s: Sources) -> dict[str, BaseModel]:
+        return _by_id(iter(s.instruments.model.instruments if s.instruments else []))
+
+    found += _differ("measure", measures(old), measures(new))
+    found += _differ("actor", actors(old), actors(new))
+    found += _differ("instrument", instruments(old), instruments(new))
+    countries_old = {code: c.model for code, c in old.countries.items()}
+    countries_new = {code: c.model for code, c in new.countries.items()}
+    found += _differ("country", countries_old, countries_new,  # type: ignore[arg-type]
+                     ignore=("institutions",))
+    found += _differ("institution", institutions(old), institutions(new))
+    found += _translations(old, new)
+    return found
+
+
+def report(changes: list[Change], fmt: str, ref: str) -> str:
+    """The changes as text for people, or as JSON."""
+    if fmt == "json":
+        return json.dumps([asdict(c) for c in changes], indent=2)
+    if not changes:
+        return f"no changes since {ref}"
+    lines = []
+    for change in changes:
+        detail = f": {', '.join(change.fields)}" if change.action == "changed" else ""
+        if change.kind == "translation":
+            detail = f": {len(change.fields)} texts ({', '.join(change.fields[:3])}" + (
+                ", ...)" if len(change.fields) > 3 else ")")
+        lines.append(f"{change.kind} {change.id} {change.action}{detail}")
+    lines.append(f"{len(changes)} changes since {ref}")
+    return "\n".join(lines)
+
+
+def since(layout: Layout, ref: str) -> list[Change]:
+    """The changes of the sources in `layout` since a git ref."""
+    with tempfile.TemporaryDirectory(prefix="trmgen-ref-") as folder:
+        return compare(at_ref(layout, ref, Path(folder)), load_sources(layout))
+
