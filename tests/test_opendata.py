@@ -32,7 +32,8 @@ def test_guidelines_json_matches_its_schema(shipped_site: Path) -> None:
         assert sum(len(sop["measures"]) for sop in data["sops"]) >= 40
     french = json.loads((shipped_site / "downloads/trm-guidelines-fr.json").read_text())
     english = json.loads((shipped_site / "downloads/trm-guidelines-en.json").read_text())
-    assert french["sops"][0]["title"] != english["sops"][0]["title"]
+    assert french["sops"][0]["measures"][0]["title"] != english["sops"][0]["measures"][0][
+        "title"]
     assert french["sops"][0]["measures"][0]["id"] == english["sops"][0]["measures"][0]["id"]
 
 
