@@ -17,10 +17,13 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page
 
-PAGES = ["en/", "en/overview/", "en/sops/identification/", "en/measures/first-screening/",
-         "en/actors/labour-inspectorate/", "en/contacts/bg/", "en/referral-form/",
-         "en/downloads/", "ar/measures/first-screening/", "ar/contacts/bg/",
-         "bg/measures/safe-accommodation/"]
+# Every kind of page: home, overview, changes, SOP, measure, actors, actor, directory, country,
+# children, forms of exploitation, one form, law, referral form, downloads, status.
+PAGE_TYPES = ["", "overview/", "changes/", "sops/identification/",
+              "measures/first-screening/", "actors/", "actors/labour-inspectorate/",
+              "contacts/", "contacts/bg/", "children/", "exploitation/",
+              "exploitation/labour/", "legal/", "referral-form/", "downloads/", "status/"]
+PAGES = [f"{code}/{page}" for code in ("en", "bg", "ar") for page in PAGE_TYPES]
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
@@ -115,7 +118,7 @@ def test_no_horizontal_scrolling_on_a_phone(server: str, browser: Browser) -> No
     context = browser.new_context(viewport={"width": 375, "height": 800})
     page = context.new_page()
     wide = {}
-    for url in [*PAGES, "en/legal/", "en/contacts/", "en/actors/"]:
+    for url in PAGES:
         page.goto(server + url)
         width = page.evaluate("document.documentElement.scrollWidth")
         if width > 375:
@@ -143,3 +146,33 @@ def test_language_switcher_lands_on_the_same_measure(server: str, browser: Brows
     page.wait_for_url("**/bg/measures/risk-assessment/")
     assert page.locator("html").get_attribute("lang") == "bg"
     context.close()
+
+
+def test_keyboard_reaches_search_switcher_and_every_chart_link(server: str,
+                                                               browser: Browser) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(server + "fr/sops/identification/")
+    chart_links = set(page.locator("figure.trm-chart svg a").evaluate_all(
+        "links => links.map(a => a.getAttribute('xlink:href') || a.getAttribute('href'))"))
+    assert chart_links
+    reached: set[str] = set()
+    for _ in range(600):
+        page.keyboard.press("Tab")
+        reached.add(page.evaluate("""() => {
+            const e = document.activeElement;
+            if (e.matches('input.md-search__input')) return 'search';
+            if (e.closest('.md-header__option')) return 'switcher';
+            if (e.closest('figure.trm-chart svg')) {
+                const a = e.closest('a');
+                return 'chart:' + (a.getAttribute('xlink:href') || a.getAttribute('href'));
+            }
+            return 'other';
+        }"""))
+        if {"search", "switcher"} <= reached and chart_links <= {
+                r.removeprefix("chart:") for r in reached}:
+            break
+    context.close()
+    assert "search" in reached
+    assert "switcher" in reached
+    assert chart_links <= {r.removeprefix("chart:") for r in reached if r.startswith("chart:")}

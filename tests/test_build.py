@@ -117,3 +117,48 @@ def test_stale_contact_shows_a_badge(scratch_repo: Path) -> None:
     assert badges == ["Due for verification"]
     assert not tree.xpath("//h3[@id='bg-ngo']/following-sibling::div[1]"
                           "//span[contains(@class, 'trm-badge-stale')]")
+
+
+def test_a_build_killed_midway_leaves_the_previous_site(scratch_repo: Path) -> None:
+    import os
+    import signal
+    import time
+
+    assert trmgen(scratch_repo, "build").returncode == 0
+    before = snapshot(scratch_repo / "site")
+    sop = scratch_repo / "guidelines/sops/1-identification.yaml"
+    sop.write_text(sop.read_text().replace("title: Screen on indicators",
+                                           "title: Screen everyone on indicators"))
+    process = subprocess.Popen([sys.executable, "-m", "trmgen", "build", "--root",
+                                str(scratch_repo)], stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.monotonic() + 60
+    while not list(scratch_repo.glob(".trmgen-build-*/site/downloads/*")):
+        assert time.monotonic() < deadline, "the build never started writing"
+        time.sleep(0.05)
+    os.killpg(process.pid, signal.SIGKILL)  # the driver and its workers, mid-build
+    process.wait(timeout=30)
+    assert snapshot(scratch_repo / "site") == before
+    result = trmgen(scratch_repo, "build")  # and the next build goes through
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert page(scratch_repo / "site", "en/measures/first-screening/").xpath(
+        "normalize-space(//h1/text())") == "Screen everyone on indicators"
+
+
+def test_two_builds_of_the_same_sources_are_identical(scratch_repo: Path, tmp_path: Path) -> None:
+    """Byte for byte, charts and PDFs made afresh each time (no shared cache). The one input
+    that is not in the sources is the build date, printed on the PDFs and the downloads
+    list; SOURCE_DATE_EPOCH pins it, as for any reproducible build."""
+    import os
+    import shutil
+
+    twin = tmp_path / "twin"
+    shutil.copytree(scratch_repo, twin)
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1795000000"}
+    for root in (scratch_repo, twin):
+        result = subprocess.run([sys.executable, "-m", "trmgen", "build", "--root", str(root)],
+                                capture_output=True, text=True, timeout=600, env=env,
+                                check=False)
+        assert result.returncode == 0, result.stdout + result.stderr
+    assert snapshot(scratch_repo / "site") == snapshot(twin / "site")
+    assert not (twin / ".cache" / "charts").samefile(scratch_repo / ".cache" / "charts")

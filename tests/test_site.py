@@ -9,6 +9,7 @@ import pytest
 
 from trmgen.layout import Layout
 from trmgen.load import Sources
+from trmgen.site import generate
 from trmgen.validate import validate
 
 from .conftest import ROOT
@@ -148,3 +149,32 @@ def test_no_text_is_escaped_twice(shipped_site: Path) -> None:
         if "&#39;" in text or "&amp;" in text or "&quot;" in text:
             shown.append(html_file.relative_to(shipped_site).as_posix())
     assert shown == []
+
+
+@pytest.mark.parametrize("code", ["en", "fr", "bg", "ro", "ar"])
+def test_every_page_is_reachable_from_the_home_page(shipped_site: Path, code: str) -> None:
+    root = shipped_site / code
+    pages = {p for p in root.rglob("*.html")}
+    seen = {root / "index.html"}
+    todo = [root / "index.html"]
+    while todo:
+        current = todo.pop()
+        for href in parse(current).xpath("//a/@href"):
+            target = resolve(current, str(href))
+            if target and target[0] in pages and target[0] not in seen:
+                seen.add(target[0])
+                todo.append(target[0])
+    assert sorted(p.relative_to(root).as_posix() for p in pages - seen) == []
+
+
+def test_every_page_is_in_the_navigation() -> None:
+    site = generate(Layout(ROOT), "en")
+
+    def sources(entries: list[dict[str, object]]) -> set[str]:
+        found: set[str] = set()
+        for entry in entries:
+            for value in entry.values():
+                found |= sources(value) if isinstance(value, list) else {str(value)}
+        return found
+
+    assert sources(site.nav) == {p.src for p in site.pages}
