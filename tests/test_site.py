@@ -154,7 +154,7 @@ def test_no_text_is_escaped_twice(shipped_site: Path) -> None:
 @pytest.mark.parametrize("code", ["en", "fr", "bg", "ro", "ar"])
 def test_every_page_is_reachable_from_the_home_page(shipped_site: Path, code: str) -> None:
     root = shipped_site / code
-    pages = {p for p in root.rglob("*.html")}
+    pages = set(root.rglob("*.html"))
     seen = {root / "index.html"}
     todo = [root / "index.html"]
     while todo:
