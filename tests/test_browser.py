@@ -62,7 +62,7 @@ def outside(browser: Browser) -> Iterator[tuple[Page, list[str]]]:
 def search(page: Page, words: str) -> list[str]:
     box = page.locator("input.md-search__input")
     box.click()
-    box.fill(words)
+    box.press_sequentially(words, delay=30)  # typed, as a person does
     page.wait_for_selector(".md-search-result__item", timeout=30000)
     found = page.locator(".md-search-result__item > a").evaluate_all(
         "links => links.map(a => a.href)")

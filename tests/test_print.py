@@ -163,7 +163,7 @@ def test_offline_copy_works_from_file(shipped_site: Path, tmp_path: Path,
     tab.wait_for_url("**/fr/index.html")
     box = tab.locator("input.md-search__input")
     box.click()
-    box.fill("hébergement")
+    box.press_sequentially("hébergement", delay=30)  # typed, as a person does
     tab.wait_for_selector(".md-search-result__item", timeout=30000)
     found = tab.locator(".md-search-result__item > a").evaluate_all(
         "links => links.map(a => a.href)")
@@ -195,3 +195,24 @@ def test_an_unchanged_document_is_not_printed_again(tmp_path: Path,
     assert pdf.to_pdf(html, cache=tmp_path) == first
     with pytest.raises(AssertionError, match="printed again"):
         pdf.to_pdf(html.replace("Sheet", "Other"), cache=tmp_path)
+
+
+def test_one_language_copy_works_alone(shipped_site: Path, tmp_path: Path,
+                                       browser: Browser) -> None:
+    bundle = shipped_site / "downloads/trm-guidelines-en-offline.zip"
+    with zipfile.ZipFile(bundle) as z:
+        assert sum(i.file_size for i in z.infolist()) < 5_000_000, "under 5 MB unzipped"
+        z.extractall(tmp_path)
+    context = browser.new_context()
+    failed: list[str] = []
+    tab = context.new_page()
+    tab.on("requestfailed", lambda request: failed.append(request.url))
+    tab.goto((tmp_path / "trm-guidelines-en/index.html").as_uri())
+    tab.click("a[hreflang='en']")
+    assert tab.locator(".md-header__option .md-select").count() == 0, "no switcher"
+    box = tab.locator("input.md-search__input")
+    box.click()
+    box.press_sequentially("reflection", delay=30)
+    tab.wait_for_selector(".md-search-result__item", timeout=30000)
+    context.close()
+    assert failed == []

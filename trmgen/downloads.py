@@ -44,13 +44,18 @@ def load(path: Path) -> list[Download]:
     return [Download(**{**r, "date": dt.date.fromisoformat(r["date"])}) for r in records]
 
 
-# What an offline copy leaves out: source maps and the search languages it does not use
-# (lunr.<lang>.min.js), to keep the copy small. (The theme reads the sitemap: it stays.)
+# What an offline copy leaves out, to keep it small: source maps, the search languages it does
+# not use (lunr.<lang>.min.js), the word splitters for Thai and Japanese, and the search index
+# as JSON (the offline copy reads the same index from search_index.js). The theme reads the
+# sitemap: it stays.
+_LEFT_OUT = re.compile(r"\.map$|assets/javascripts/lunr/(wordcut|tinyseg)\.js$|"
+                       r"search/search_index\.json$")
 _LUNR = re.compile(r"assets/javascripts/lunr/min/lunr\.([a-z]+)\.min\.js$")
 _KEEP_LUNR = {"stemmer", "multi"}
 
 
-_SWITCHER = re.compile(rb"<!-- trm-language-switcher -->.*?<!-- /trm-language-switcher -->",
+_SWITCHER = re.compile(rb"<!-- trm-language-switcher -->.*?<!-- /trm-language-switcher -->|"
+                       rb'<link rel="alternate" href="[^"]*" hreflang="[^"]*">\s*',
                        re.DOTALL)
 
 
@@ -59,13 +64,14 @@ def zip_folder(folder: Path, target: Path, root: str, search_languages: set[str]
     """Zip a folder under a top folder `root`, the same way every time (sorted, fixed dates).
 
     With `only`, just that language's folder goes in, and its pages lose the language
-    switcher, whose other languages are not in the copy; `index` replaces index.html.
+    switcher and the links to the other languages, which are not in the copy; `index`
+    replaces index.html.
     """
     stamp = (1980, 1, 1, 0, 0, 0)
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
         for path in sorted(folder.rglob("*")):
             name = path.relative_to(folder).as_posix()
-            if path.is_dir() or name.endswith(".map"):
+            if path.is_dir() or _LEFT_OUT.search(name):
                 continue
             if only and "/" in name and not name.startswith(f"{only}/"):
                 continue
