@@ -98,11 +98,6 @@ class Layout:
         return self.templates / "print"
 
     @property
-    def theme_overrides(self) -> Path:
-        """mkdocs-material overrides: partials, stylesheets."""
-        return self.templates / "overrides"
-
-    @property
     def mkdocs_config(self) -> Path:
         return self.root / "mkdocs.yml"
 

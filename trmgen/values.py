@@ -104,12 +104,6 @@ def _country(value: str) -> str:
                 "capital letters, e.g. 'BG'")
 
 
-def country_name(code: str) -> str:
-    """The English name of an ISO 3166-1 alpha-2 country code."""
-    found = pycountry.countries.get(alpha_2=code)
-    return str(found.name) if found else code
-
-
 def check_country_code(value: str) -> None:
     """Raise the country-code error for `value` (used for contact file names)."""
     _country(value)
