@@ -15,7 +15,7 @@ TEST_PACKAGES := chromium poppler-utils
 export NO_MKDOCS_2_WARNING := 1
 export DISABLE_MKDOCS_2_WARNING := true
 
-.PHONY: site test lint typecheck unit serve schema i18n validate annotate summary stale system \
+.PHONY: site test lint typecheck unit serve schema i18n validate annotate summary stale bench system \
 	system-test clean
 
 site: $(STAMP)
@@ -48,6 +48,11 @@ summary: $(STAMP)
 	@echo; echo "## Translation status"; echo; echo '```'; $(BIN)/trmgen i18n status; echo '```'
 	@echo; echo "## Contacts due for verification"; echo; echo '```'; \
 		$(BIN)/trmgen contacts --stale; echo '```'
+
+# Benchmark: synthetic guidelines at 1x and 10x (BENCH_SIZES=1,10,50 for more), stage by stage.
+BENCH_SIZES ?= 1,10
+bench: $(STAMP) system
+	$(BIN)/python tools/bench.py --sizes $(BENCH_SIZES)
 
 stale: $(STAMP)
 	@echo '```'; $(BIN)/trmgen contacts --stale; echo '```'
