@@ -109,11 +109,10 @@ def _i18n(args: argparse.Namespace) -> int:
     guideline = sources.guideline.model
     others = [code for code in guideline.languages if code != guideline.source_language]
     if args.action == "extract":
-        path = catalogs.extract_template(layout, sources)
-        print(f"wrote {layout.display(path)}")
-    elif args.action == "update":
-        pot = catalogs.template(layout, sources)
         catalogs.extract_template(layout, sources)
+        print(f"wrote {layout.display(catalogs.template_path(layout))}")
+    elif args.action == "update":
+        pot = catalogs.extract_template(layout, sources)
         for code in args.lang or others:
             catalogs.update(layout, code, pot)
             print(f"updated {layout.display(catalogs.catalog_path(layout, code))}")

@@ -146,9 +146,7 @@ def language(layout: Layout, code: str) -> tuple[Path, list[Diagnostic]]:
     path.write_text(updated, encoding="utf-8")
     diagnostics = _check(layout, {path: before})
     sources, _ = validate(layout)
-    pot = catalogs.template(layout, sources)
-    catalogs.extract_template(layout, sources)
-    catalogs.update(layout, code, pot)
+    catalogs.update(layout, code, catalogs.extract_template(layout, sources))
     return catalogs.catalog_path(layout, code), diagnostics
 
 

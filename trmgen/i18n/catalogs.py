@@ -116,11 +116,16 @@ def write(path: Path, catalog: Catalog) -> None:
     path.write_bytes(text)
 
 
-def extract_template(layout: Layout, sources: Sources) -> Path:
-    """`trmgen i18n extract`: write the template catalog."""
-    path = layout.translations / "trmgen.pot"
-    write(path, template(layout, sources))
-    return path
+def template_path(layout: Layout) -> Path:
+    """Where the template catalog lives."""
+    return layout.translations / "trmgen.pot"
+
+
+def extract_template(layout: Layout, sources: Sources) -> Catalog:
+    """`trmgen i18n extract`: write the template catalog, and return it."""
+    pot = template(layout, sources)
+    write(template_path(layout), pot)
+    return pot
 
 
 def update(layout: Layout, language: str, pot: Catalog) -> Catalog:
