@@ -27,7 +27,7 @@ serve: $(STAMP)
 test: lint typecheck unit
 
 lint: $(STAMP)
-	$(BIN)/ruff check trmgen tests
+	$(BIN)/ruff check trmgen tests tools
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

@@ -1,4 +1,8 @@
-"""Random mutations of valid sources never crash the validator: they only give diagnostics."""
+"""Random mutations of valid sources never crash the validator: they only give diagnostics.
+
+And the loader's two YAML parsers (libyaml for speed, PyYAML's pure-Python one for its error
+messages) read every file alike.
+"""
 
 from __future__ import annotations
 
@@ -10,10 +14,12 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from trmgen import yamlsrc
 from trmgen.layout import Layout
 from trmgen.validate import validate
+from trmgen.yamlsrc import Document, LoadError, parse_bytes
 
-from .conftest import CASES
+from .conftest import CASES, ROOT
 
 BASE = CASES / "base"
 FILES = sorted(p.relative_to(BASE).as_posix() for p in BASE.rglob("*.yaml"))
@@ -70,3 +76,58 @@ def test_mutations_give_diagnostics_not_crashes(change: tuple[str, bytes]) -> No
         assert d.line >= 1 and d.col >= 1, d
         assert d.path.endswith(".yaml"), d
         assert d.message and "Traceback" not in d.message, d
+
+
+def _read(raw: bytes, *, fast: bool) -> Document | list[tuple[int, int, str]]:
+    """The document, or where and why it was refused, with or without libyaml."""
+    saved = yamlsrc._FAST_PARSER
+    yamlsrc._FAST_PARSER = saved if fast else None
+    try:
+        return parse_bytes(raw, "f.yaml")[0]
+    except LoadError as exc:
+        return [(d.line, d.col, d.code) for d in exc.diagnostics]
+    finally:
+        yamlsrc._FAST_PARSER = saved
+
+
+def _same(fast: Document | list[tuple[int, int, str]],
+          slow: Document | list[tuple[int, int, str]]) -> None:
+    if isinstance(slow, Document):
+        assert isinstance(fast, Document), fast
+        assert (fast.data, fast.values, fast.keys, fast.scalars) == (
+            slow.data, slow.values, slow.keys, slow.scalars)
+    else:
+        assert fast == slow
+
+
+SHIPPED = sorted(p for folder in ("guidelines", "contacts", "flowcharts", "tests/cases")
+                 for p in (ROOT / folder).rglob("*.yaml"))
+
+
+def test_libyaml_is_there_and_reads_every_shipped_file_as_pyyaml_does() -> None:
+    assert yamlsrc._FAST_PARSER is not None, "PyYAML was installed without libyaml"
+    assert len(SHIPPED) > 100
+    for path in SHIPPED:
+        raw = path.read_bytes()
+        _same(_read(raw, fast=True), _read(raw, fast=False))
+    # The fast path is taken: libyaml's events come as a finished list, not a generator.
+    measures = (ROOT / "guidelines/sops/1-identification.yaml").read_text(encoding="utf-8")
+    assert type(yamlsrc._events(measures)) is type(iter([]))
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(mutation())
+def test_both_parsers_read_mutations_alike(change: tuple[str, bytes]) -> None:
+    """A file PyYAML reads is read the same by libyaml; a file it refuses is refused alike.
+
+    libyaml is the more faithful to the YAML standard in two corners where PyYAML refuses
+    valid YAML ('?' inside a flow list item, '#' right after a block indicator); there it
+    reads the file, and the schema checks what was read.
+    """
+    _, raw = change
+    fast, slow = _read(raw, fast=True), _read(raw, fast=False)
+    if isinstance(slow, list) and isinstance(fast, Document):
+        text = raw.decode("utf-8")
+        assert "?" in text or "#" in text, slow
+        return
+    _same(fast, slow)

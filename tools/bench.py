@@ -73,8 +73,9 @@ def synthesize(size: int, dest: Path) -> None:
     template = next(iter(countries.values()))
     for code in spare:
         data = yaml.safe_load(yaml.safe_dump(template))
-        number = phonenumbers.format_number(phonenumbers.example_number(code),
-                                            phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+        example = phonenumbers.example_number(code)
+        assert example is not None  # _spare_countries chose countries that have one
+        number = phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
         for inst in data["institutions"]:
             inst["id"] = f"{code.lower()}-{inst['id'].split('-', 1)[1]}"
             for line in inst.get("phones", []):
