@@ -1,23 +1,44 @@
 """Benchmark (make bench): the guidelines grown to several sizes, each stage timed.
 
-Synthetic sources repeat the shipped measures and countries SIZE times (with new ids, their
-`next` edges within each copy, and new valid countries), so they validate like the real ones.
-For each size it prints the time and the peak resident memory so far of validation, page
-generation with charts drawn (cold) and from the cache (warm), one mkdocs build, one printed
-book, and a bare mkdocs-material build of the same generated pages (to show trmgen's share).
-The sites are built in English only. Usage: python tools/bench.py [--sizes 1,10]
+Sizes (--sizes 1,10,50): synthetic sources repeat the shipped measures and countries N times
+(new ids, `next` edges within each copy, new valid countries), so they validate like the real
+ones; they are built in English. For each size it prints the time and the peak memory of each
+stage: validation (cold, and kept from the last run), pages with charts (nothing cached, and
+everything cached), one mkdocs build, a bare mkdocs-material build of the same pages with the
+same theme and settings but without trmgen, the offline copy, and the printed documents. Each
+stage runs in a new process, so the memory is the stage's own.
+
+Languages (--languages 1,5,10): the whole `trmgen build` at 1x (sites, offline copies,
+printed documents, zips, checks) with that many languages, from empty caches and again with
+warm ones. The five shipped languages come first; beyond them, copies of the French catalog
+stand in for translations into further languages.
+
+Preview (--serve N): N one-field edits of a measure title in `trmgen serve` on the shipped
+guidelines, and the seconds until the served page shows each.
+
+Usage: python tools/bench.py [--sizes 1,10,50] [--languages 1,5,10] [--serve 5]
 """
 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
+import gzip
+import multiprocessing
+import os
+import re
 import resource
 import shutil
+import socket
+import statistics
+import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+import urllib.request
+import zipfile
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -28,25 +49,34 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from trmgen import build, pdf  # noqa: E402 - after the path is set
+from trmgen import build  # noqa: E402 - after the path is set
 from trmgen.layout import Layout  # noqa: E402
-from trmgen.site import generate, prepare  # noqa: E402
+from trmgen.site import generate  # noqa: E402
 from trmgen.validate import validate  # noqa: E402
 from trmgen.yamlsrc import load  # noqa: E402
+
+SHIPPED_LANGUAGES = ["en", "fr", "bg", "ro", "ar"]
+STAND_INS = ["de", "es", "it", "nl", "pl", "pt", "sv", "fi", "da", "hu"]
+"""Languages that lunr.js and mkdocs-material both know, to stand in for further languages."""
 
 
 def _data(path: Path) -> Any:
     return load(path, path.name)[0].data
 
 
+def _dump(path: Path, data: Any) -> None:
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
 def _spare_countries(used: set[str], count: int) -> list[str]:
+    """Up to `count` more countries: the world has some 240, so 50x holds all of them."""
     spare = [c.alpha_2 for c in pycountry.countries
              if c.alpha_2 not in used and phonenumbers.example_number(c.alpha_2)]
     return sorted(spare)[:count]
 
 
-def synthesize(size: int, dest: Path) -> None:
-    """Copy the project and repeat its measures and countries `size` times."""
+def synthesize(size: int, dest: Path, languages: list[str]) -> None:
+    """Copy the project, repeat its measures and countries `size` times, set the languages."""
     for part in ("guidelines", "contacts", "flowcharts", "templates", "schemas"):
         shutil.copytree(ROOT / part, dest / part)
     shutil.copy(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
@@ -57,9 +87,9 @@ def synthesize(size: int, dest: Path) -> None:
         originals = list(data["measures"])
         first = originals[0]["id"]
         for copy in range(2, size + 1):
+            rename = {i: f"{i}-{copy}" for i in ids}
             for measure in originals:
                 clone = yaml.safe_load(yaml.safe_dump(measure))
-                rename = {i: f"{i}-{copy}" for i in ids}
                 clone["id"] = rename[measure["id"]]
                 clone["related"] = [rename[r] for r in clone.get("related", [])]
                 for edge in clone.get("next", []):
@@ -67,11 +97,10 @@ def synthesize(size: int, dest: Path) -> None:
                 if measure["id"] == first:
                     clone["start"] = True
                 data["measures"].append(clone)
-        path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+        _dump(path, data)
     countries = {path.stem: _data(path) for path in layout.contact_files()}
-    spare = _spare_countries(set(countries), len(countries) * (size - 1))
     template = next(iter(countries.values()))
-    for code in spare:
+    for code in _spare_countries(set(countries), len(countries) * (size - 1)):
         data = yaml.safe_load(yaml.safe_dump(template))
         example = phonenumbers.example_number(code)
         assert example is not None  # _spare_countries chose countries that have one
@@ -80,93 +109,282 @@ def synthesize(size: int, dest: Path) -> None:
             inst["id"] = f"{code.lower()}-{inst['id'].split('-', 1)[1]}"
             for line in inst.get("phones", []):
                 line["number"] = number
-        (layout.contacts / f"{code}.yaml").write_text(
-            yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+        _dump(layout.contacts / f"{code}.yaml", data)
+    french = (layout.translations / "fr.po").read_text(encoding="utf-8")
+    for code in languages:
+        if code not in SHIPPED_LANGUAGES:
+            (layout.translations / f"{code}.po").write_text(
+                french.replace('"Language: fr\\n"', f'"Language: {code}\\n"'), encoding="utf-8")
     guideline = _data(layout.guideline_file)
-    guideline["languages"] = ["en"]
-    layout.guideline_file.write_text(yaml.safe_dump(guideline, allow_unicode=True,
-                                                    sort_keys=False))
+    guideline["languages"] = languages
+    _dump(layout.guideline_file, guideline)
 
 
-def measured(step: Callable[[], Any]) -> tuple[float, float, Any]:
-    """Seconds, the peak resident memory of the process so far (MB), and the step's result.
+# Each stage runs in a new process (spawned, not forked, so it starts small), which returns
+# its seconds, the peak resident memory in MB of it or of its largest worker, and a result.
 
-    (tracemalloc would count allocations exactly but slows Python code several times.)
-    """
+def _in_process(step: Callable[..., Any], *args: Any) -> tuple[float, float, Any]:
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        return pool.submit(_measure, step, *args).result()
+
+
+def _measure(step: Callable[..., Any], *args: Any) -> tuple[float, float, Any]:
     start = time.perf_counter()
-    result = step()
+    result = step(*args)
     seconds = time.perf_counter() - start
-    return seconds, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, result
+    peak = max(resource.getrusage(who).ru_maxrss
+               for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+    return seconds, peak / 1024, result
 
 
-def bare_mkdocs(site: Any, work: Path) -> None:
-    """A plain mkdocs-material build of the same generated Markdown, without trmgen."""
+def _clear(layout: Layout, *parts: str) -> None:
+    for part in parts:
+        shutil.rmtree(layout.root / ".cache" / part, ignore_errors=True)
+
+
+def _validate_cold(root: Path) -> int:
+    layout = Layout(root)
+    _clear(layout, "memo")
+    return len(validate(layout)[1])
+
+
+def _validate_kept(root: Path) -> int:
+    return len(validate(Layout(root))[1])
+
+
+def _pages_cold(root: Path) -> int:
+    layout = Layout(root)
+    _clear(layout, "memo", "charts", "templates")
+    return len(generate(layout, "en").pages)
+
+
+def _pages_warm(root: Path) -> int:
+    return len(generate(Layout(root), "en").pages)
+
+
+def _mkdocs(root: Path, dest: Path, offline: bool) -> None:
+    build._build_language(Layout(root), "en", dest, root.parent, languages=["en"],
+                          offline=offline)
+
+
+def _bare(root: Path, dest: Path) -> None:
+    """mkdocs-material with the same configuration, on the same generated Markdown."""
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
 
-    docs = work / "bare-docs"
-    for page in site.pages:
-        (docs / page.src).parent.mkdir(parents=True, exist_ok=True)
-        (docs / page.src).write_text(page.text)
-    for src, content in site.files.items():
+    site = generate(Layout(root), "en")
+    docs = root.parent / "bare-docs"
+    for src, content in [(p.src, p.text.encode()) for p in site.pages] + list(site.files.items()):
         (docs / src).parent.mkdir(parents=True, exist_ok=True)
         (docs / src).write_bytes(content)
-    config = load_config(config_file=None, site_name="bare", docs_dir=str(docs),
-                         site_dir=str(work / "bare-site"), nav=site.nav,
-                         theme={"name": "material", "font": False,
-                                "features": ["navigation.prune", "navigation.indexes"]},
-                         markdown_extensions=["attr_list", "toc"], plugins=["search"])
+    config = load_config(str(root / "mkdocs.yml"), docs_dir=str(docs), site_dir=str(dest),
+                         plugins=["search"])
+    config.nav = site.nav
     mkdocs_build(config)
 
 
-def bench(size: int) -> dict[str, tuple[float, float]]:
-    """Every stage at one size."""
+def _print(root: Path, dest: Path) -> int:
+    layout = Layout(root)
+    _clear(layout, "print")
+    made, _ = build._print_language(root, "en", dest, build.build_date())
+    return len(made)
+
+
+def _whole_build(root: Path, languages: list[str]) -> int:
+    return len(build.build(Layout(root), languages=languages, out=root.parent / "site"))
+
+
+def _folder_bytes(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+
+
+def _zipped_bytes(folder: Path) -> int:
+    with tempfile.TemporaryFile() as out:
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+            for path in sorted(folder.rglob("*")):
+                if path.is_file():
+                    archive.write(path, path.relative_to(folder).as_posix())
+        return out.tell()
+
+
+def first_load_bytes(site: Path, page: Path) -> int:
+    """A page and every stylesheet, script and image it loads, each gzip-compressed."""
+    html = page.read_text(encoding="utf-8")
+    total = len(gzip.compress(html.encode()))
+    for ref in sorted(set(re.findall(r'(?:src|href)="([^"#?]+\.(?:css|js|svg))"', html))):
+        path = (page.parent / ref).resolve()
+        if path.is_file() and site.resolve() in path.parents:
+            total += len(gzip.compress(path.read_bytes()))
+    return total
+
+
+Rows = dict[str, tuple[float, float]]
+
+
+def bench_size(size: int) -> tuple[Rows, dict[str, float]]:
+    """Every stage at one size, and the figures derived from them."""
     with tempfile.TemporaryDirectory(prefix=f"trmgen-bench-{size}x-") as folder:
         work = Path(folder)
-        synthesize(size, work / "repo")
-        layout = Layout(work / "repo")
-        rows: dict[str, tuple[float, float]] = {}
-        seconds, peak, (sources, _) = measured(lambda: validate(layout))
-        rows["validate"] = (seconds, peak)
-        seconds, peak, site = measured(lambda: generate(layout, "en"))
-        rows["pages + charts (cold)"] = (seconds, peak)
-        seconds, peak, site = measured(lambda: generate(layout, "en"))
-        rows["pages + charts (warm)"] = (seconds, peak)
-        seconds, peak, _ = measured(lambda: build._build_language(
-            layout, "en", work / "site", work, languages=["en"]))
-        rows["mkdocs build (en)"] = (seconds, peak)
-        seconds, peak, _ = measured(lambda: bare_mkdocs(site, work))
-        rows["bare mkdocs-material"] = (seconds, peak)
-        edition = prepare(layout, "en")
-        seconds, peak, _ = measured(lambda: pdf.to_pdf(pdf.book(edition, dt.date.today())))
-        rows["book PDF (en)"] = (seconds, peak)
-        rows["pages"] = (float(len(site.pages)), 0.0)
-        rows["measures"] = (float(sum(len(s.model.measures) for s in sources.sops)), 0.0)
+        root = work / "repo"
+        synthesize(size, root, ["en"])
+        rows: Rows = {}
+
+        def stage(name: str, step: Callable[..., Any], *args: Any) -> Any:
+            seconds, peak, result = _in_process(step, root, *args)
+            rows[name] = (seconds, peak)
+            return result
+
+        stage("validation, cold", _validate_cold)
+        stage("validation, kept", _validate_kept)
+        pages = stage("pages + charts, cold", _pages_cold)
+        stage("pages + charts, warm", _pages_warm)
+        stage("mkdocs build (en)", _mkdocs, work / "site", False)
+        stage("bare mkdocs-material", _bare, work / "bare")
+        stage("offline build (en)", _mkdocs, work / "offline", True)
+        stage("printed documents (en)", _print, work / "print")
+        measure = next((work / "site" / "measures").glob("*/index.html"))
+        figures = {
+            "pages": float(pages),
+            "measure page, first load (KB, gzip)": first_load_bytes(work / "site", measure) / 1e3,
+            "offline copy (MB unzipped)": _folder_bytes(work / "offline") / 1e6,
+            "offline copy (MB zipped)": _zipped_bytes(work / "offline") / 1e6,
+        }
+        return rows, figures
+
+
+def bench_languages(count: int) -> Rows:
+    """The whole build at 1x with `count` languages, cold and warm."""
+    languages = (SHIPPED_LANGUAGES + STAND_INS)[:count]
+    with tempfile.TemporaryDirectory(prefix=f"trmgen-bench-{count}-languages-") as folder:
+        root = Path(folder) / "repo"
+        synthesize(1, root, languages)
+        rows: Rows = {}
+        for state in ("cold", "warm"):
+            seconds, peak, _ = _in_process(_whole_build, root, languages)
+            rows[f"{count} languages, {state}"] = (seconds, peak)
         return rows
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _fetch(url: str) -> str:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return str(response.read().decode("utf-8"))
+    except OSError:
+        return ""
+
+
+@contextmanager
+def _serving(root: Path) -> Iterator[str]:
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "trmgen", "serve", "--address", f"127.0.0.1:{port}",
+         "--root", str(root)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        cwd=ROOT)
+    try:
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def _until(check: Callable[[], bool], seconds: float) -> float:
+    start = time.perf_counter()
+    while time.perf_counter() - start < seconds:
+        if check():
+            return time.perf_counter() - start
+        time.sleep(0.02)
+    raise SystemExit("the preview did not show the edit in time")
+
+
+def bench_serve(edits: int) -> list[float]:
+    """Seconds from saving a one-field edit to the served page showing it."""
+    with tempfile.TemporaryDirectory(prefix="trmgen-bench-serve-") as folder:
+        root = Path(folder) / "repo"
+        synthesize(1, root, ["en"])
+        sop = Layout(root).sop_files()[0]
+        measure = _data(sop)["measures"][0]
+        page_of = f"measures/{measure['id']}/"
+        title = measure["title"]
+        times = []
+        with _serving(root) as url:
+
+            def shows(text: str) -> Callable[[], bool]:
+                return lambda: text in _fetch(url + page_of)
+
+            _until(shows(title), 120)
+            for edit in range(1, edits + 1):
+                new = f"{title} (edit {edit})"
+                text = sop.read_text(encoding="utf-8")
+                assert f"title: {title}\n" in text
+                sop.write_text(text.replace(f"title: {title}\n", f"title: {new}\n", 1),
+                               encoding="utf-8")
+                times.append(_until(shows(new), 60))
+                title = new
+                time.sleep(1)  # let the preview settle before the next edit
+        return times
+
+
+def _table(title: str, columns: list[str], rows: dict[str, list[str]]) -> None:
+    print(f"\n{title}")
+    width = max(len(name) for name in rows) + 2
+    print(f"{'':<{width}}" + "".join(f"{c:>16}" for c in columns))
+    for name, cells in rows.items():
+        print(f"{name:<{width}}" + "".join(f"{c:>16}" for c in cells))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="1,10", help="comma-separated, e.g. 1,10,50")
-    sizes = [int(s) for s in parser.parse_args().sizes.split(",")]
-    results = {}
-    for size in sizes:  # each size is reported as soon as it is measured
-        results[size] = bench(size)
-        print(f"{size}x: " + ", ".join(f"{name} {seconds:.2f}"
-                                       for name, (seconds, _) in results[size].items()),
-              flush=True)
-    names = list(results[sizes[0]])
-    print(f"{'stage':<26}" + "".join(f"{f'{s}x time':>12}{f'{s}x MB':>9}" for s in sizes))
-    for name in names:
-        cells = "".join(f"{results[s][name][0]:>12.2f}{results[s][name][1]:>9.1f}"
-                        for s in sizes)
-        print(f"{name:<26}{cells}")
+    parser.add_argument("--sizes", default="1,10,50", help="comma-separated, e.g. 1,10,50")
+    parser.add_argument("--languages", default="1,5,10", help="comma-separated counts")
+    parser.add_argument("--serve", type=int, default=5, help="edits to time in the preview")
+    args = parser.parse_args()
+    os.environ.setdefault("SOURCE_DATE_EPOCH", str(int(time.time())))
+    print(f"machine: {os.cpu_count()} cores, "
+          f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GB, "
+          f"Python {sys.version.split()[0]}")
+    sizes = [int(s) for s in args.sizes.split(",") if s]
+    results: dict[int, tuple[Rows, dict[str, float]]] = {}
     for size in sizes:
-        row = results[size]
-        ours = row["mkdocs build (en)"][0]
-        print(f"{size}x: {row['pages'][0]:.0f} pages, {ours / row['pages'][0] * 1000:.1f} ms "
-              f"per page; the trmgen build takes {ours / row['bare mkdocs-material'][0]:.2f} "
-              "times a bare mkdocs-material build of the same pages")
+        results[size] = bench_size(size)
+        print(f"{size}x done: " + ", ".join(f"{name} {s:.2f} s"
+                                            for name, (s, _) in results[size][0].items()),
+              flush=True)
+    if sizes:
+        stages = list(results[sizes[0]][0])
+        _table("Stages (seconds / peak MB)", [f"{s}x" for s in sizes],
+               {name: [f"{results[s][0][name][0]:.2f} / {results[s][0][name][1]:.0f}"
+                       for s in sizes] for name in stages})
+        derived: dict[str, list[str]] = {}
+        for name in results[sizes[0]][1]:
+            derived[name] = [f"{results[s][1][name]:.1f}" for s in sizes]
+        for s in sizes:
+            rows, figures = results[s]
+            ours, bare = rows["mkdocs build (en)"][0], rows["bare mkdocs-material"][0]
+            share = rows["pages + charts, warm"][0] / ours
+            derived.setdefault("ms per page (mkdocs build)", []).append(
+                f"{ours / figures['pages'] * 1000:.1f}")
+            derived.setdefault("build / bare mkdocs", []).append(f"{ours / bare:.2f}")
+            derived.setdefault("trmgen's share (warm)", []).append(f"{share:.0%}")
+        _table("Figures", [f"{s}x" for s in sizes], derived)
+    counts = [int(c) for c in args.languages.split(",") if c]
+    if counts:
+        language_rows: Rows = {}
+        for count in counts:
+            language_rows.update(bench_languages(count))
+            print(f"{count} languages done", flush=True)
+        _table("Whole build at 1x (seconds / peak MB of the driver)", ["time", "per language"],
+               {name: [f"{s:.1f} / {peak:.0f}", f"{s / int(name.split()[0]):.1f}"]
+                for name, (s, peak) in language_rows.items()})
+    if args.serve:
+        times = bench_serve(args.serve)
+        print(f"\nPreview: a one-field edit shows after {statistics.median(times):.2f} s "
+              f"(median of {len(times)}; " + ", ".join(f"{t:.2f}" for t in times) + ")")
 
 
 if __name__ == "__main__":

@@ -80,6 +80,16 @@ class Layout:
         return self.root / ".cache" / "print"
 
     @property
+    def memo_cache(self) -> Path:
+        """Validation results and the translation status, by the hash of the sources."""
+        return self.root / ".cache" / "memo"
+
+    @property
+    def template_cache(self) -> Path:
+        """Compiled Jinja2 templates (not committed)."""
+        return self.root / ".cache" / "templates"
+
+    @property
     def schemas(self) -> Path:
         return self.root / "schemas"
 

@@ -30,7 +30,8 @@ from trmgen.site import Edition, render
 def _renderer(edition: Edition) -> Renderer:
     layout = edition.layout
     return Renderer([layout.print_templates, layout.page_templates], directory_urls=False,
-                    translations=edition.translations, language=edition.language)
+                    translations=edition.translations, language=edition.language,
+                    cache=layout.template_cache)
 
 
 def _values(edition: Edition, printed: dt.date) -> dict[str, Any]:

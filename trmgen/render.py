@@ -7,6 +7,7 @@ behind the validator).
 
 from __future__ import annotations
 
+import functools
 import gettext
 import html
 import posixpath
@@ -27,9 +28,13 @@ ALLOWED_SCHEMES = {"https", "mailto", "tel"}
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~])")
 
 
+_MARKDOWN = markdown.Markdown(extensions=["sane_lists"], output_format="html")
+
+
+@functools.lru_cache(maxsize=4096)
 def to_html(text: str) -> Markup:
-    """Safe Markdown text as sanitized HTML."""
-    html = markdown.markdown(text, extensions=["sane_lists"], output_format="html")
+    """Safe Markdown text as sanitized HTML (the same text recurs on many pages)."""
+    html = _MARKDOWN.reset().convert(text)
     return Markup(nh3.clean(html, tags=ALLOWED_TAGS, attributes={"a": {"href"}},
                             url_schemes=ALLOWED_SCHEMES, link_rel="noopener"))
 
@@ -75,13 +80,17 @@ class Renderer:
 
     Text that is still in English on a page of another language (a Fallback) is marked: a
     visible note, and lang="en" so that screen readers read it with the right voice.
+    With a `cache` folder, compiled templates are kept there for the next process.
     """
 
     def __init__(self, templates: Path | list[Path], *, directory_urls: bool,
-                 translations: gettext.NullTranslations, language: str) -> None:
+                 translations: gettext.NullTranslations, language: str,
+                 cache: Path | None = None) -> None:
         self.directory_urls = directory_urls
         self.language = language
         self.note = translations.gettext("Not yet translated: shown in English.")
+        if cache:
+            cache.mkdir(parents=True, exist_ok=True)
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(templates),
             undefined=jinja2.StrictUndefined,
@@ -94,6 +103,7 @@ class Renderer:
             comment_start_string="{##",
             comment_end_string="##}",
             finalize=self._finalize,
+            bytecode_cache=jinja2.FileSystemBytecodeCache(str(cache)) if cache else None,
         )
         self.env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
         self.env.filters.update(md=self._block, md_inline=self._inline, plain=self._plain)

@@ -15,7 +15,7 @@ import jinja2
 from babel import Locale
 from markupsafe import Markup
 
-from trmgen import changes, flowchart
+from trmgen import changes, flowchart, memo
 from trmgen.diagnostics import Diagnostic, Severity, count
 from trmgen.downloads import Download
 from trmgen.guide import Guide
@@ -117,7 +117,9 @@ def prepare(layout: Layout, language: str | None = None, *,
     lang = translate.load(layout, language, guide.guideline.source_language)
     return Edition(layout, language, translate.localized(guide, lang),
                    Labels(lang.ui.gettext), Localizer(language), lang.ui, diagnostics,
-                   catalogs.status(layout, sources, guide.guideline.languages))
+                   memo.remembered(layout, "translation-status", guide.guideline.languages,
+                                   lambda: catalogs.status(layout, sources,
+                                                           guide.guideline.languages)))
 
 
 def generate(layout: Layout, language: str | None = None, *, directory_urls: bool = True,
@@ -138,7 +140,8 @@ def generate(layout: Layout, language: str | None = None, *, directory_urls: boo
         raise BuildError([Diagnostic(layout.display(layout.style_file), 1, 1, "chart.graphviz",
                                      "", str(exc))]) from None
     renderer = Renderer(layout.page_templates, directory_urls=directory_urls,
-                        translations=edition.translations, language=edition.language)
+                        translations=edition.translations, language=edition.language,
+                        cache=layout.template_cache)
     previous = edition.guide.guideline.previous_edition
     try:
         changed = changes.since(layout, previous) if previous else []

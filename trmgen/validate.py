@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 import phonenumbers
 
-from trmgen import values
+from trmgen import memo, values
 from trmgen.diagnostics import Diagnostic, Severity, promote
 from trmgen.freshness import stale_before
 from trmgen.i18n import catalogs
@@ -53,9 +53,18 @@ Rule = Callable[[Context], Iterator[Finding | Diagnostic]]
 
 def validate(layout: Layout, *, strict: bool = False,
              today: dt.date | None = None) -> tuple[Sources, list[Diagnostic]]:
-    """Load and check everything; every problem, sorted, with severities applied."""
-    sources = load_sources(layout)
-    return sources, check(sources, strict=strict, today=today)
+    """Load and check everything; every problem, sorted, with severities applied.
+
+    The result is kept in .cache/ for other processes of the same build (see memo).
+    """
+    day = today or dt.date.today()
+
+    def run() -> tuple[Sources, list[Diagnostic]]:
+        sources = load_sources(layout)
+        return sources, check(sources, strict=strict, today=day)
+
+    name = "validation-strict" if strict else "validation"
+    return memo.remembered(layout, name, day, run)
 
 
 def check(sources: Sources, *, strict: bool = False,

@@ -1,0 +1,61 @@
+"""Whole-repository results kept in .cache/ for the next process that needs them.
+
+A build validates the sources in its driver, then again in every worker and every mkdocs
+build, each in its own process; `serve` rebuilds on every edit. Validation and the
+translation status read every source file, so they are kept here under a key: the hash of
+every file they can read (sources, catalogs, templates), of trmgen's own code and of their
+parameters. An edit anywhere changes the key, and the result is computed afresh.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+from trmgen.layout import Layout
+
+T = TypeVar("T")
+
+_CODE = Path(__file__).resolve().parent
+
+
+def fingerprint(layout: Layout) -> str:
+    """The hash of every file of the watched folders and of trmgen's code: name and bytes."""
+    digest = hashlib.sha256()
+    folders = [(folder, folder) for folder in layout.watched()] + [(_CODE, _CODE)]
+    for folder, base in folders:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                name = path.relative_to(base).as_posix().encode()
+                content = path.read_bytes()
+                digest.update(b"%d:%s%d:" % (len(name), name, len(content)))
+                digest.update(content)
+    return digest.hexdigest()
+
+
+def remembered(layout: Layout, name: str, parameters: object, compute: Callable[[], T]) -> T:
+    """compute(), or its result kept from a run on the same files with the same parameters.
+
+    `name` names the kept file: one per name, overwritten when the key changes.
+    """
+    key = hashlib.sha256(f"{fingerprint(layout)} {parameters!r}".encode()).hexdigest()
+    path = layout.memo_cache / f"{name}.pickle"
+    try:
+        with path.open("rb") as kept:
+            kept_key, value = pickle.load(kept)  # our own files, as trusted as the code
+        if kept_key == key:
+            return value  # type: ignore[no-any-return]
+    except Exception:  # missing, or written by other versions of the libraries
+        pass  # computed afresh below
+    value = compute()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor, partial = tempfile.mkstemp(dir=path.parent, prefix=f".{name}-")
+    with os.fdopen(descriptor, "wb") as out:
+        pickle.dump((key, value), out, protocol=pickle.HIGHEST_PROTOCOL)
+    Path(partial).replace(path)  # a reader sees the old file or the new one, never half
+    return value
