@@ -7,6 +7,7 @@ Headless Chromium from Debian, driven by Playwright, against the built site serv
 from __future__ import annotations
 
 import functools
+import gzip
 import http.server
 import threading
 from collections.abc import Iterator
@@ -96,6 +97,25 @@ def test_no_request_leaves_the_machine(server: str, outside: tuple[Page, list[st
         page.goto(server + url)
         page.wait_for_load_state("networkidle")
     assert refused == []
+
+
+@pytest.mark.parametrize("language", ["en", "bg", "ar"])
+def test_first_load_of_a_measure_page_is_under_100_kb_compressed(
+        server: str, shipped_site: Path, browser: Browser, language: str) -> None:
+    """Everything the browser fetches to show a measure page the first time (empty cache),
+    each file counted as a server would send it, gzip-compressed."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    fetched: list[str] = []
+    context.on("requestfinished", lambda request: fetched.append(request.url))
+    page = context.new_page()
+    page.goto(f"{server}{language}/measures/first-screening/", wait_until="networkidle")
+    context.close()
+    files = [shipped_site / urlsplit(url).path.lstrip("/") for url in fetched]
+    files = [path / "index.html" if path.is_dir() else path for path in files]
+    kinds = {path.suffix for path in files}
+    assert {".html", ".css", ".js"} <= kinds, fetched
+    compressed = sum(len(gzip.compress(path.read_bytes())) for path in files)
+    assert compressed < 100_000, (compressed, fetched)
 
 
 @pytest.mark.parametrize("width", [1280, 375])

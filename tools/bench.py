@@ -49,9 +49,9 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from trmgen import build  # noqa: E402 - after the path is set
+from trmgen import build, downloads, pdf  # noqa: E402 - after the path is set
 from trmgen.layout import Layout  # noqa: E402
-from trmgen.site import generate  # noqa: E402
+from trmgen.site import generate, prepare  # noqa: E402
 from trmgen.validate import validate  # noqa: E402
 from trmgen.yamlsrc import load  # noqa: E402
 
@@ -167,8 +167,9 @@ def _mkdocs(root: Path, dest: Path, offline: bool) -> None:
                           offline=offline)
 
 
-def _bare(root: Path, dest: Path) -> None:
-    """mkdocs-material with the same configuration, on the same generated Markdown."""
+def _bare(root: Path, dest: Path) -> float:
+    """mkdocs-material with the same configuration on the same generated Markdown, without
+    trmgen; returns the seconds of the mkdocs build alone."""
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
 
@@ -177,10 +178,12 @@ def _bare(root: Path, dest: Path) -> None:
     for src, content in [(p.src, p.text.encode()) for p in site.pages] + list(site.files.items()):
         (docs / src).parent.mkdir(parents=True, exist_ok=True)
         (docs / src).write_bytes(content)
+    start = time.perf_counter()
     config = load_config(str(root / "mkdocs.yml"), docs_dir=str(docs), site_dir=str(dest),
                          plugins=["search"])
     config.nav = site.nav
     mkdocs_build(config)
+    return time.perf_counter() - start
 
 
 def _print(root: Path, dest: Path) -> int:
@@ -190,21 +193,55 @@ def _print(root: Path, dest: Path) -> int:
     return len(made)
 
 
-def _whole_build(root: Path, languages: list[str]) -> int:
-    return len(build.build(Layout(root), languages=languages, out=root.parent / "site"))
+def _offline_copy(root: Path, dest: Path) -> dict[str, float]:
+    """The English offline copy as the build zips it: its size unzipped and zipped."""
+    _mkdocs(root, dest / "en", True)
+    staging = root.parent / "zipped"
+    (staging / downloads.FOLDER).mkdir(parents=True)
+    made = build._zip_copies(Layout(root), dest, staging, ["en"], build.build_date())
+    return bundle_sizes(staging / made[0].path)
 
 
-def _folder_bytes(folder: Path) -> int:
-    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+def bundle_sizes(path: Path) -> dict[str, float]:
+    with zipfile.ZipFile(path) as archive:
+        unzipped = sum(info.file_size for info in archive.infolist())
+    return {"MB unzipped": unzipped / 1e6, "MB zipped": path.stat().st_size / 1e6}
 
 
-def _zipped_bytes(folder: Path) -> int:
-    with tempfile.TemporaryFile() as out:
-        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-            for path in sorted(folder.rglob("*")):
-                if path.is_file():
-                    archive.write(path, path.relative_to(folder).as_posix())
-        return out.tell()
+def _whole_build(root: Path, languages: list[str]) -> dict[str, Any]:
+    """The whole build; its processor seconds (with its workers') and its offline copies."""
+    build.build(Layout(root), languages=languages, out=root.parent / "site")
+    used = [resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]
+    copies = sorted((root.parent / "site" / downloads.FOLDER).glob("*-offline.zip"))
+    return {"cpu": sum(u.ru_utime + u.ru_stime for u in used),
+            "copies": {path.name: bundle_sizes(path) for path in copies}}
+
+
+def _generate(root: Path, language: str, directory_urls: bool) -> int:
+    return len(generate(Layout(root), language, directory_urls=directory_urls).pages)
+
+
+def _print_html(root: Path, language: str) -> int:
+    """The HTML of the printed documents, which WeasyPrint then lays out."""
+    edition = prepare(Layout(root), language)
+    printed = build.build_date()
+    countries = list(edition.guide.countries)
+    html = [pdf.book(edition, printed), pdf.contacts_html(edition, printed, countries),
+            pdf.form_html(edition, printed)]
+    html += [pdf.contacts_html(edition, printed, [country]) for country in countries]
+    return len(html)
+
+
+def trmgen_work(root: Path, languages: list[str]) -> float:
+    """trmgen's own work in a whole warm build, each part in a process of its own as in the
+    build: the driver's validation; in each site and offline build, the pages with their
+    charts; in each print worker, the HTML of the printed documents."""
+    seconds = _in_process(_validate_cold, root)[0]
+    for language in languages:
+        for directory_urls in (True, False):
+            seconds += _in_process(_generate, root, language, directory_urls)[0]
+        seconds += _in_process(_print_html, root, language)[0]
+    return seconds
 
 
 def first_load_bytes(site: Path, page: Path) -> int:
@@ -239,30 +276,37 @@ def bench_size(size: int) -> tuple[Rows, dict[str, float]]:
         pages = stage("pages + charts, cold", _pages_cold)
         stage("pages + charts, warm", _pages_warm)
         stage("mkdocs build (en)", _mkdocs, work / "site", False)
-        stage("bare mkdocs-material", _bare, work / "bare")
-        stage("offline build (en)", _mkdocs, work / "offline", True)
+        bare = stage("bare mkdocs-material", _bare, work / "bare")
+        rows["bare mkdocs-material"] = (bare, rows["bare mkdocs-material"][1])
+        copy = stage("offline copy (en)", _offline_copy, work / "offline")
         stage("printed documents (en)", _print, work / "print")
         measure = next((work / "site" / "measures").glob("*/index.html"))
         figures = {
             "pages": float(pages),
             "measure page, first load (KB, gzip)": first_load_bytes(work / "site", measure) / 1e3,
-            "offline copy (MB unzipped)": _folder_bytes(work / "offline") / 1e6,
-            "offline copy (MB zipped)": _zipped_bytes(work / "offline") / 1e6,
+            **{f"offline copy ({unit})": value for unit, value in copy.items()},
         }
         return rows, figures
 
 
-def bench_languages(count: int) -> Rows:
-    """The whole build at 1x with `count` languages, cold and warm."""
+def bench_languages(count: int) -> tuple[Rows, dict[str, float]]:
+    """The whole build at 1x with `count` languages, cold and warm, and trmgen's share."""
     languages = (SHIPPED_LANGUAGES + STAND_INS)[:count]
     with tempfile.TemporaryDirectory(prefix=f"trmgen-bench-{count}-languages-") as folder:
         root = Path(folder) / "repo"
         synthesize(1, root, languages)
         rows: Rows = {}
+        figures: dict[str, float] = {}
         for state in ("cold", "warm"):
-            seconds, peak, _ = _in_process(_whole_build, root, languages)
+            seconds, peak, result = _in_process(_whole_build, root, languages)
             rows[f"{count} languages, {state}"] = (seconds, peak)
-        return rows
+            figures[f"processor seconds, {state}"] = result["cpu"]
+        ours = trmgen_work(root, languages)
+        figures["trmgen's own work (s)"] = ours
+        figures["trmgen's share of the warm build"] = ours / result["cpu"]
+        for name, sizes in result["copies"].items():
+            figures[f"{name} (MB unzipped)"] = sizes["MB unzipped"]
+        return rows, figures
 
 
 def _free_port() -> int:
@@ -376,9 +420,12 @@ def main() -> None:
     if counts:
         language_rows: Rows = {}
         for count in counts:
-            language_rows.update(bench_languages(count))
-            print(f"{count} languages done", flush=True)
-        _table("Whole build at 1x (seconds / peak MB of the driver)", ["time", "per language"],
+            rows, figures = bench_languages(count)
+            language_rows.update(rows)
+            print(f"{count} languages: " + ", ".join(
+                f"{name} {value:.0%}" if "share" in name else f"{name} {value:.1f}"
+                for name, value in figures.items()), flush=True)
+        _table("Whole build at 1x (seconds / peak MB)", ["wall clock", "per language"],
                {name: [f"{s:.1f} / {peak:.0f}", f"{s / int(name.split()[0]):.1f}"]
                 for name, (s, peak) in language_rows.items()})
     if args.serve:

@@ -69,10 +69,20 @@ def destination(src: str, directory_urls: bool) -> str:
 def relative_url(from_src: str, to_src: str, directory_urls: bool, anchor: str = "") -> str:
     """The link from one page to another, relative, so that it also works from file://."""
     here = posixpath.dirname(destination(from_src, directory_urls))
-    url = posixpath.relpath(destination(to_src, directory_urls), here or ".")
+    url = _relative(destination(to_src, directory_urls), here)
     if directory_urls and (url == "index.html" or url.endswith("/index.html")):
         url = url.removesuffix("index.html") or "./"
     return url + (f"#{anchor}" if anchor else "")
+
+
+def _relative(path: str, start: str) -> str:
+    """posixpath.relpath for two paths relative to the same folder, without asking the
+    file system for the current folder (a page has hundreds of links)."""
+    to, here = path.split("/"), start.split("/") if start else []
+    common = 0
+    while common < min(len(to), len(here)) and to[common] == here[common]:
+        common += 1
+    return "/".join([".."] * (len(here) - common) + to[common:]) or "."
 
 
 class Renderer:
@@ -139,7 +149,7 @@ class Renderer:
         def outside(path: str) -> str:
             """A file beside the language folders, such as downloads/guide.pdf."""
             here = posixpath.dirname(destination(src, self.directory_urls))
-            return posixpath.relpath(posixpath.join("..", path), here or ".")
+            return _relative(posixpath.join("..", path), here)
 
         link: Callable[[str, str], str] = href
         return self.env.get_template(template).render(**values, href=link, outside=outside,

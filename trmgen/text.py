@@ -85,6 +85,8 @@ def link_problem(target: str) -> str | None:
 
 
 def _invisible(text: str) -> Iterator[TextProblem]:
+    if text.replace("\n", "").replace("\t", "").isprintable():
+        return  # the usual case, checked in C: no format or control character at all
     for offset, char in enumerate(text):
         category = unicodedata.category(char)
         if (category == "Cf" and char not in _ALLOWED_FORMAT) or (

@@ -7,6 +7,7 @@ own catalog, guidelines/translations/LL.po, which translators edit with any PO t
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 from collections.abc import Iterator
@@ -66,19 +67,25 @@ def content_messages(sources: Sources) -> Iterator[tuple[str, str, tuple[str, in
             yield context, value, (source.doc.path, source.doc.mark(loc).line)
 
 
-def ui_messages(layout: Layout) -> Iterator[tuple[str | tuple[str, ...], tuple[str, int]]]:
+def ui_messages(layout: Layout) -> list[tuple[str | tuple[str, ...], tuple[str, int]]]:
     """Every string of the page templates and of the code that readers see."""
     package = Path(__file__).resolve().parent.parent
     templates = [*layout.page_templates.glob("*.j2"), *layout.print_templates.glob("*.j2")]
     files = [(p, "jinja2", layout.display(p)) for p in sorted(templates)]
     files += [(p, "python", f"trmgen/{p.relative_to(package).as_posix()}")
               for p in sorted(package.rglob("*.py"))]
+    found = []
     for path, method, shown in files:
-        with path.open("rb") as handle:
-            options = JINJA_OPTIONS if method == "jinja2" else {}
-            found = extract(method, handle, keywords=PYTHON_KEYWORDS, options=options)
-            for line, message, _, _ in found:
-                yield message, (shown, line)
+        found += [(message, (shown, line)) for line, message in _strings(path.read_bytes(), method)]
+    return found
+
+
+@functools.lru_cache(maxsize=256)
+def _strings(raw: bytes, method: str) -> list[tuple[int, str | tuple[str, ...]]]:
+    """The translatable strings of one file's content (kept while it is unchanged)."""
+    options = JINJA_OPTIONS if method == "jinja2" else {}
+    found = extract(method, io.BytesIO(raw), keywords=PYTHON_KEYWORDS, options=options)
+    return [(line, message) for line, message, _, _ in found]
 
 
 def template(layout: Layout, sources: Sources) -> Catalog:
@@ -100,9 +107,17 @@ def catalog_path(layout: Layout, language: str) -> Path:
 
 
 def read(path: Path, language: str | None = None) -> Catalog:
-    """A catalog from a PO file."""
-    with path.open("rb") as handle:
-        return read_po(handle, locale=language, abort_invalid=False)
+    """A catalog from a PO file; shared while the file is unchanged, so never change it.
+
+    A build reads each catalog for its checks, its status and its translations, and
+    `serve` on every edit: parsing it once per content saves most of that.
+    """
+    return _parsed(path.read_bytes(), language)
+
+
+@functools.lru_cache(maxsize=16)
+def _parsed(raw: bytes, language: str | None) -> Catalog:
+    return read_po(io.BytesIO(raw), locale=language, abort_invalid=False)
 
 
 def write(path: Path, catalog: Catalog) -> None:
