@@ -49,10 +49,14 @@ summary: $(STAMP)
 	@echo; echo "## Contacts due for verification"; echo; echo '```'; \
 		$(BIN)/trmgen contacts --stale; echo '```'
 
-# Benchmark: synthetic guidelines at 1x and 10x (BENCH_SIZES=1,10,50 for more), stage by stage.
-BENCH_SIZES ?= 1,10
+# Benchmark (about 40 minutes): synthetic guidelines at 1x, 10x and 50x stage by stage, whole
+# builds with 1, 5 and 10 languages, and edits in the preview. Smaller: BENCH_SIZES=1,10.
+BENCH_SIZES ?= 1,10,50
+BENCH_LANGUAGES ?= 1,5,10
+BENCH_EDITS ?= 5
 bench: $(STAMP) system
-	$(BIN)/python tools/bench.py --sizes $(BENCH_SIZES)
+	$(BIN)/python tools/bench.py --sizes $(BENCH_SIZES) --languages $(BENCH_LANGUAGES) \
+		--serve $(BENCH_EDITS)
 
 stale: $(STAMP)
 	@echo '```'; $(BIN)/trmgen contacts --stale; echo '```'

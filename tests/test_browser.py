@@ -102,8 +102,9 @@ def test_no_request_leaves_the_machine(server: str, outside: tuple[Page, list[st
 @pytest.mark.parametrize("language", ["en", "bg", "ar"])
 def test_first_load_of_a_measure_page_is_under_100_kb_compressed(
         server: str, shipped_site: Path, browser: Browser, language: str) -> None:
-    """Everything the browser fetches to show a measure page the first time (empty cache),
-    each file counted as a server would send it, gzip-compressed."""
+    """What the browser fetches to show a measure page the first time (empty cache), each
+    file counted as a server would send it, gzip-compressed: under 100 KB. The search index,
+    which the search fetches in the background once the page is shown, is measured apart."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     fetched: list[str] = []
     context.on("requestfinished", lambda request: fetched.append(request.url))
@@ -112,10 +113,13 @@ def test_first_load_of_a_measure_page_is_under_100_kb_compressed(
     context.close()
     files = [shipped_site / urlsplit(url).path.lstrip("/") for url in fetched]
     files = [path / "index.html" if path.is_dir() else path for path in files]
-    kinds = {path.suffix for path in files}
-    assert {".html", ".css", ".js"} <= kinds, fetched
-    compressed = sum(len(gzip.compress(path.read_bytes())) for path in files)
+    index = shipped_site / language / "search/search_index.json"
+    assert index in files, fetched
+    shown = [path for path in files if path != index]
+    assert {".html", ".css", ".js"} <= {path.suffix for path in shown}, fetched
+    compressed = sum(len(gzip.compress(path.read_bytes())) for path in shown)
     assert compressed < 100_000, (compressed, fetched)
+    assert len(gzip.compress(index.read_bytes())) < 100_000
 
 
 @pytest.mark.parametrize("width", [1280, 375])

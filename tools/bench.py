@@ -2,11 +2,12 @@
 
 Sizes (--sizes 1,10,50): synthetic sources repeat the shipped measures and countries N times
 (new ids, `next` edges within each copy, new valid countries), so they validate like the real
-ones; they are built in English. For each size it prints the time and the peak memory of each
-stage: validation (cold, and kept from the last run), pages with charts (nothing cached, and
-everything cached), one mkdocs build, a bare mkdocs-material build of the same pages with the
-same theme and settings but without trmgen, the offline copy, and the printed documents. Each
-stage runs in a new process, so the memory is the stage's own.
+ones; the sites and documents are built in English (the other languages are validated).
+For each size it prints the time and the peak memory of each stage: validation (cold, and
+kept from the last run), pages with charts (nothing cached, and everything cached), one
+mkdocs build, a bare mkdocs-material build of the same pages with the same theme and
+settings but without trmgen, the offline copy, and the printed documents. Each stage runs in
+a new process, so the memory is the stage's own.
 
 Languages (--languages 1,5,10): the whole `trmgen build` at 1x (sites, offline copies,
 printed documents, zips, checks) with that many languages, from empty caches and again with
@@ -263,7 +264,7 @@ def bench_size(size: int) -> tuple[Rows, dict[str, float]]:
     with tempfile.TemporaryDirectory(prefix=f"trmgen-bench-{size}x-") as folder:
         work = Path(folder)
         root = work / "repo"
-        synthesize(size, root, ["en"])
+        synthesize(size, root, SHIPPED_LANGUAGES)
         rows: Rows = {}
 
         def stage(name: str, step: Callable[..., Any], *args: Any) -> Any:
@@ -284,6 +285,8 @@ def bench_size(size: int) -> tuple[Rows, dict[str, float]]:
         figures = {
             "pages": float(pages),
             "measure page, first load (KB, gzip)": first_load_bytes(work / "site", measure) / 1e3,
+            "search index, loaded after (KB, gzip)": len(gzip.compress(
+                (work / "site/search/search_index.json").read_bytes())) / 1e3,
             **{f"offline copy ({unit})": value for unit, value in copy.items()},
         }
         return rows, figures
@@ -350,7 +353,7 @@ def bench_serve(edits: int) -> list[float]:
     """Seconds from saving a one-field edit to the served page showing it."""
     with tempfile.TemporaryDirectory(prefix="trmgen-bench-serve-") as folder:
         root = Path(folder) / "repo"
-        synthesize(1, root, ["en"])
+        synthesize(1, root, SHIPPED_LANGUAGES)
         sop = Layout(root).sop_files()[0]
         measure = _data(sop)["measures"][0]
         page_of = f"measures/{measure['id']}/"
@@ -382,6 +385,44 @@ def _table(title: str, columns: list[str], rows: dict[str, list[str]]) -> None:
         print(f"{name:<{width}}" + "".join(f"{c:>16}" for c in cells))
 
 
+def report_serve(edits: int) -> None:
+    times = bench_serve(edits)
+    print(f"\nPreview: a one-field edit shows after {statistics.median(times):.2f} s "
+          f"(median of {len(times)}; " + ", ".join(f"{t:.2f}" for t in times) + ")", flush=True)
+
+
+def report_languages(counts: list[int]) -> None:
+    language_rows: Rows = {}
+    for count in counts:
+        rows, figures = bench_languages(count)
+        language_rows.update(rows)
+        print(f"{count} languages: " + ", ".join(
+            f"{name} {value:.0%}" if "share" in name else f"{name} {value:.1f}"
+            for name, value in figures.items()), flush=True)
+    _table("Whole build at 1x (seconds / peak MB)", ["wall clock", "per language"],
+           {name: [f"{s:.1f} / {peak:.0f}", f"{s / int(name.split()[0]):.1f}"]
+            for name, (s, peak) in language_rows.items()})
+
+
+def report_sizes(sizes: list[int]) -> None:
+    results: dict[int, tuple[Rows, dict[str, float]]] = {}
+    for size in sizes:  # each size is printed as soon as it is measured
+        rows, figures = results[size] = bench_size(size)
+        ours, bare = rows["mkdocs build (en)"][0], rows["bare mkdocs-material"][0]
+        figures["ms per page (mkdocs build)"] = ours / figures["pages"] * 1000
+        figures["build / bare mkdocs"] = ours / bare
+        figures["trmgen's share of the build (%)"] = rows["pages + charts, warm"][0] / ours * 100
+        print(f"{size}x: " + ", ".join(f"{name} {s:.2f} s / {peak:.0f} MB"
+                                       for name, (s, peak) in rows.items()) + "; "
+              + ", ".join(f"{name} {value:.1f}" for name, value in figures.items()), flush=True)
+    columns = [f"{s}x" for s in sizes]
+    _table("Stages (seconds / peak MB)", columns,
+           {name: [f"{results[s][0][name][0]:.2f} / {results[s][0][name][1]:.0f}"
+                   for s in sizes] for name in results[sizes[0]][0]})
+    _table("Figures", columns, {name: [f"{results[s][1][name]:.1f}" for s in sizes]
+                                for name in results[sizes[0]][1]})
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1,10,50", help="comma-separated, e.g. 1,10,50")
@@ -391,47 +432,16 @@ def main() -> None:
     os.environ.setdefault("SOURCE_DATE_EPOCH", str(int(time.time())))
     print(f"machine: {os.cpu_count()} cores, "
           f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GB, "
-          f"Python {sys.version.split()[0]}")
-    sizes = [int(s) for s in args.sizes.split(",") if s]
-    results: dict[int, tuple[Rows, dict[str, float]]] = {}
-    for size in sizes:
-        results[size] = bench_size(size)
-        print(f"{size}x done: " + ", ".join(f"{name} {s:.2f} s"
-                                            for name, (s, _) in results[size][0].items()),
-              flush=True)
-    if sizes:
-        stages = list(results[sizes[0]][0])
-        _table("Stages (seconds / peak MB)", [f"{s}x" for s in sizes],
-               {name: [f"{results[s][0][name][0]:.2f} / {results[s][0][name][1]:.0f}"
-                       for s in sizes] for name in stages})
-        derived: dict[str, list[str]] = {}
-        for name in results[sizes[0]][1]:
-            derived[name] = [f"{results[s][1][name]:.1f}" for s in sizes]
-        for s in sizes:
-            rows, figures = results[s]
-            ours, bare = rows["mkdocs build (en)"][0], rows["bare mkdocs-material"][0]
-            share = rows["pages + charts, warm"][0] / ours
-            derived.setdefault("ms per page (mkdocs build)", []).append(
-                f"{ours / figures['pages'] * 1000:.1f}")
-            derived.setdefault("build / bare mkdocs", []).append(f"{ours / bare:.2f}")
-            derived.setdefault("trmgen's share (warm)", []).append(f"{share:.0%}")
-        _table("Figures", [f"{s}x" for s in sizes], derived)
+          f"Python {sys.version.split()[0]}", flush=True)
+    # The quickest first; the largest size last.
+    if args.serve:
+        report_serve(args.serve)
     counts = [int(c) for c in args.languages.split(",") if c]
     if counts:
-        language_rows: Rows = {}
-        for count in counts:
-            rows, figures = bench_languages(count)
-            language_rows.update(rows)
-            print(f"{count} languages: " + ", ".join(
-                f"{name} {value:.0%}" if "share" in name else f"{name} {value:.1f}"
-                for name, value in figures.items()), flush=True)
-        _table("Whole build at 1x (seconds / peak MB)", ["wall clock", "per language"],
-               {name: [f"{s:.1f} / {peak:.0f}", f"{s / int(name.split()[0]):.1f}"]
-                for name, (s, peak) in language_rows.items()})
-    if args.serve:
-        times = bench_serve(args.serve)
-        print(f"\nPreview: a one-field edit shows after {statistics.median(times):.2f} s "
-              f"(median of {len(times)}; " + ", ".join(f"{t:.2f}" for t in times) + ")")
+        report_languages(counts)
+    sizes = [int(s) for s in args.sizes.split(",") if s]
+    if sizes:
+        report_sizes(sizes)
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
+from trmgen import memo
 from trmgen.guide import Guide
 from trmgen.labels import Labels
 from trmgen.model import ChartStyle, CountryRole, Measure, Overview, Sop
@@ -166,10 +167,7 @@ def render(dot: str, cache: Path, fmt: str = "svg") -> bytes:
     if result.returncode != 0 or not result.stdout:
         raise ChartError("Graphviz could not draw a chart: "
                          + result.stderr.decode(errors="replace").strip())
-    cache.mkdir(parents=True, exist_ok=True)
-    partial = cached.with_suffix(".partial")
-    partial.write_bytes(result.stdout)
-    partial.replace(cached)
+    memo.store(cached, result.stdout)
     return result.stdout
 
 

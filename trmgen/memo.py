@@ -1,4 +1,4 @@
-"""Whole-repository results kept in .cache/ for the next process that needs them.
+"""The cache in .cache/: its files written safely, and whole-repository results kept there.
 
 A build validates the sources in its driver, then again in every worker and every mkdocs
 build, each in its own process; `serve` rebuilds on every edit. Validation and the
@@ -53,9 +53,15 @@ def remembered(layout: Layout, name: str, parameters: object, compute: Callable[
     except Exception:  # missing, or written by other versions of the libraries
         pass  # computed afresh below
     value = compute()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, partial = tempfile.mkstemp(dir=path.parent, prefix=f".{name}-")
-    with os.fdopen(descriptor, "wb") as out:
-        pickle.dump((key, value), out, protocol=pickle.HIGHEST_PROTOCOL)
-    Path(partial).replace(path)  # a reader sees the old file or the new one, never half
+    store(path, pickle.dumps((key, value), protocol=pickle.HIGHEST_PROTOCOL))
     return value
+
+
+def store(path: Path, content: bytes) -> None:
+    """Write a file of the cache so that a reader sees the old file or the new one, never
+    half of one, even when several processes of a build write it at the same time."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor, partial = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-")
+    with os.fdopen(descriptor, "wb") as out:
+        out.write(content)
+    Path(partial).replace(path)

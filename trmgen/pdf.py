@@ -21,7 +21,7 @@ from babel import Locale
 from markupsafe import Markup
 from pypdf import PdfReader, PdfWriter, Transformation
 
-from trmgen import flowchart
+from trmgen import flowchart, memo
 from trmgen.guide import Country
 from trmgen.render import Renderer
 from trmgen.site import Edition, render
@@ -121,10 +121,7 @@ def to_pdf(document: Printable | str, *, forms: bool = False, cache: Path | None
         return cached.read_bytes()
     made = _print(printable, forms)
     if cached:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        partial = cached.with_suffix(".partial")
-        partial.write_bytes(made)
-        partial.replace(cached)
+        memo.store(cached, made)
     return made
 
 

@@ -7,6 +7,7 @@ and the search language, and reports validation problems through mkdocs' logging
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import re
@@ -129,6 +130,16 @@ class TrmgenPlugin(BasePlugin[TrmgenConfig]):
 
     def on_post_page(self, output: str, **_: Any) -> str:
         return compact(output) if self.site is not None else output
+
+    @event_priority(-50)  # after the search plugin writes the index, before offline inlines it
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """The search index in UTF-8: mkdocs writes every letter outside ASCII as \\uXXXX,
+        which makes a Bulgarian or Arabic index two to three times larger."""
+        index = Path(config.site_dir) / "search" / "search_index.json"
+        if self.site is not None and index.is_file():
+            data = json.loads(index.read_text(encoding="utf-8"))
+            index.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")),
+                             encoding="utf-8")
 
     def on_serve(self, server: LiveReloadServer, config: MkDocsConfig,
                  builder: Any) -> LiveReloadServer | None:  # noqa: ARG002 (mkdocs passes it)

@@ -350,7 +350,7 @@ def translations(context: Context) -> Iterator[Finding | Diagnostic]:
                           f"there is no catalog for '{code}' yet; run 'trmgen i18n update'",
                           Severity.WARNING)
             continue
-        yield from catalogs.checks(layout, code, catalogs.read(path, code), pot)
+        yield from catalogs.checks(layout, code, catalogs.read_shared(path, code), pot)
 
 
 def phone_countries(context: Context) -> Iterator[Finding]:

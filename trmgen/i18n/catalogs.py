@@ -107,10 +107,16 @@ def catalog_path(layout: Layout, language: str) -> Path:
 
 
 def read(path: Path, language: str | None = None) -> Catalog:
-    """A catalog from a PO file; shared while the file is unchanged, so never change it.
+    """A catalog from a PO file, to change or to keep."""
+    with path.open("rb") as handle:
+        return read_po(handle, locale=language, abort_invalid=False)
+
+
+def read_shared(path: Path, language: str | None = None) -> Catalog:
+    """A catalog from a PO file, parsed once per content in a process: read it, never change it.
 
     A build reads each catalog for its checks, its status and its translations, and
-    `serve` on every edit: parsing it once per content saves most of that.
+    `serve` on every edit.
     """
     return _parsed(path.read_bytes(), language)
 
@@ -296,6 +302,6 @@ def status(layout: Layout, sources: Sources,
         if language == source:
             continue
         path = catalog_path(layout, language)
-        catalog = read(path, language) if path.is_file() else None
+        catalog = read_shared(path, language) if path.is_file() else None
         out[language] = {part: count(catalog, messages) for part, messages in parts.items()}
     return out
