@@ -61,3 +61,25 @@ def test_preview_reloads_on_yaml_and_template_changes(scratch_repo: Path, previe
     template.write_text(template.read_text().replace('## {{ _("How") }}',
                                                      '## {{ _("Steps to take") }}'))
     assert wait_for(lambda: "Steps to take" in fetch(page))
+
+
+def test_preview_keeps_every_page_current(scratch_repo: Path, preview: str) -> None:
+    """The preview renders again only the pages whose text changed, unless the navigation
+    or the theme changed: then every page, so that no page shows anything out of date."""
+    measure, sop_page, other = (preview + path for path in (
+        "measures/first-screening/", "sops/identification/", "measures/referral/"))
+    assert wait_for(lambda: "At the first contact." in fetch(sop_page))
+    assert "Screen on indicators" in fetch(other)  # in the navigation beside it
+    sop = scratch_repo / "guidelines/sops/1-identification.yaml"
+    sop.write_text(sop.read_text().replace("when: At the first contact.",
+                                           "when: At the very first contact."))
+    assert wait_for(lambda: "At the very first contact." in fetch(measure))
+    assert wait_for(lambda: "At the very first contact." in fetch(sop_page))
+    sop.write_text(sop.read_text().replace("title: Screen on indicators",
+                                           "title: Screen with care"))
+    assert wait_for(lambda: "Screen with care" in fetch(other))
+    assert "Screen on indicators" not in fetch(other)
+    partial = scratch_repo / "templates/overrides/partials/search.html"
+    partial.write_text(partial.read_text().replace('role="dialog"',
+                                                   'role="dialog" data-edited="yes"'))
+    assert wait_for(lambda: 'data-edited="yes"' in fetch(other))

@@ -14,8 +14,8 @@ printed documents, zips, checks) with that many languages, from empty caches and
 warm ones. The five shipped languages come first; beyond them, copies of the French catalog
 stand in for translations into further languages.
 
-Preview (--serve N): N one-field edits of a measure title in `trmgen serve` on the shipped
-guidelines, and the seconds until the served page shows each.
+Preview (--serve N): N one-field edits of a measure's text and N of its title in
+`trmgen serve` on the shipped guidelines, and the seconds until the served page shows each.
 
 Usage: python tools/bench.py [--sizes 1,10,50] [--languages 1,5,10] [--serve 5]
 """
@@ -98,7 +98,8 @@ def synthesize(size: int, dest: Path, languages: list[str]) -> None:
                 if measure["id"] == first:
                     clone["start"] = True
                 data["measures"].append(clone)
-        _dump(path, data)
+        if size > 1:
+            _dump(path, data)
     countries = {path.stem: _data(path) for path in layout.contact_files()}
     template = next(iter(countries.values()))
     for code in _spare_countries(set(countries), len(countries) * (size - 1)):
@@ -349,31 +350,33 @@ def _until(check: Callable[[], bool], seconds: float) -> float:
     raise SystemExit("the preview did not show the edit in time")
 
 
-def bench_serve(edits: int) -> list[float]:
-    """Seconds from saving a one-field edit to the served page showing it."""
+def bench_serve(edits: int) -> dict[str, list[float]]:
+    """Seconds from saving a one-field edit to the served page showing it: edits of a
+    measure's text (its page and the pages that list it are rebuilt) and of its title (the
+    navigation changes, so every page is rebuilt)."""
     with tempfile.TemporaryDirectory(prefix="trmgen-bench-serve-") as folder:
         root = Path(folder) / "repo"
         synthesize(1, root, SHIPPED_LANGUAGES)
         sop = Layout(root).sop_files()[0]
         measure = _data(sop)["measures"][0]
-        page_of = f"measures/{measure['id']}/"
-        title = measure["title"]
-        times = []
+        page = f"measures/{measure['id']}/"
+        fields = {"text": measure["what"].splitlines()[0], "title": measure["title"]}
+        times: dict[str, list[float]] = {kind: [] for kind in fields}
         with _serving(root) as url:
 
             def shows(text: str) -> Callable[[], bool]:
-                return lambda: text in _fetch(url + page_of)
+                return lambda: text in _fetch(url + page)
 
-            _until(shows(title), 120)
+            _until(shows(fields["title"]), 120)
             for edit in range(1, edits + 1):
-                new = f"{title} (edit {edit})"
-                text = sop.read_text(encoding="utf-8")
-                assert f"title: {title}\n" in text
-                sop.write_text(text.replace(f"title: {title}\n", f"title: {new}\n", 1),
-                               encoding="utf-8")
-                times.append(_until(shows(new), 60))
-                title = new
-                time.sleep(1)  # let the preview settle before the next edit
+                for kind, old in fields.items():
+                    new = f"{old} Edit {edit}."
+                    text = sop.read_text(encoding="utf-8")
+                    assert f" {old}\n" in text
+                    sop.write_text(text.replace(f" {old}\n", f" {new}\n", 1), encoding="utf-8")
+                    times[kind].append(_until(shows(new), 60))
+                    fields[kind] = new
+                    time.sleep(1)  # let the preview settle before the next edit
         return times
 
 
@@ -386,9 +389,10 @@ def _table(title: str, columns: list[str], rows: dict[str, list[str]]) -> None:
 
 
 def report_serve(edits: int) -> None:
-    times = bench_serve(edits)
-    print(f"\nPreview: a one-field edit shows after {statistics.median(times):.2f} s "
-          f"(median of {len(times)}; " + ", ".join(f"{t:.2f}" for t in times) + ")", flush=True)
+    for kind, times in bench_serve(edits).items():
+        print(f"Preview: an edit of a measure's {kind} shows after "
+              f"{statistics.median(times):.2f} s (median of {len(times)}; "
+              + ", ".join(f"{t:.2f}" for t in times) + ")", flush=True)
 
 
 def report_languages(counts: list[int]) -> None:

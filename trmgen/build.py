@@ -234,8 +234,6 @@ def _build_language(layout: Layout, language: str, dest: Path, work: Path, *,
     config.plugins["material/offline"].config["enabled"] = offline
     try:
         mkdocs_build(config)
-        # A 404 page works only at the root of a server, and its links point there.
-        (dest / "404.html").unlink(missing_ok=True)
     except MkDocsException as exc:
         if isinstance(plugin, TrmgenPlugin) and plugin.failure:
             raise plugin.failure from None
@@ -267,11 +265,19 @@ def _replace(target: Path, staging: Path, work: Path) -> None:
     staging.rename(target)
 
 
+def _quiet_dirty(record: logging.LogRecord) -> bool:
+    """mkdocs warns on every dirty rebuild that the navigation may be out of date; the
+    plugin rebuilds every page when the navigation changes, so the warning does not apply."""
+    return "'dirty' build" not in record.getMessage()
+
+
 def serve(layout: Layout, language: str | None, address: str) -> None:
     """Live preview: rebuilds when a YAML file, a template or mkdocs.yml changes."""
     if language:
         os.environ[LANGUAGE_VARIABLE] = language
     logging.getLogger("mkdocs").setLevel(logging.INFO)
     with tempfile.TemporaryDirectory(prefix="trmgen-serve-") as docs:
+        # Dirty: the plugin marks what changed, so only that is rendered again.
+        logging.getLogger("mkdocs.commands.build").addFilter(_quiet_dirty)
         mkdocs_serve(str(layout.mkdocs_config), livereload=True, dev_addr=address,
-                     docs_dir=docs)
+                     docs_dir=docs, build_type="dirty")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import types
 import typing
@@ -26,7 +27,7 @@ from trmgen.model import (
     ReferralForm,
     Sop,
 )
-from trmgen.yamlsrc import Document, LoadError, Loc, load
+from trmgen.yamlsrc import Document, LoadError, Loc, parse_bytes
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -142,16 +143,27 @@ def _schema_line(layout: Layout, path: Path, doc: Document,
 def read(path: Path, display: str, model: type[M]) -> tuple[Source[M] | None, list[Diagnostic]]:
     """Load one YAML file and check it against a model."""
     try:
-        doc, warnings = load(path, display)
-    except LoadError as exc:
-        return None, exc.diagnostics
+        raw = path.read_bytes()
     except OSError as exc:
         return None, [Diagnostic(display, 1, 1, "file.unreadable", "",
                                  f"cannot be read: {exc.strerror}")]
+    source, problems = _checked(raw, display, model)
+    return typing.cast(Source[M] | None, source), list(problems)
+
+
+@functools.lru_cache(maxsize=1024)
+def _checked(raw: bytes, display: str,
+             model: type[BaseModel]) -> tuple[Source[BaseModel] | None, tuple[Diagnostic, ...]]:
+    """A file's content loaded and checked, kept while it is unchanged: `serve` rebuilds
+    after every edit, and an edit changes one file."""
     try:
-        return Source(doc, model.model_validate(doc.data)), warnings
+        doc, warnings = parse_bytes(raw, display)
+    except LoadError as exc:
+        return None, tuple(exc.diagnostics)
+    try:
+        return Source(doc, model.model_validate(doc.data)), tuple(warnings)
     except ValidationError as exc:
-        return None, warnings + _dedupe([diagnostic(doc, model, e) for e in exc.errors()])
+        return None, tuple(warnings + _dedupe([diagnostic(doc, model, e) for e in exc.errors()]))
 
 
 def _dedupe(found: list[Diagnostic]) -> list[Diagnostic]:
