@@ -35,7 +35,7 @@ def update_goldens(request: pytest.FixtureRequest) -> bool:
 def base_tree(tmp_path: Path) -> Path:
     """A copy of the small valid content tree that golden cases change."""
     root = tmp_path / "repo"
-    shutil.copytree(CASES / "base", root)
+    shutil.copytree(CASES / "base", root, ignore=shutil.ignore_patterns(".cache"))
     return root
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -28,6 +29,23 @@ def test_clean_tree_exits_zero(base_tree: Path) -> None:
     result = run("validate", "--root", base_tree)
     assert result.returncode == 0
     assert result.stdout.splitlines()[-1] == "no problems found (1 notice)"
+
+
+def test_validation_works_where_nothing_can_be_kept(base_tree: Path) -> None:
+    """A checkout where .cache/ cannot be written (here a file stands in its way)."""
+    shutil.rmtree(base_tree / ".cache", ignore_errors=True)
+    (base_tree / ".cache").write_text("")
+    first, second = run("validate", "--root", base_tree), run("validate", "--root", base_tree)
+    assert first.returncode == second.returncode == 0, first.stdout + first.stderr
+    assert first.stdout == second.stdout
+
+
+def test_validation_is_kept_and_redone_after_an_edit(base_tree: Path) -> None:
+    assert run("validate", "--root", base_tree).returncode == 0
+    assert (base_tree / ".cache/memo/validation.pickle").is_file()
+    break_actor(base_tree)
+    result = run("validate", "--root", base_tree)
+    assert result.returncode == 1 and "[ref.unknown-actor]" in result.stdout
 
 
 def test_errors_exit_one_with_file_line_and_hint(base_tree: Path) -> None:

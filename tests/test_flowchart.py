@@ -13,8 +13,8 @@ from trmgen import flowchart
 from trmgen.guide import Guide
 from trmgen.labels import Labels
 from trmgen.layout import Layout
+from trmgen.load import load_sources
 from trmgen.site import BuildError, generate
-from trmgen.validate import validate
 
 from .conftest import CASES
 from .html import page, resolve
@@ -26,8 +26,7 @@ XLINK = "{http://www.w3.org/1999/xlink}"
 
 
 def base_guide() -> Guide:
-    sources, _ = validate(Layout(CASES / "base"))
-    return Guide.from_sources(sources)
+    return Guide.from_sources(load_sources(Layout(CASES / "base")))
 
 
 def measure_href(measure_id: str) -> str:

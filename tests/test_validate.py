@@ -9,15 +9,18 @@ output of `trmgen validate` (notices left out unless the case asks for them). Re
 from __future__ import annotations
 
 import datetime as dt
+import re
 import time
 from pathlib import Path
 
 import pytest
 import yaml
 
-from trmgen.diagnostics import Severity, render
+from trmgen.diagnostics import CODES, Severity, render
 from trmgen.layout import Layout
 from trmgen.validate import validate
+
+from .conftest import ROOT
 
 CASES = sorted((Path(__file__).parent / "cases" / "validate").glob("*.yaml"))
 TODAY = dt.date(2026, 11, 27)
@@ -65,3 +68,12 @@ def test_every_case_has_its_expected_output() -> None:
 def test_base_tree_is_clean(base_tree: Path) -> None:
     _, diagnostics = validate(Layout(base_tree), today=TODAY)
     assert [d.code for d in diagnostics] == ["contact.sample-data"]
+
+
+def test_the_registry_lists_every_code_the_code_gives_and_no_other() -> None:
+    """`severity:` settings are checked against the registry, so it must be exact."""
+    families = "build|chart|contact|file|flow|i18n|ref|schema|template|text|value|yaml"
+    literal = re.compile(rf'"((?:{families})\.(?!(?:svg|md|yaml|json)")[a-z0-9-]+)"')
+    given = {code for path in (ROOT / "trmgen").rglob("*.py") if path.name != "diagnostics.py"
+             for code in literal.findall(path.read_text(encoding="utf-8"))}
+    assert given == CODES

@@ -17,6 +17,36 @@ class Severity(StrEnum):
     NOTICE = "notice"
 
 
+CODES = frozenset({
+    "build.language", "build.mkdocs", "build.unsafe-html",
+    "chart.graphviz",
+    "contact.example-address", "contact.missing-actor", "contact.phone-country",
+    "contact.sample-address", "contact.sample-data", "contact.stale",
+    "file.extension", "file.missing", "file.schema-line", "file.unreadable",
+    "flow.lane-role", "flow.unconditional-cycle", "flow.unconnected", "flow.unreachable",
+    "i18n.fuzzy", "i18n.links", "i18n.missing", "i18n.missing-catalog", "i18n.placeholders",
+    "i18n.source-language", "i18n.unknown-context",
+    "ref.duplicate-id", "ref.repeated", "ref.self", "ref.unknown-actor", "ref.unknown-code",
+    "ref.unknown-instrument", "ref.unknown-measure", "ref.unknown-step",
+    "schema.bad-value", "schema.child-replaces", "schema.empty-child", "schema.form-options",
+    "schema.hours-and-24-7", "schema.invalid", "schema.missing-field", "schema.missing-style",
+    "schema.out-of-range", "schema.too-short", "schema.unknown-field",
+    "schema.unreachable-contact", "schema.wrong-type",
+    "template.error",
+    "text.attribute-list", "text.autolink", "text.heading", "text.image",
+    "text.invisible-character", "text.raw-html", "text.unsafe-link",
+    "value.boolean", "value.colour", "value.country", "value.date", "value.email",
+    "value.empty", "value.future-date", "value.hours", "value.language", "value.multiline",
+    "value.number", "value.phone", "value.slug", "value.url",
+    "yaml.alias", "yaml.anchor", "yaml.bom", "yaml.control-character", "yaml.duplicate-key",
+    "yaml.empty", "yaml.encoding", "yaml.key-type", "yaml.merge-key",
+    "yaml.multiple-documents", "yaml.syntax", "yaml.tab", "yaml.tag", "yaml.too-deep",
+    "yaml.too-large",
+})
+"""Every code a problem can carry, shown in brackets after its message; the `severity`
+settings of guideline.yaml may name only these."""
+
+
 @dataclass(frozen=True, order=True)
 class Diagnostic:
     """A problem in a source file, at a line and column an editor can jump to."""

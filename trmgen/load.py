@@ -279,7 +279,7 @@ def _plain(kind: str, msg: str, value: Any, ctx: dict[str, Any]) -> tuple[str, s
         return "schema.out-of-range", f"{found} is too small; the least allowed is {ctx['ge']}"
     if kind == "less_than_equal":
         return "schema.out-of-range", f"{found} is too large; the most allowed is {ctx['le']}"
-    return f"schema.{kind.replace('_', '-')}", msg
+    return "schema.invalid", msg
 
 
 def _fields_at(model: type[BaseModel], loc: Loc) -> set[str]:

@@ -9,6 +9,7 @@ parameters. An edit anywhere changes the key, and the result is computed afresh.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pickle
@@ -53,7 +54,8 @@ def remembered(layout: Layout, name: str, parameters: object, compute: Callable[
     except Exception:  # missing, or written by other versions of the libraries
         pass  # computed afresh below
     value = compute()
-    store(path, pickle.dumps((key, value), protocol=pickle.HIGHEST_PROTOCOL))
+    with contextlib.suppress(OSError):  # a folder that cannot be written to: nothing is kept
+        store(path, pickle.dumps((key, value), protocol=pickle.HIGHEST_PROTOCOL))
     return value
 
 

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 import phonenumbers
 
 from trmgen import memo, values
-from trmgen.diagnostics import Diagnostic, Severity, promote
+from trmgen.diagnostics import CODES, Diagnostic, Severity, promote
 from trmgen.freshness import stale_before
 from trmgen.i18n import catalogs
 from trmgen.layout import Layout
@@ -320,6 +320,19 @@ def form_fields(context: Context) -> Iterator[Finding]:
                             for j, f in enumerate(s.fields)), "ref.duplicate-id", "field id")
 
 
+def severity_codes(context: Context) -> Iterator[Finding]:
+    """The severity settings name codes that problems can carry."""
+    guideline = context.sources.guideline
+    if not guideline:
+        return
+    for code in guideline.model.severity:
+        if code not in CODES:
+            hint = values.suggest(code, sorted(CODES)) or (
+                "; a problem's code is the one in brackets after its message")
+            yield Finding(guideline.doc, ("severity", code), "ref.unknown-code",
+                          f"no problem has the code '{code}'{hint}", key=True)
+
+
 def languages(context: Context) -> Iterator[Finding]:
     """The guideline is published in its source language, listed first."""
     sources = context.sources
@@ -469,7 +482,7 @@ def actor_coverage(context: Context) -> Iterator[Finding]:
 RULES: tuple[Rule, ...] = (
     unique_ids, actor_references, instrument_references, measure_references,
     repeated_entries, reachable_measures, unconditional_cycles, overview_references, form_fields,
-    languages, translations, phone_countries,
+    severity_codes, languages, translations, phone_countries,
     sample_addresses, sample_data, future_dates, stale_contacts, actor_coverage,
 )
 
