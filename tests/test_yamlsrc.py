@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from trmgen.yamlsrc import LoadError, Mark, parse_bytes
+from trmgen.yamlsrc import MAX_BYTES, LoadError, Mark, parse_bytes
 
 
 def codes(raw: bytes) -> list[str]:
@@ -91,4 +91,4 @@ def test_deep_nesting_is_refused() -> None:
 
 
 def test_size_limit() -> None:
-    assert codes(b"# " + b"x" * 1_000_001 + b"\n") == ["yaml.too-large"]
+    assert codes(b"# " + b"x" * MAX_BYTES + b"\n") == ["yaml.too-large"]

@@ -65,8 +65,11 @@ def _data(path: Path) -> Any:
     return load(path, path.name)[0].data
 
 
-def _dump(path: Path, data: Any) -> None:
-    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+def _dump(path: Path, data: Any, like: Path) -> None:
+    """Write data as YAML, under the first line (the schema line) of the file `like`."""
+    schema_line = like.read_text(encoding="utf-8").split("\n", 1)[0]
+    path.write_text(schema_line + "\n" + yaml.safe_dump(data, allow_unicode=True,
+                                                        sort_keys=False), encoding="utf-8")
 
 
 def _spare_countries(used: set[str], count: int) -> list[str]:
@@ -99,9 +102,10 @@ def synthesize(size: int, dest: Path, languages: list[str]) -> None:
                     clone["start"] = True
                 data["measures"].append(clone)
         if size > 1:
-            _dump(path, data)
+            _dump(path, data, path)
     countries = {path.stem: _data(path) for path in layout.contact_files()}
-    template = next(iter(countries.values()))
+    template_path = layout.contact_files()[0]
+    template = countries[template_path.stem]
     for code in _spare_countries(set(countries), len(countries) * (size - 1)):
         data = yaml.safe_load(yaml.safe_dump(template))
         example = phonenumbers.example_number(code)
@@ -111,7 +115,7 @@ def synthesize(size: int, dest: Path, languages: list[str]) -> None:
             inst["id"] = f"{code.lower()}-{inst['id'].split('-', 1)[1]}"
             for line in inst.get("phones", []):
                 line["number"] = number
-        _dump(layout.contacts / f"{code}.yaml", data)
+        _dump(layout.contacts / f"{code}.yaml", data, template_path)
     french = (layout.translations / "fr.po").read_text(encoding="utf-8")
     for code in languages:
         if code not in SHIPPED_LANGUAGES:
@@ -119,7 +123,7 @@ def synthesize(size: int, dest: Path, languages: list[str]) -> None:
                 french.replace('"Language: fr\\n"', f'"Language: {code}\\n"'), encoding="utf-8")
     guideline = _data(layout.guideline_file)
     guideline["languages"] = languages
-    _dump(layout.guideline_file, guideline)
+    _dump(layout.guideline_file, guideline, layout.guideline_file)
 
 
 # Each stage runs in a new process (spawned, not forked, so it starts small), which returns
