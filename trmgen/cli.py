@@ -26,7 +26,7 @@ OK, PROBLEMS, USAGE, INTERNAL = 0, 1, 2, 3
 
 
 def _validate(args: argparse.Namespace) -> int:
-    _, diagnostics = validate(Layout(args.root), strict=args.strict)
+    _, diagnostics = validate(Layout(args.root), strict=args.strict, keep=False)
     print(render(diagnostics, args.format))
     return PROBLEMS if count(diagnostics, Severity.ERROR) else OK
 

@@ -111,9 +111,13 @@ class Guide:
         """A legal instrument by id."""
         return self._instrument[instrument_id]
 
+    @cached_property
+    def _position(self) -> dict[str, int]:
+        return {m.id: i for i, m in enumerate(self.measures)}
+
     def neighbours(self, measure: Measure) -> tuple[Measure | None, Measure | None]:
         """The measures before and after this one in reading order, across SOPs."""
-        index = self.measures.index(measure)
+        index = self._position[measure.id]
         before = self.measures[index - 1] if index > 0 else None
         after = self.measures[index + 1] if index + 1 < len(self.measures) else None
         return before, after
@@ -145,9 +149,9 @@ class Guide:
         """The measures of an SOP that change or exist for children."""
         return [m for m in sop.measures if m.child or m.child_only]
 
-    def for_form(self, form: Exploitation) -> list[Measure]:
-        """The measures that concern a form of exploitation."""
-        return [m for m in self.measures if form in m.exploitation]
+    def for_form(self, form: Exploitation, sop: Sop | None = None) -> list[Measure]:
+        """The measures that concern a form of exploitation, in one SOP or in all."""
+        return [m for m in (sop.measures if sop else self.measures) if form in m.exploitation]
 
     def indicators(self, form: Exploitation) -> list[str]:
         """The identification indicators of a form of exploitation, without repeats."""

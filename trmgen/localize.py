@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 import phonenumbers
 from babel import Locale
@@ -70,12 +71,14 @@ def _spans(days: tuple[int, ...]) -> list[tuple[int, int]]:
     return spans
 
 
+@functools.lru_cache(maxsize=4096)
 def phone(number: str) -> str:
     """A phone number in international form, e.g. '+359 2 123 456'."""
     return str(phonenumbers.format_number(phonenumbers.parse(number),
                                           phonenumbers.PhoneNumberFormat.INTERNATIONAL))
 
 
+@functools.lru_cache(maxsize=4096)
 def tel_uri(number: str) -> str:
     """A tel: link for a phone number, e.g. 'tel:+3592123456'."""
     return str(phonenumbers.format_number(phonenumbers.parse(number),

@@ -4,7 +4,8 @@ A build validates the sources in its driver, then again in every worker and ever
 build, each in its own process; `serve` rebuilds on every edit. Validation and the
 translation status read every source file, so they are kept here under a key: the hash of
 every file they can read (sources, catalogs, templates), of trmgen's own code and of their
-parameters. An edit anywhere changes the key, and the result is computed afresh.
+parameters. An edit anywhere changes the key, and the result is computed afresh. The
+strings to translate in the templates and the code are kept by the content of those files.
 """
 
 from __future__ import annotations
@@ -39,12 +40,15 @@ def fingerprint(layout: Layout) -> str:
     return digest.hexdigest()
 
 
-def remembered(layout: Layout, name: str, parameters: object, compute: Callable[[], T]) -> T:
-    """compute(), or its result kept from a run on the same files with the same parameters.
+def remembered(layout: Layout, name: str, key: object, compute: Callable[[], T], *,
+               keep: bool = True) -> T:
+    """compute(), or its result kept from an earlier run under the same key.
 
-    `name` names the kept file: one per name, overwritten when the key changes.
+    The key must change whenever the result would: whole-repository results put the
+    fingerprint in it. `name` names the kept file: one per name, overwritten when the key
+    changes. With `keep=False` a kept result is used, but a new one is not written.
     """
-    key = hashlib.sha256(f"{fingerprint(layout)} {parameters!r}".encode()).hexdigest()
+    key = hashlib.sha256(repr(key).encode()).hexdigest()
     path = layout.memo_cache / f"{name}.pickle"
     try:
         with path.open("rb") as kept:
@@ -54,6 +58,8 @@ def remembered(layout: Layout, name: str, parameters: object, compute: Callable[
     except Exception:  # missing, or written by other versions of the libraries
         pass  # computed afresh below
     value = compute()
+    if not keep:
+        return value
     with contextlib.suppress(OSError):  # a folder that cannot be written to: nothing is kept
         store(path, pickle.dumps((key, value), protocol=pickle.HIGHEST_PROTOCOL))
     return value

@@ -117,7 +117,8 @@ def prepare(layout: Layout, language: str | None = None, *,
     lang = translate.load(layout, language, guide.guideline.source_language)
     return Edition(layout, language, translate.localized(guide, lang),
                    Labels(lang.ui.gettext), Localizer(language), lang.ui, diagnostics,
-                   memo.remembered(layout, "translation-status", guide.guideline.languages,
+                   memo.remembered(layout, "translation-status",
+                                   (memo.fingerprint(layout), guide.guideline.languages),
                                    lambda: catalogs.status(layout, sources,
                                                            guide.guideline.languages)))
 

@@ -51,11 +51,13 @@ class Context:
 Rule = Callable[[Context], Iterator[Finding | Diagnostic]]
 
 
-def validate(layout: Layout, *, strict: bool = False,
-             today: dt.date | None = None) -> tuple[Sources, list[Diagnostic]]:
+def validate(layout: Layout, *, strict: bool = False, today: dt.date | None = None,
+             keep: bool = True) -> tuple[Sources, list[Diagnostic]]:
     """Load and check everything; every problem, sorted, with severities applied.
 
-    The result is kept in .cache/ for other processes of the same build (see memo).
+    The result is kept in .cache/ for the other processes of a build and for the next
+    rebuild of `serve` (see memo); `keep=False` (the validate command, run once) does not
+    write it, which at large sizes costs a sixth of a validation.
     """
     day = today or dt.date.today()
 
@@ -64,7 +66,7 @@ def validate(layout: Layout, *, strict: bool = False,
         return sources, check(sources, strict=strict, today=day)
 
     name = "validation-strict" if strict else "validation"
-    return memo.remembered(layout, name, day, run)
+    return memo.remembered(layout, name, (memo.fingerprint(layout), day), run, keep=keep)
 
 
 def check(sources: Sources, *, strict: bool = False,

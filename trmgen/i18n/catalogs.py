@@ -8,6 +8,7 @@ own catalog, guidelines/translations/LL.po, which translators edit with any PO t
 from __future__ import annotations
 
 import functools
+import hashlib
 import io
 import re
 from collections.abc import Iterator
@@ -20,7 +21,7 @@ from babel.messages.extract import extract
 from babel.messages.pofile import read_po, write_po
 from pydantic import BaseModel
 
-from trmgen import __version__
+from trmgen import __version__, memo
 from trmgen import text as safe_text
 from trmgen.diagnostics import Diagnostic, Severity
 from trmgen.i18n.fields import walk
@@ -74,10 +75,14 @@ def ui_messages(layout: Layout) -> list[tuple[str | tuple[str, ...], tuple[str, 
     files = [(p, "jinja2", layout.display(p)) for p in sorted(templates)]
     files += [(p, "python", f"trmgen/{p.relative_to(package).as_posix()}")
               for p in sorted(package.rglob("*.py"))]
-    found = []
-    for path, method, shown in files:
-        found += [(message, (shown, line)) for line, message in _strings(path.read_bytes(), method)]
-    return found
+    contents = [(path.read_bytes(), method, shown) for path, method, shown in files]
+
+    def extracted() -> list[tuple[str | tuple[str, ...], tuple[str, int]]]:
+        return [(message, (shown, line)) for raw, method, shown in contents
+                for line, message in _strings(raw, method)]
+
+    key = [(shown, hashlib.sha256(raw).hexdigest()) for raw, _, shown in contents]
+    return memo.remembered(layout, "ui-strings", key, extracted)
 
 
 @functools.lru_cache(maxsize=256)
