@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 
 import phonenumbers
 import pytest
+import yaml
 
 from trmgen.layout import Layout
 from trmgen.load import Sources
+from trmgen.pages import NAV_GROUP
 from trmgen.site import generate
 from trmgen.validate import validate
 
@@ -178,3 +181,28 @@ def test_every_page_is_in_the_navigation() -> None:
         return found
 
     assert sources(site.nav) == {p.src for p in site.pages}
+
+
+def test_a_long_sop_is_grouped_in_the_navigation(scratch_repo: Path) -> None:
+    """Each page shows at most NAV_GROUP measures of its SOP in the navigation, whatever the
+    length of the SOP, so that building every page stays linear in the number of pages."""
+    path = scratch_repo / "guidelines/sops/1-identification.yaml"
+    sop = yaml.safe_load(path.read_text())
+    first = sop["measures"][0]
+    for n in range(2, 61):  # 59 more measures, each after the one before
+        clone = {**copy.deepcopy(first), "id": f"step-{n}", "title": f"Step {n}",
+                 "start": False, "related": [], "next": []}
+        sop["measures"].append(clone)
+        previous = sop["measures"][-2]
+        previous["next"] = [*previous.get("next", []), {"to": clone["id"]}]
+    path.write_text(yaml.safe_dump(sop, sort_keys=False))
+    site = generate(Layout(scratch_repo), "en")
+    (section,) = [entry for entry in site.nav if "1. Identification" in entry]
+    sop_page, *groups = section["1. Identification"]
+    assert sop_page == {"Identification": "sops/identification/index.md"}
+    assert [list(group) for group in groups] == [
+        ["Measures 1–25"], ["Measures 26–50"], ["Measures 51–62"]]
+    listed = [src for group in groups for entries in group.values() for entry in entries
+              for src in entry.values()]
+    assert listed == [f"measures/{m['id']}.md" for m in sop["measures"]]
+    assert all(len(entries) <= NAV_GROUP for group in groups for entries in group.values())

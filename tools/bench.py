@@ -3,11 +3,12 @@
 Sizes (--sizes 1,10,50): synthetic sources repeat the shipped measures and countries N times
 (new ids, `next` edges within each copy, new valid countries), so they validate like the real
 ones; the sites and documents are built in English (the other languages are validated).
-For each size it prints the time and the peak memory of each stage: validation (cold, and
-kept from the last run), pages with charts (nothing cached, and everything cached), one
-mkdocs build, a bare mkdocs-material build of the same pages with the same theme and
-settings but without trmgen, the offline copy, and the printed documents. Each stage runs in
-a new process, so the memory is the stage's own.
+For each size it prints the time and the peak memory of each stage: validation (cold, kept
+from the last run, and as `trmgen validate` runs after an edit of the content), pages with
+charts (nothing cached, and everything cached), one mkdocs build, a bare mkdocs-material
+build of the same pages with the same theme and settings but without trmgen, the offline
+copy, and the printed documents. Each stage runs in a new process, so the memory is the
+stage's own.
 
 Languages (--languages 1,5,10): the whole `trmgen build` at 1x (sites, offline copies,
 printed documents, zips, checks) with that many languages, from empty caches and again with
@@ -154,6 +155,15 @@ def _validate_cold(root: Path) -> int:
     return len(validate(layout)[1])
 
 
+def _validate_command(root: Path) -> int:
+    """`trmgen validate` after an edit of the content: the strings of the templates and the
+    code are kept from an earlier run, the result is not written."""
+    layout = Layout(root)
+    for kept in layout.memo_cache.glob("validation*.pickle"):
+        kept.unlink()
+    return len(validate(layout, keep=False)[1])
+
+
 def _validate_kept(root: Path) -> int:
     return len(validate(Layout(root))[1])
 
@@ -275,10 +285,12 @@ def bench_size(size: int) -> tuple[Rows, dict[str, float]]:
         def stage(name: str, step: Callable[..., Any], *args: Any) -> Any:
             seconds, peak, result = _in_process(step, root, *args)
             rows[name] = (seconds, peak)
+            print(f"  {size}x {name}: {seconds:.2f} s, {peak:.0f} MB", flush=True)
             return result
 
         stage("validation, cold", _validate_cold)
         stage("validation, kept", _validate_kept)
+        stage("trmgen validate, after an edit", _validate_command)
         pages = stage("pages + charts, cold", _pages_cold)
         stage("pages + charts, warm", _pages_warm)
         stage("mkdocs build (en)", _mkdocs, work / "site", False)
@@ -420,6 +432,8 @@ def report_sizes(sizes: list[int]) -> None:
         figures["ms per page (mkdocs build)"] = ours / figures["pages"] * 1000
         figures["build / bare mkdocs"] = ours / bare
         figures["trmgen's share of the build (%)"] = rows["pages + charts, warm"][0] / ours * 100
+        figures["total: site, offline copy, documents (s)"] = sum(rows[name][0] for name in (
+            "mkdocs build (en)", "offline copy (en)", "printed documents (en)"))
         print(f"{size}x: " + ", ".join(f"{name} {s:.2f} s / {peak:.0f} MB"
                                        for name, (s, peak) in rows.items()) + "; "
               + ", ".join(f"{name} {value:.1f}" for name, value in figures.items()), flush=True)

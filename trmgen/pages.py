@@ -61,6 +61,11 @@ CHANGES = "changes.md"
 FORM = "referral-form.md"
 DOWNLOADS = "downloads.md"
 
+NAV_GROUP = 25
+"""At most this many measures stand together in the navigation; a longer SOP is split into
+groups of them. The theme shows only the open group, so the navigation of every page stays
+short, and the build linear, however many measures there are."""
+
 PATHS = {
     "sop": sop_page, "measure": measure_page, "actor": actor_page, "country": country_page,
     "form": form_page, "overview": lambda: OVERVIEW,
@@ -86,10 +91,16 @@ def plan(guide: Guide, labels: Labels, loc: Localizer, *,
         made_from = guide.files[f"sop/{sop.id}"]
         section = [Page(sop_page(sop.id), sop.title, "sop.md.j2", {"sop": sop},
                         source=made_from)]
-        section += [Page(measure_page(m.id), m.title, "measure.md.j2",
+        measures = [Page(measure_page(m.id), m.title, "measure.md.j2",
                          {"sop": sop, "measure": m}, source=made_from) for m in sop.measures]
-        pages += section
-        nav.append({f"{sop.number}. {sop.title}": [{p.title: p.src} for p in section]})
+        pages += [*section, *measures]
+        entries: Nav = [{p.title: p.src} for p in measures]
+        if len(entries) > NAV_GROUP:
+            entries = [{_("Measures %(first)d–%(last)d") % {
+                "first": start + 1, "last": min(start + NAV_GROUP, len(entries))}:
+                entries[start:start + NAV_GROUP]} for start in range(0, len(entries), NAV_GROUP)]
+        nav.append({f"{sop.number}. {sop.title}": [{section[0].title: section[0].src},
+                                                   *entries]})
 
     def group(title: str, index: Page, members: list[Page]) -> None:
         pages.extend([index, *members])
