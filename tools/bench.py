@@ -55,7 +55,7 @@ from trmgen import build, downloads, pdf  # noqa: E402 - after the path is set
 from trmgen.layout import Layout  # noqa: E402
 from trmgen.site import generate, prepare  # noqa: E402
 from trmgen.validate import validate  # noqa: E402
-from trmgen.yamlsrc import load  # noqa: E402
+from trmgen.yamlsrc import parse_bytes  # noqa: E402
 
 SHIPPED_LANGUAGES = ["en", "fr", "bg", "ro", "ar"]
 STAND_INS = ["de", "es", "it", "nl", "pl", "pt", "sv", "fi", "da", "hu"]
@@ -63,7 +63,7 @@ STAND_INS = ["de", "es", "it", "nl", "pl", "pt", "sv", "fi", "da", "hu"]
 
 
 def _data(path: Path) -> Any:
-    return load(path, path.name)[0].data
+    return parse_bytes(path.read_bytes(), path.name)[0].data
 
 
 def _dump(path: Path, data: Any, like: Path) -> None:

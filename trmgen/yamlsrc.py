@@ -14,7 +14,6 @@ import codecs
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import yaml
@@ -100,13 +99,9 @@ class LoadError(Exception):
         self.diagnostics = diagnostics
 
 
-def load(path: Path, display: str) -> tuple[Document, list[Diagnostic]]:
-    """Read a YAML file strictly. Returns the document and its warnings; raises LoadError."""
-    return parse_bytes(path.read_bytes(), display)
-
-
 def parse_bytes(raw: bytes, display: str) -> tuple[Document, list[Diagnostic]]:
-    """Decode and parse YAML bytes strictly (see the module docstring)."""
+    """Decode and parse a YAML file's bytes strictly (see the module docstring). Returns the
+    document and its warnings; raises LoadError."""
     warnings: list[Diagnostic] = []
 
     def problem(line: int, col: int, code: str, message: str) -> LoadError:
