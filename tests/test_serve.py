@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 import socket
 import subprocess
 import sys
@@ -11,6 +13,12 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from mkdocs.commands.build import build as mkdocs_build
+from mkdocs.config import load_config
+
+from trmgen import preview as previews
+from trmgen.layout import Layout
+from trmgen.site import generate
 
 
 def free_port() -> int:
@@ -34,6 +42,31 @@ def fetch(url: str) -> str:
             return str(response.read().decode("utf-8"))
     except OSError:
         return ""
+
+
+LIVERELOAD = re.compile(r"<script>\s*var livereload.*?</script>", re.DOTALL)
+"""The script the preview server adds to every page it serves."""
+
+
+def full_build(repo: Path, url: str, dest: Path) -> Path:
+    """The site as a clean build makes it, with the preview's address as its own."""
+    docs = dest.parent / "docs"
+    docs.mkdir(parents=True)
+    mkdocs_build(load_config(str(repo / "mkdocs.yml"), site_dir=str(dest), docs_dir=str(docs),
+                             site_url=url))
+    return dest
+
+
+def out_of_date(url: str, built: Path) -> list[str]:
+    """The served files that differ from the same files of a clean build."""
+    stale = [page.relative_to(built).as_posix() for page in sorted(built.rglob("*.html"))
+             if LIVERELOAD.sub("", fetch(url + page.relative_to(built).as_posix()))
+             != page.read_text(encoding="utf-8")]
+    index = "search/search_index.json"
+    served = fetch(url + index)
+    if not served or json.loads(served) != json.loads((built / index).read_text()):
+        stale.append(index)
+    return stale
 
 
 @pytest.fixture
@@ -63,23 +96,48 @@ def test_preview_reloads_on_yaml_and_template_changes(scratch_repo: Path, previe
     assert wait_for(lambda: "Steps to take" in fetch(page))
 
 
-def test_preview_keeps_every_page_current(scratch_repo: Path, preview: str) -> None:
-    """The preview renders again only the pages whose text changed, unless the navigation
-    or the theme changed: then every page, so that no page shows anything out of date."""
+def test_preview_keeps_every_page_current(scratch_repo: Path, preview: str,
+                                          tmp_path: Path) -> None:
+    """The preview renders again only what changed: after each edit, every served page and
+    the search index are what a clean build makes."""
     measure, sop_page, other = (preview + path for path in (
         "measures/first-screening/", "sops/identification/", "measures/referral/"))
     assert wait_for(lambda: "At the first contact." in fetch(sop_page))
     assert "Screen on indicators" in fetch(other)  # in the navigation beside it
     sop = scratch_repo / "guidelines/sops/1-identification.yaml"
-    sop.write_text(sop.read_text().replace("when: At the first contact.",
-                                           "when: At the very first contact."))
-    assert wait_for(lambda: "At the very first contact." in fetch(measure))
-    assert wait_for(lambda: "At the very first contact." in fetch(sop_page))
-    sop.write_text(sop.read_text().replace("title: Screen on indicators",
-                                           "title: Screen with care"))
-    assert wait_for(lambda: "Screen with care" in fetch(other))
+    edits = [("when: At the first contact.", "when: At the very first contact.", measure),
+             ("title: Screen on indicators", "title: Screen with care", other)]
+    for number, (old, new, page) in enumerate(edits):
+        sop.write_text(sop.read_text().replace(old, new))
+        shown = new.split(": ", 1)[1]
+        assert wait_for(lambda: shown in fetch(page))  # noqa: B023 (used at once)
+        built = full_build(scratch_repo, preview, tmp_path / f"clean-{number}" / "site")
+        assert wait_for(lambda: not out_of_date(preview, built), 30), \
+            out_of_date(preview, built)  # noqa: B023
     assert "Screen on indicators" not in fetch(other)
     partial = scratch_repo / "templates/overrides/partials/search.html"
     partial.write_text(partial.read_text().replace('role="dialog"',
                                                    'role="dialog" data-edited="yes"'))
     assert wait_for(lambda: 'data-edited="yes"' in fetch(other))
+    built = full_build(scratch_repo, preview, tmp_path / "clean-theme" / "site")
+    assert wait_for(lambda: not out_of_date(preview, built), 30), out_of_date(preview, built)
+
+
+def test_a_new_title_renders_again_only_the_pages_that_show_it(scratch_repo: Path) -> None:
+    """The navigation of a page shows the top-level titles, the titles of its sections and
+    of the pages before and after it: a measure's title changes what the pages of its SOP
+    show, and no other page's navigation."""
+    layout = Layout(scratch_repo)
+    before = generate(layout)
+    sop = scratch_repo / "guidelines/sops/1-identification.yaml"
+    sop.write_text(sop.read_text().replace("title: Screen on indicators",
+                                           "title: Screen with care"))
+    after = generate(layout)
+    assert previews.shape(after.nav) == previews.shape(before.nav)
+    old, new = previews.views(before.nav), previews.views(after.nav)
+    changed = {src for src in new if new[src] != old[src]}
+    identification = [src for src, view in new.items()
+                      if view[1] and view[1][0][0].endswith("Identification")]
+    assert "measures/first-screening.md" in changed
+    assert changed == set(identification)
+    assert len(changed) < len(new) / 2

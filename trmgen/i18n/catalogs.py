@@ -94,7 +94,23 @@ def _strings(raw: bytes, method: str) -> list[tuple[int, str | tuple[str, ...]]]
 
 
 def template(layout: Layout, sources: Sources) -> Catalog:
-    """The template catalog: every string to translate."""
+    """The template catalog: every string to translate (read it, never change it).
+
+    Validation and the translation status both need it, from the same sources.
+    """
+    kept = _templates.get(id(sources))
+    if kept is not None and kept[0] is sources:
+        return kept[1]
+    catalog = _template(layout, sources)
+    _templates.clear()  # only the newest sources: the objects kept here stay alive
+    _templates[id(sources)] = (sources, catalog)
+    return catalog
+
+
+_templates: dict[int, tuple[Sources, Catalog]] = {}
+
+
+def _template(layout: Layout, sources: Sources) -> Catalog:
     catalog = Catalog(project="trmgen", version=__version__, fuzzy=False,
                       msgid_bugs_address="", header_comment=(
         "# Translations of the TRM guidelines. Made by `trmgen i18n extract`; do not edit.\n"
@@ -149,7 +165,7 @@ def template_path(layout: Layout) -> Path:
 
 def extract_template(layout: Layout, sources: Sources) -> Catalog:
     """`trmgen i18n extract`: write the template catalog, and return it."""
-    pot = template(layout, sources)
+    pot = _template(layout, sources)
     write(template_path(layout), pot)
     return pot
 
@@ -223,6 +239,31 @@ def count(catalog: Catalog | None, messages: list[Message]) -> Counts:
     return Counts(states.count("translated"), states.count("fuzzy"), states.count("missing"))
 
 
+@functools.lru_cache(maxsize=65536)
+def _translation_problems(sources: tuple[str, ...],
+                          targets: tuple[str, ...]) -> list[tuple[str, str]]:
+    """The problems of one translation, as (code, message); kept, since `serve` checks the
+    same catalogs on every edit."""
+    found = []
+    allowed = {name for source in sources for name in _PLACEHOLDER.findall(source)}
+    # The singular form may leave out the count; every other placeholder must stay.
+    required = set(_PLACEHOLDER.findall(sources[0])) - {"num"}
+    for target in targets:
+        if not target:
+            continue
+        used = set(_PLACEHOLDER.findall(target))
+        if not used <= allowed or not required <= used:
+            found.append(("i18n.placeholders", "the placeholders (%(name)s) differ from the "
+                          "English text; keep every one of them"))
+        if sorted(_LINK.findall(target)) != sorted(_LINK.findall(sources[0])):
+            found.append(("i18n.links", "the links differ from the English text; keep the "
+                          "same link targets"))
+        for problem in safe_text.problems(target):
+            found.append((problem.code, problem.message))
+            break
+    return found
+
+
 def checks(layout: Layout, language: str, catalog: Catalog, pot: Catalog) -> list[Diagnostic]:
     """Problems of a catalog against the template: unknown contexts, changed placeholders or
     links, unsafe text (errors); fuzzy entries and, in one line, missing ones (warnings)."""
@@ -240,29 +281,12 @@ def checks(layout: Layout, language: str, catalog: Catalog, pot: Catalog) -> lis
             continue
         if not message.string:
             continue
-        sources = [message.id] if isinstance(message.id, str) else list(message.id)
-        targets = [message.string] if isinstance(message.string, str) else list(
+        sources = (message.id,) if isinstance(message.id, str) else tuple(message.id)
+        targets = (message.string,) if isinstance(message.string, str) else tuple(
             message.string)
         where = message.context or sources[0][:40]
-        allowed = {name for source in sources for name in _PLACEHOLDER.findall(source)}
-        # The singular form may leave out the count; every other placeholder must stay.
-        required = set(_PLACEHOLDER.findall(sources[0])) - {"num"}
-        for target in targets:
-            if not target:
-                continue
-            used = set(_PLACEHOLDER.findall(target))
-            if not used <= allowed or not required <= used:
-                found.append(Diagnostic(shown, line, 1, "i18n.placeholders", where,
-                                        "the placeholders (%(name)s) differ from the "
-                                        "English text; keep every one of them"))
-            if sorted(_LINK.findall(target)) != sorted(_LINK.findall(sources[0])):
-                found.append(Diagnostic(shown, line, 1, "i18n.links", where, "the links "
-                                        "differ from the English text; keep the same "
-                                        "link targets"))
-            for problem in safe_text.problems(target):
-                found.append(Diagnostic(shown, line, 1, problem.code, where,
-                                        problem.message))
-                break
+        found += [Diagnostic(shown, line, 1, code, where, text)
+                  for code, text in _translation_problems(sources, targets)]
         if message.fuzzy and message.context:
             found.append(Diagnostic(shown, line, 1, "i18n.fuzzy", message.context,
                                     "the English text changed since this was translated; "
