@@ -162,3 +162,42 @@ def test_two_builds_of_the_same_sources_are_identical(scratch_repo: Path, tmp_pa
         assert result.returncode == 0, result.stdout + result.stderr
     assert snapshot(scratch_repo / "site") == snapshot(twin / "site")
     assert not (twin / ".cache" / "charts").samefile(scratch_repo / ".cache" / "charts")
+
+
+def test_a_build_of_unchanged_sources_keeps_what_it_made(scratch_repo: Path) -> None:
+    """The pages and documents of unchanged sources are kept from the last build, and come
+    out the same; after an edit, the site, the offline copies and the documents show it."""
+    import os
+    import re
+    import zipfile
+
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1795000000"}
+
+    def build() -> str:
+        result = subprocess.run([sys.executable, "-m", "trmgen", "build", "--root",
+                                 str(scratch_repo)], capture_output=True, text=True,
+                                timeout=600, env=env, check=False)
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert re.search(r"^trmgen's own work +\d+\.\d s of \d+\.\d s processor time "
+                         r"\(\d+%\)$", result.stdout, re.MULTILINE), result.stdout
+        return result.stdout
+
+    build()
+    site = scratch_repo / "site"
+    before = snapshot(site)
+    kept = {path.name for path in (scratch_repo / ".cache/memo").iterdir()}
+    assert {"site-en-folders.pickle", "site-en-files.pickle", "print-en.pickle"} <= kept
+    build()
+    assert snapshot(site) == before
+    sop = scratch_repo / "guidelines/sops/1-identification.yaml"
+    sop.write_text(sop.read_text().replace("title: Screen on indicators",
+                                           "title: Screen with care"))
+    build()
+    after = snapshot(site)
+    assert page(site, "en/measures/first-screening/").xpath(
+        "normalize-space(//h1/text())") == "Screen with care"
+    with zipfile.ZipFile(site / "downloads/trm-guidelines-en-offline.zip") as copy:
+        name = next(n for n in copy.namelist() if n.endswith("measures/first-screening.html"))
+        assert "Screen with care" in copy.read(name).decode()
+    assert "Screen with care" in (site / "downloads/trm-guidelines-en.json").read_text()
+    assert after["downloads/trm-guidelines-en.pdf"] != before["downloads/trm-guidelines-en.pdf"]

@@ -9,6 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from trmgen.layout import Layout
+from trmgen.site import generate
+
 from .html import page
 
 
@@ -70,3 +73,23 @@ def test_the_site_shows_what_changed(history: Path) -> None:
     assert items == ["Screen on indicators: changed (when)", "bg-ngo: changed (phones)"]
     assert tree.xpath("//ul[@class='trm-changes']/li/a/@href") == [
         "../measures/first-screening/"]
+
+
+def test_the_page_follows_the_edition_it_compares_with(history: Path) -> None:
+    """The pages are kept for the next build of the same sources; a tag moved to another
+    commit changes what the page shows, even though no source changed."""
+    guideline = history / "guidelines/guideline.yaml"
+    guideline.write_text(guideline.read_text() + "previous_edition: edition-1.0\n")
+    layout = Layout(history)
+
+    def changed() -> str:
+        pages = {p.src: p.text for p in generate(layout).pages}
+        return pages["changes.md"]
+
+    before = changed()
+    assert "first-screening" in before
+    assert changed() == before  # kept
+    for command in (["git", "-c", "user.name=Editor", "-c", "user.email=editor@example.org",
+                     "commit", "-q", "-am", "Edition 1.1"], ["git", "tag", "-f", "edition-1.0"]):
+        assert run(history, *command).returncode == 0
+    assert "first-screening" not in changed()

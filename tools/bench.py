@@ -5,15 +5,16 @@ Sizes (--sizes 1,10,50): synthetic sources repeat the shipped measures and count
 ones; the sites and documents are built in English (the other languages are validated).
 For each size it prints the time and the peak memory of each stage: validation (cold, kept
 from the last run, and as `trmgen validate` runs after an edit of the content), pages with
-charts (nothing cached, and everything cached), one mkdocs build, a bare mkdocs-material
-build of the same pages with the same theme and settings but without trmgen, the offline
-copy, and the printed documents. Each stage runs in a new process, so the memory is the
-stage's own.
+charts (nothing cached, the charts cached, and kept from the last run), one mkdocs build,
+a bare mkdocs-material build of the same pages with the same theme and settings but without
+trmgen, the offline copy, and the printed documents. Each stage runs in a new process, so
+the memory is the stage's own.
 
 Languages (--languages 1,5,10): the whole `trmgen build` at 1x (sites, offline copies,
-printed documents, zips, checks) with that many languages, from empty caches and again with
-warm ones. The five shipped languages come first; beyond them, copies of the French catalog
-stand in for translations into further languages.
+printed documents, zips, checks) with that many languages, from empty caches, again with
+nothing changed, and after a one-field edit, with trmgen's own share of the processor time
+as the build reports it. The five shipped languages come first; beyond them, copies of the
+French catalog stand in for translations into further languages.
 
 Preview (--serve N): N one-field edits of a measure's text and N of its title in
 `trmgen serve` on the shipped guidelines, and the seconds until the served page shows each.
@@ -51,9 +52,9 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from trmgen import build, downloads, pdf  # noqa: E402 - after the path is set
+from trmgen import build, downloads  # noqa: E402 - after the path is set
 from trmgen.layout import Layout  # noqa: E402
-from trmgen.site import generate, prepare  # noqa: E402
+from trmgen.site import generate  # noqa: E402
 from trmgen.validate import validate  # noqa: E402
 from trmgen.yamlsrc import parse_bytes  # noqa: E402
 
@@ -175,6 +176,15 @@ def _pages_cold(root: Path) -> int:
 
 
 def _pages_warm(root: Path) -> int:
+    """The pages made again, as after an edit that leaves the charts as they were."""
+    layout = Layout(root)
+    for kept in layout.memo_cache.glob("site-*.pickle"):
+        kept.unlink()
+    return len(generate(layout, "en").pages)
+
+
+def _pages_kept(root: Path) -> int:
+    """The pages of unchanged sources, kept from the last run."""
     return len(generate(Layout(root), "en").pages)
 
 
@@ -205,7 +215,9 @@ def _bare(root: Path, dest: Path) -> float:
 def _print(root: Path, dest: Path) -> int:
     layout = Layout(root)
     _clear(layout, "print")
-    made, _ = build._print_language(root, "en", dest, build.build_date())
+    for kept in layout.memo_cache.glob("print-*.pickle"):
+        kept.unlink()
+    made, _, _ = build._print_language(root, "en", dest, build.build_date())
     return len(made)
 
 
@@ -224,40 +236,28 @@ def bundle_sizes(path: Path) -> dict[str, float]:
     return {"MB unzipped": unzipped / 1e6, "MB zipped": path.stat().st_size / 1e6}
 
 
+OWN_WORK = re.compile(r"trmgen's own work +([0-9.]+) s of ([0-9.]+) s")
+
+
 def _whole_build(root: Path, languages: list[str]) -> dict[str, Any]:
-    """The whole build; its processor seconds (with its workers') and its offline copies."""
-    build.build(Layout(root), languages=languages, out=root.parent / "site")
-    used = [resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]
+    """The whole build; its processor seconds (with its workers'), trmgen's own seconds as
+    the build reports them, and its offline copies."""
+    lines: list[str] = []
+    build.build(Layout(root), languages=languages, out=root.parent / "site",
+                report=lines.append)
+    own = next(m for m in map(OWN_WORK.match, lines) if m)
     copies = sorted((root.parent / "site" / downloads.FOLDER).glob("*-offline.zip"))
-    return {"cpu": sum(u.ru_utime + u.ru_stime for u in used),
+    return {"own": float(own[1]), "cpu": float(own[2]),
             "copies": {path.name: bundle_sizes(path) for path in copies}}
 
 
-def _generate(root: Path, language: str, directory_urls: bool) -> int:
-    return len(generate(Layout(root), language, directory_urls=directory_urls).pages)
-
-
-def _print_html(root: Path, language: str) -> int:
-    """The HTML of the printed documents, which WeasyPrint then lays out."""
-    edition = prepare(Layout(root), language)
-    printed = build.build_date()
-    countries = list(edition.guide.countries)
-    html = [pdf.book(edition, printed), pdf.contacts_html(edition, printed, countries),
-            pdf.form_html(edition, printed)]
-    html += [pdf.contacts_html(edition, printed, [country]) for country in countries]
-    return len(html)
-
-
-def trmgen_work(root: Path, languages: list[str]) -> float:
-    """trmgen's own work in a whole warm build, each part in a process of its own as in the
-    build: the driver's validation; in each site and offline build, the pages with their
-    charts; in each print worker, the HTML of the printed documents."""
-    seconds = _in_process(_validate_cold, root)[0]
-    for language in languages:
-        for directory_urls in (True, False):
-            seconds += _in_process(_generate, root, language, directory_urls)[0]
-        seconds += _in_process(_print_html, root, language)[0]
-    return seconds
+def edit_a_measure(root: Path, mark: str) -> None:
+    """A one-field edit: the first line of the first measure's text."""
+    sop = Layout(root).sop_files()[0]
+    line = _data(sop)["measures"][0]["what"].splitlines()[0]
+    text = sop.read_text(encoding="utf-8")
+    assert f" {line}\n" in text
+    sop.write_text(text.replace(f" {line}\n", f" {line} {mark}\n", 1), encoding="utf-8")
 
 
 def first_load_bytes(site: Path, page: Path) -> int:
@@ -293,6 +293,7 @@ def bench_size(size: int) -> tuple[Rows, dict[str, float]]:
         stage("trmgen validate, after an edit", _validate_command)
         pages = stage("pages + charts, cold", _pages_cold)
         stage("pages + charts, warm", _pages_warm)
+        stage("pages, kept", _pages_kept)
         stage("mkdocs build (en)", _mkdocs, work / "site", False)
         bare = stage("bare mkdocs-material", _bare, work / "bare")
         rows["bare mkdocs-material"] = (bare, rows["bare mkdocs-material"][1])
@@ -310,20 +311,21 @@ def bench_size(size: int) -> tuple[Rows, dict[str, float]]:
 
 
 def bench_languages(count: int) -> tuple[Rows, dict[str, float]]:
-    """The whole build at 1x with `count` languages, cold and warm, and trmgen's share."""
+    """The whole build at 1x with `count` languages: from empty caches, again with nothing
+    changed, and after a one-field edit (the charts unchanged); trmgen's share of each."""
     languages = (SHIPPED_LANGUAGES + STAND_INS)[:count]
     with tempfile.TemporaryDirectory(prefix=f"trmgen-bench-{count}-languages-") as folder:
         root = Path(folder) / "repo"
         synthesize(1, root, languages)
         rows: Rows = {}
         figures: dict[str, float] = {}
-        for state in ("cold", "warm"):
+        for state in ("cold", "warm", "after an edit"):
+            if state == "after an edit":
+                edit_a_measure(root, "Edited.")
             seconds, peak, result = _in_process(_whole_build, root, languages)
             rows[f"{count} languages, {state}"] = (seconds, peak)
             figures[f"processor seconds, {state}"] = result["cpu"]
-        ours = trmgen_work(root, languages)
-        figures["trmgen's own work (s)"] = ours
-        figures["trmgen's share of the warm build"] = ours / result["cpu"]
+            figures[f"trmgen's share, {state}"] = result["own"] / result["cpu"]
         for name, sizes in result["copies"].items():
             figures[f"{name} (MB unzipped)"] = sizes["MB unzipped"]
         return rows, figures

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import resource
 import shutil
 import tempfile
 import time
@@ -27,7 +28,7 @@ from mkdocs.commands.serve import serve as mkdocs_serve
 from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
 
-from trmgen import downloads, opendata, pdf, sitecheck
+from trmgen import downloads, memo, opendata, pdf, sitecheck
 from trmgen.diagnostics import Diagnostic, Severity, count
 from trmgen.downloads import Download
 from trmgen.layout import Layout
@@ -63,10 +64,15 @@ def build(layout: Layout, *, languages: Sequence[str] = (), out: Path | None = N
 
     Returns the diagnostics. Raises BuildError, leaving `out` as it was, when the content has
     errors (with `strict`, also warnings and sample data), an output fails, or a check fails.
-    `report` receives a line with the time of each step.
+    `report` receives a line with the time of each step, and a last line with trmgen's
+    own work (validating, generating the pages and the documents, all but mkdocs' rendering
+    and the layout of the PDFs) and the processor time of the whole build.
     """
+    used = _processor_seconds()
+    begun = time.perf_counter()
     with _timed(report, "validate"):
         sources, diagnostics = validate(layout, strict=strict)
+    own = time.perf_counter() - begun
     if count(diagnostics, Severity.ERROR) or not sources.guideline:
         raise BuildError(diagnostics)
     published = sources.guideline.model.languages
@@ -94,10 +100,12 @@ def build(layout: Layout, *, languages: Sequence[str] = (), out: Path | None = N
                                         wanted, True, None) for lang in wanted}
             made: list[Download] = []
             for lang in wanted:
-                files, seconds = prints[lang].result()
+                files, seconds, generating = prints[lang].result()
                 report(f"{'print ' + lang:<28} {seconds:6.1f} s")
                 made += files
-                report(f"{'offline ' + lang:<28} {copies[lang].result():6.1f} s")
+                seconds, pages = copies[lang].result()
+                report(f"{'offline ' + lang:<28} {seconds:6.1f} s")
+                own += generating + pages
             with _timed(report, "offline copies (zip)"):
                 made += _zip_copies(layout, offline, staging, wanted, printed)
             listing = work / "downloads.json"
@@ -105,7 +113,9 @@ def build(layout: Layout, *, languages: Sequence[str] = (), out: Path | None = N
             sites = {lang: pool.submit(_timed_build, root, lang, staging / lang, work, wanted,
                                        False, listing) for lang in wanted}
             for lang in wanted:
-                report(f"{'site ' + lang:<28} {sites[lang].result():6.1f} s")
+                seconds, pages = sites[lang].result()
+                report(f"{'site ' + lang:<28} {seconds:6.1f} s")
+                own += pages
         _write_index(layout, staging, wanted)
         with _timed(report, "check"):
             problems = list(sitecheck.scan(staging))
@@ -115,40 +125,63 @@ def build(layout: Layout, *, languages: Sequence[str] = (), out: Path | None = N
         _replace(target, staging, work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    used = _processor_seconds() - used
+    step = "trmgen's own work"
+    report(f"{step:<28} {own:6.1f} s of {used:.1f} s processor time ({own / used:.0%})")
     return diagnostics
 
 
+def _processor_seconds() -> float:
+    """The processor time of this process and of its finished workers."""
+    usage = [resource.getrusage(who) for who in (resource.RUSAGE_SELF,
+                                                 resource.RUSAGE_CHILDREN)]
+    return sum(u.ru_utime + u.ru_stime for u in usage)
+
+
 def _print_language(root: Path, language: str, staging: Path,
-                    printed: dt.date) -> tuple[list[Download], float]:
-    """The book, the contact sheets and the form of one language (run in a worker)."""
+                    printed: dt.date) -> tuple[list[Download], float, float]:
+    """The book, the contact sheets, the form and the open data of one language (run in a
+    worker). Returns what it made, its seconds, and the seconds of trmgen's own work: all
+    but the layout of the PDFs. Kept in the cache for the next build of the same sources."""
     start = time.perf_counter()
     layout = Layout(root)
-    edition = prepare(layout, language)
-    folder = downloads.FOLDER
-    cache = layout.print_cache
-    countries = list(edition.guide.countries)
-    files: dict[str, tuple[str, bytes]] = {
-        f"{folder}/trm-guidelines-{language}.pdf":
-            ("book", pdf.to_pdf(pdf.book(edition, printed), cache=cache)),
-        f"{folder}/trm-contacts-{language}.pdf":
-            ("contacts", pdf.to_pdf(pdf.contacts_html(edition, printed, countries),
-                                    cache=cache)),
-        f"{folder}/trm-referral-form-{language}.pdf":
-            ("form", pdf.to_pdf(pdf.form_html(edition, printed), forms=True, cache=cache)),
-    }
-    for country in edition.guide.countries:
-        sheet = pdf.contacts_html(edition, printed, [country])
-        files[f"{folder}/contacts/{language}/{country.code.lower()}.html"] = (
-            "sheet", sheet.encode("utf-8"))
-    files[f"{folder}/trm-guidelines-{language}.json"] = (
-        "data", opendata.guidelines_json(edition.guide, language).encode("utf-8"))
-    made = []
-    for path, (kind, content) in files.items():
-        made.append(_write(staging, path, kind, language, printed, content))
-    if language == edition.guide.guideline.source_language:
-        made += [_write(staging, path, "data", None, printed, content)
-                 for path, content in _contact_data(edition).items()]
-    return made, time.perf_counter() - start
+    laying = 0.0
+
+    def make() -> list[tuple[str, str, str | None, bytes]]:
+        nonlocal laying
+        edition = prepare(layout, language)
+        folder = downloads.FOLDER
+        countries = list(edition.guide.countries)
+        documents: list[tuple[str, str, pdf.Printable | str, bool]] = [
+            (f"{folder}/trm-guidelines-{language}.pdf", "book", pdf.book(edition, printed),
+             False),
+            (f"{folder}/trm-contacts-{language}.pdf", "contacts",
+             pdf.contacts_html(edition, printed, countries), False),
+            (f"{folder}/trm-referral-form-{language}.pdf", "form",
+             pdf.form_html(edition, printed), True),
+        ]
+        files: list[tuple[str, str, str | None, bytes]] = [
+            (f"{folder}/contacts/{language}/{country.code.lower()}.html", "sheet", language,
+             pdf.contacts_html(edition, printed, [country]).encode("utf-8"))
+            for country in countries]
+        files.append((f"{folder}/trm-guidelines-{language}.json", "data", language,
+                      opendata.guidelines_json(edition.guide, language).encode("utf-8")))
+        if language == edition.guide.guideline.source_language:
+            files += [(path, "data", None, content)
+                      for path, content in _contact_data(edition).items()]
+        begun = time.perf_counter()
+        laid = [(path, kind, language, pdf.to_pdf(document, forms=forms,
+                                                   cache=layout.print_cache))
+                for path, kind, document, forms in documents]
+        laying = time.perf_counter() - begun
+        return laid + files
+
+    files = memo.remembered(layout, f"print-{language}", (memo.fingerprint(layout), language,
+                                                          printed), make)
+    made = [_write(staging, path, kind, lang, printed, content)
+            for path, kind, lang, content in files]
+    seconds = time.perf_counter() - start
+    return made, seconds, seconds - laying
 
 
 def _contact_data(edition: Edition) -> dict[str, bytes]:
@@ -196,12 +229,13 @@ def _zip_copies(layout: Layout, offline: Path, staging: Path, languages: list[st
 
 
 def _timed_build(root: Path, language: str, dest: Path, work: Path, languages: list[str],
-                 offline: bool, listing: Path | None) -> float:
-    """One mkdocs build in a worker process; returns the seconds it took."""
+                 offline: bool, listing: Path | None) -> tuple[float, float]:
+    """One mkdocs build in a worker process; returns the seconds it took, and the seconds
+    of trmgen's own work in it (generating the pages)."""
     start = time.perf_counter()
-    _build_language(Layout(root), language, dest, work, languages=languages, offline=offline,
-                    listing=listing)
-    return time.perf_counter() - start
+    own = _build_language(Layout(root), language, dest, work, languages=languages,
+                          offline=offline, listing=listing)
+    return time.perf_counter() - start, own
 
 
 class _Collect(logging.Handler):
@@ -217,8 +251,9 @@ class _Collect(logging.Handler):
 
 def _build_language(layout: Layout, language: str, dest: Path, work: Path, *,
                     languages: list[str], offline: bool = False,
-                    listing: Path | None = None) -> None:
-    """One strict mkdocs build of one language."""
+                    listing: Path | None = None) -> float:
+    """One strict mkdocs build of one language; returns the seconds that trmgen's plugin
+    took to generate the pages."""
     docs = Path(tempfile.mkdtemp(prefix=f"docs-{language}-", dir=work))
     collect = _Collect()
     logger = logging.getLogger("mkdocs")
@@ -234,6 +269,7 @@ def _build_language(layout: Layout, language: str, dest: Path, work: Path, *,
     config.plugins["material/offline"].config["enabled"] = offline
     try:
         mkdocs_build(config)
+        return plugin.seconds if isinstance(plugin, TrmgenPlugin) else 0.0
     except MkDocsException as exc:
         if isinstance(plugin, TrmgenPlugin) and plugin.failure:
             raise plugin.failure from None

@@ -40,6 +40,17 @@ class Change:
     """For a change: the fields that differ."""
 
 
+def refs(layout: Layout) -> str:
+    """HEAD and every tag and branch of the repository with its commit ("" outside git):
+    while this is unchanged, so is the version that a ref names."""
+    try:
+        return subprocess.run(["git", "-C", str(layout.root), "show-ref", "--head"],
+                              capture_output=True, check=False,
+                              timeout=60).stdout.decode(errors="replace")
+    except (OSError, subprocess.TimeoutExpired):
+        return ""
+
+
 def at_ref(layout: Layout, ref: str, folder: Path) -> Sources:
     """The sources as they were at a git ref, written out into `folder`."""
     try:

@@ -6,12 +6,17 @@ translation status read every source file, so they are kept here under a key: th
 every file they can read (sources, catalogs, templates), of trmgen's own code and of their
 parameters. An edit anywhere changes the key, and the result is computed afresh. The
 strings to translate in the templates and the code are kept by the content of those files.
+
+The pages of each language and its printed documents are kept the same way, so that a build
+of unchanged sources, such as a second build to make sure, does not make them again.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
+import importlib.metadata
 import os
 import pickle
 import tempfile
@@ -26,9 +31,20 @@ T = TypeVar("T")
 _CODE = Path(__file__).resolve().parent
 
 
+LIBRARIES = ("Babel", "Jinja2", "Markdown", "nh3", "phonenumbers", "pycountry", "pydantic",
+             "pypdf", "PyYAML", "weasyprint")
+"""The libraries whose versions can change what trmgen makes from the same sources."""
+
+
+@functools.cache
+def _versions() -> bytes:
+    return repr([(name, importlib.metadata.version(name)) for name in LIBRARIES]).encode()
+
+
 def fingerprint(layout: Layout) -> str:
-    """The hash of every file of the watched folders and of trmgen's code: name and bytes."""
-    digest = hashlib.sha256()
+    """The hash of every file of the watched folders and of trmgen's code (name and bytes),
+    and of the versions of the libraries that shape the outputs."""
+    digest = hashlib.sha256(_versions())
     folders = [(folder, folder) for folder in layout.watched()] + [(_CODE, _CODE)]
     for folder, base in folders:
         for path in sorted(folder.rglob("*")):

@@ -11,6 +11,7 @@ import json
 import logging
 import os
 import re
+import time
 from pathlib import Path
 from typing import Any
 
@@ -94,6 +95,8 @@ class TrmgenPlugin(BasePlugin[TrmgenConfig]):
     site: Site | None = None
     failure: BuildError | None = None
     """Why the last build could not generate the pages, for the driver to report."""
+    seconds = 0.0
+    """How long the last build took to generate the pages: trmgen's own work."""
     dirty = False
     """Rebuilds of `trmgen serve`: only what changed is rendered again."""
     preview: Preview
@@ -127,14 +130,18 @@ class TrmgenPlugin(BasePlugin[TrmgenConfig]):
             config.use_directory_urls = False
             config.extra["polyfills"] = ["assets/javascripts/iframe-worker/shim.js"]
         listed = self.config.downloads
+        start = time.perf_counter()
         try:
+            # The preview's pages change with every edit: not worth keeping.
             self.site = generate(layout, language, directory_urls=config.use_directory_urls,
                                  downloads=downloads.load(Path(listed)) if listed else None,
-                                 repository=self.config.repository)
+                                 repository=self.config.repository, keep=not self.dirty)
         except BuildError as exc:
             self.failure = exc
             raise PluginError("the guidelines cannot be built:\n"
                               + render(exc.diagnostics, "text")) from None
+        finally:
+            self.seconds = time.perf_counter() - start
         warn = self.config.content_warnings == "warn"
         for diagnostic in self.site.diagnostics:
             if diagnostic.severity is Severity.WARNING and warn:

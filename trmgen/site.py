@@ -125,13 +125,25 @@ def prepare(layout: Layout, language: str | None = None, *,
 
 def generate(layout: Layout, language: str | None = None, *, directory_urls: bool = True,
              today: dt.date | None = None, downloads: list[Download] | None = None,
-             repository: str | None = None) -> Site:
+             repository: str | None = None, keep: bool = True) -> Site:
     """Every page of the site in one language; raise BuildError on any error.
 
     `downloads` lists the files made by the build; without it there is no downloads page.
     With the address of the repository, every page links to its source and to a form to
-    report a problem.
+    report a problem. The pages are kept in the cache for the next build of the same sources
+    (with `keep=False`, kept pages are used but new ones are not kept).
     """
+    key = (memo.fingerprint(layout), changes.refs(layout), language, directory_urls,
+           today or dt.date.today(), downloads, repository)
+    urls = "folders" if directory_urls else "files"
+    return memo.remembered(layout, f"site-{language or 'source'}-{urls}", key,
+                           lambda: _generate(layout, language, directory_urls, today,
+                                             downloads, repository), keep=keep)
+
+
+def _generate(layout: Layout, language: str | None, directory_urls: bool,
+              today: dt.date | None, downloads: list[Download] | None,
+              repository: str | None) -> Site:
     edition = prepare(layout, language, today=today)
     pages, nav = plan(edition.guide, edition.labels, edition.loc,
                       downloads=downloads is not None)
