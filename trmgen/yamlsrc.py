@@ -133,7 +133,7 @@ def parse_bytes(raw: bytes, display: str) -> tuple[Document, list[Diagnostic]]:
                       f"the invisible control character U+{exc.character:04X} is not "
                       "allowed; delete it") from None
     except yaml.MarkedYAMLError as exc:
-        raise LoadError([_syntax(display, exc)]) from None
+        raise LoadError([_run_on_quote(display, text, exc) or _syntax(display, exc)]) from None
     if builder.errors:
         raise LoadError(builder.errors)
     return builder.document(data), warnings
@@ -175,6 +175,31 @@ def _syntax(display: str, exc: yaml.MarkedYAMLError) -> Diagnostic:
         if needle in problem:
             return Diagnostic(display, line, col, code, "", message)
     return Diagnostic(display, line, col, "yaml.syntax", "", f"YAML syntax: {problem}")
+
+
+def _run_on_quote(display: str, text: str, exc: yaml.MarkedYAMLError) -> Diagnostic | None:
+    """A quote left open runs on over the next lines until another quote seems to close it,
+    and the error shows up there; the quote that opened it is where to look."""
+    problem = exc.problem_mark
+    if problem is None:
+        return None
+    found = None
+    try:
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+            if token.start_mark.index >= problem.index:
+                break
+            if (isinstance(token, yaml.ScalarToken) and token.style in ('"', "'")
+                    and token.start_mark.line < token.end_mark.line):
+                found = token
+    except yaml.YAMLError:
+        pass  # the tokens before the error are enough
+    if found is None or found.end_mark.line != problem.line:
+        return None
+    start = found.start_mark
+    return Diagnostic(display, start.line + 1, start.column + 1, "yaml.syntax", "",
+                      f"this quote is not closed on its line, so the text runs on to line "
+                      f"{problem.line + 1}, where a quote seems to close it; close the quote "
+                      "on this line")
 
 
 _REPORTED_ONCE = frozenset({"yaml.alias", "yaml.anchor"})
