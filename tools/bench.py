@@ -12,9 +12,10 @@ the memory is the stage's own.
 
 Languages (--languages 1,5,10): the whole `trmgen build` at 1x (sites, offline copies,
 printed documents, zips, checks) with that many languages, from empty caches, again with
-nothing changed, and after a one-field edit, with trmgen's own share of the processor time
-as the build reports it. The five shipped languages come first; beyond them, copies of the
-French catalog stand in for translations into further languages.
+nothing changed, after a one-field edit and after an edit of a page template, with trmgen's
+own share of the processor time as the build reports it. The five shipped languages come
+first; beyond them, copies of the French catalog stand in for translations into further
+languages.
 
 Preview (--serve N): N one-field edits of a measure's text and N of its title in
 `trmgen serve` on the shipped guidelines, and the seconds until the served page shows each.
@@ -312,16 +313,21 @@ def bench_size(size: int) -> tuple[Rows, dict[str, float]]:
 
 def bench_languages(count: int) -> tuple[Rows, dict[str, float]]:
     """The whole build at 1x with `count` languages: from empty caches, again with nothing
-    changed, and after a one-field edit (the charts unchanged); trmgen's share of each."""
+    changed, after a one-field edit (the charts unchanged), and after an edit of a page
+    template, which leaves the printed documents as they were; trmgen's share of each."""
     languages = (SHIPPED_LANGUAGES + STAND_INS)[:count]
     with tempfile.TemporaryDirectory(prefix=f"trmgen-bench-{count}-languages-") as folder:
         root = Path(folder) / "repo"
         synthesize(1, root, languages)
         rows: Rows = {}
         figures: dict[str, float] = {}
-        for state in ("cold", "warm", "after an edit"):
+        for state in ("cold", "warm", "after an edit", "after a site template edit"):
             if state == "after an edit":
                 edit_a_measure(root, "Edited.")
+            if state == "after a site template edit":  # the printed documents stay as they are
+                template = root / "templates/pages/measure.md.j2"
+                template.write_text(template.read_text(encoding="utf-8") + "{# edited #}\n",
+                                    encoding="utf-8")
             seconds, peak, result = _in_process(_whole_build, root, languages)
             rows[f"{count} languages, {state}"] = (seconds, peak)
             figures[f"processor seconds, {state}"] = result["cpu"]

@@ -132,7 +132,7 @@ class TrmgenPlugin(BasePlugin[TrmgenConfig]):
         listed = self.config.downloads
         start = time.perf_counter()
         try:
-            # The preview's pages change with every edit: not worth keeping.
+            # What the preview makes changes with every edit: not worth writing to the cache.
             self.site = generate(layout, language, directory_urls=config.use_directory_urls,
                                  downloads=downloads.load(Path(listed)) if listed else None,
                                  repository=self.config.repository, keep=not self.dirty)

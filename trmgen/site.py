@@ -99,12 +99,13 @@ class Edition:
 
 
 def prepare(layout: Layout, language: str | None = None, *,
-            today: dt.date | None = None) -> Edition:
+            today: dt.date | None = None, keep: bool = True) -> Edition:
     """Validate the sources and localize them; raise BuildError on any error.
 
-    The language defaults to the guideline's source language.
+    The language defaults to the guideline's source language. With `keep=False`, results
+    kept from an earlier run are used, but new ones are not kept.
     """
-    sources, diagnostics = validate(layout, today=today)
+    sources, diagnostics = validate(layout, today=today, keep=keep)
     if count(diagnostics, Severity.ERROR):
         raise BuildError(diagnostics)
     guide = Guide.from_sources(sources, today)
@@ -120,7 +121,8 @@ def prepare(layout: Layout, language: str | None = None, *,
                    memo.remembered(layout, "translation-status",
                                    (memo.fingerprint(layout), guide.guideline.languages),
                                    lambda: catalogs.status(layout, sources,
-                                                           guide.guideline.languages)))
+                                                           guide.guideline.languages),
+                                   keep=keep))
 
 
 def generate(layout: Layout, language: str | None = None, *, directory_urls: bool = True,
@@ -131,20 +133,20 @@ def generate(layout: Layout, language: str | None = None, *, directory_urls: boo
     `downloads` lists the files made by the build; without it there is no downloads page.
     With the address of the repository, every page links to its source and to a form to
     report a problem. The pages are kept in the cache for the next build of the same sources
-    (with `keep=False`, kept pages are used but new ones are not kept).
+    (with `keep=False`, kept results are used but new ones are not kept).
     """
     key = (memo.fingerprint(layout), changes.refs(layout), language, directory_urls,
            today or dt.date.today(), downloads, repository)
     urls = "folders" if directory_urls else "files"
     return memo.remembered(layout, f"site-{language or 'source'}-{urls}", key,
                            lambda: _generate(layout, language, directory_urls, today,
-                                             downloads, repository), keep=keep)
+                                             downloads, repository, keep), keep=keep)
 
 
 def _generate(layout: Layout, language: str | None, directory_urls: bool,
               today: dt.date | None, downloads: list[Download] | None,
-              repository: str | None) -> Site:
-    edition = prepare(layout, language, today=today)
+              repository: str | None, keep: bool) -> Site:
+    edition = prepare(layout, language, today=today, keep=keep)
     pages, nav = plan(edition.guide, edition.labels, edition.loc,
                       downloads=downloads is not None)
     try:
