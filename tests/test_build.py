@@ -201,3 +201,30 @@ def test_a_build_of_unchanged_sources_keeps_what_it_made(scratch_repo: Path) -> 
         assert "Screen with care" in copy.read(name).decode()
     assert "Screen with care" in (site / "downloads/trm-guidelines-en.json").read_text()
     assert after["downloads/trm-guidelines-en.pdf"] != before["downloads/trm-guidelines-en.pdf"]
+
+
+def test_a_build_deletes_charts_and_pdfs_that_no_build_has_used_for_days(
+        scratch_repo: Path) -> None:
+    """The cache keeps what builds use; the charts and PDFs of earlier editions go."""
+    import os
+    import time
+
+    assert trmgen(scratch_repo, "build").returncode == 0
+    cache = scratch_repo / ".cache"
+    charts = sorted((cache / "charts").iterdir())
+    assert charts
+    long_ago = time.time() - 10 * 86400
+    stale = cache / "print" / "of-an-earlier-edition.pdf"
+    stale.write_bytes(b"%PDF-1.7")
+    recent = cache / "charts" / "drawn-yesterday.svg"
+    recent.write_bytes(b"<svg/>")
+    for path in [stale, *charts]:
+        os.utime(path, (long_ago, long_ago))
+    sop = scratch_repo / "guidelines/sops/1-identification.yaml"
+    sop.write_text(sop.read_text().replace("when: At the first contact.",
+                                           "when: At the very first contact."))
+    result = trmgen(scratch_repo, "build")  # the charts are unchanged: it uses them again
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert not stale.exists()
+    assert recent.exists()
+    assert all(path.exists() for path in charts)

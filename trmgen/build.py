@@ -42,6 +42,9 @@ os.environ.setdefault("DISABLE_MKDOCS_2_WARNING", "true")
 
 Report = Callable[[str], None]
 
+KEEP_DAYS = 3
+"""Charts and PDFs in the cache that no build has used for this long are deleted."""
+
 
 def build_date() -> dt.date:
     """The date printed on the outputs: SOURCE_DATE_EPOCH when set (reproducible builds)."""
@@ -125,6 +128,8 @@ def build(layout: Layout, *, languages: Sequence[str] = (), out: Path | None = N
         _replace(target, staging, work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    for cache in (layout.chart_cache, layout.print_cache):
+        memo.prune(cache, KEEP_DAYS)
     used = _processor_seconds() - used
     step = "trmgen's own work"
     report(f"{step:<28} {own:6.1f} s of {used:.1f} s processor time ({own / used:.0%})")

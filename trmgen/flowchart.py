@@ -154,8 +154,9 @@ def render(dot: str, cache: Path, fmt: str = "svg") -> bytes:
     """The chart drawn by Graphviz, from the cache when this DOT was drawn before."""
     key = hashlib.sha256(f"{fmt}\n{dot}".encode()).hexdigest()
     cached = cache / f"{key}.{fmt.replace(':', '-')}"
-    if cached.is_file():
-        return cached.read_bytes()
+    kept = memo.kept(cached)
+    if kept is not None:
+        return kept
     try:
         result = subprocess.run(["dot", f"-T{fmt}"], input=dot.encode(), capture_output=True,
                                 timeout=120, check=False)

@@ -81,7 +81,8 @@ class Layout:
 
     @property
     def memo_cache(self) -> Path:
-        """Validation results and the translation status, by the hash of the sources."""
+        """Validation, translation status, pages and printed documents of the last build of
+        each language, by the hash of the sources (not committed)."""
         return self.root / ".cache" / "memo"
 
     @property

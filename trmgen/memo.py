@@ -20,6 +20,7 @@ import importlib.metadata
 import os
 import pickle
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
@@ -79,6 +80,27 @@ def remembered(layout: Layout, name: str, key: object, compute: Callable[[], T],
     with contextlib.suppress(OSError):  # a folder that cannot be written to: nothing is kept
         store(path, pickle.dumps((key, value), protocol=pickle.HIGHEST_PROTOCOL))
     return value
+
+
+def kept(path: Path) -> bytes | None:
+    """A file of the cache, or None; reading it marks it as used, so `prune` keeps it."""
+    try:
+        content = path.read_bytes()
+    except OSError:
+        return None
+    with contextlib.suppress(OSError):
+        os.utime(path)
+    return content
+
+
+def prune(folder: Path, days: float) -> None:
+    """Delete the files of a cache folder that no build has used for `days` days: the
+    charts and documents of earlier editions would otherwise pile up."""
+    oldest = time.time() - days * 86400
+    for path in folder.glob("*"):
+        with contextlib.suppress(OSError):  # another build may prune at the same time
+            if path.is_file() and path.stat().st_mtime < oldest:
+                path.unlink()
 
 
 def store(path: Path, content: bytes) -> None:

@@ -117,8 +117,9 @@ def to_pdf(document: Printable | str, *, forms: bool = False, cache: Path | None
     for name, chart in sorted(printable.charts.items()):
         digest.update(name.encode() + chart.pdf)
     cached = cache / f"{digest.hexdigest()}.pdf" if cache else None
-    if cached and cached.is_file():
-        return cached.read_bytes()
+    kept = memo.kept(cached) if cached else None
+    if kept is not None:
+        return kept
     made = _print(printable, forms)
     if cached:
         memo.store(cached, made)

@@ -181,9 +181,10 @@ class TrmgenPlugin(BasePlugin[TrmgenConfig]):
         generated: dict[str, str | bytes] = {page.src: page.text for page in self.site.pages}
         generated.update(self.site.files)
         self.files = files
-        shown = preview.views(self.site.nav)
+        shown: dict[str, preview.View] = {}
         frame = ""
         if self.dirty:
+            shown = preview.views(self.site.nav)
             theme = Path(config.theme.custom_dir or config.config_file_path)
             frame = preview.frame(Path(config.config_file_path), theme, self.site.nav,
                                   (self.site.title, self.site.languages, dict(config.extra)))
