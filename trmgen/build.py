@@ -181,8 +181,9 @@ def _print_language(root: Path, language: str, staging: Path,
         laying = time.perf_counter() - begun
         return laid + files
 
-    files = memo.remembered(layout, f"print-{language}", (memo.fingerprint(layout), language,
-                                                          printed), make)
+    # The day counts besides the printed date: it tells which contacts are due for a check.
+    key = (memo.fingerprint(layout), language, printed, dt.date.today())
+    files = memo.remembered(layout, f"print-{language}", key, make)
     made = [_write(staging, path, kind, lang, printed, content)
             for path, kind, lang, content in files]
     seconds = time.perf_counter() - start
