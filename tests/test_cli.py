@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from trmgen import cli
+from trmgen import cli, memo
 from trmgen.diagnostics import Severity
 from trmgen.layout import Layout
 from trmgen.validate import validate
@@ -53,6 +53,27 @@ def test_validation_is_kept_for_the_build_and_redone_after_an_edit(base_tree: Pa
     break_actor(base_tree)
     _, diagnostics = validate(layout)
     assert [d.code for d in diagnostics if d.severity is Severity.ERROR] == ["ref.unknown-actor"]
+
+
+def test_what_is_kept_is_made_again_when_a_library_changes(
+        base_tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A new version of a library that shapes the outputs (here Markdown) may change them:
+    the key of what is kept changes with it."""
+    import importlib.metadata
+
+    layout = Layout(base_tree)
+    before = memo.fingerprint(layout)
+    assert memo.fingerprint(layout) == before
+    installed = importlib.metadata.version
+    monkeypatch.setattr(importlib.metadata, "version", lambda name: "99.0" if name == "Markdown"
+                        else installed(name))
+    memo._versions.cache_clear()
+    try:
+        assert memo.fingerprint(layout) != before
+    finally:
+        monkeypatch.undo()
+        memo._versions.cache_clear()
+    assert memo.fingerprint(layout) == before
 
 
 def test_errors_exit_one_with_file_line_and_hint(base_tree: Path) -> None:
