@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+import yaml
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 
@@ -98,8 +99,9 @@ def test_preview_reloads_on_yaml_and_template_changes(scratch_repo: Path, previe
 
 def test_preview_keeps_every_page_current(scratch_repo: Path, preview: str,
                                           tmp_path: Path) -> None:
-    """The preview renders again only what changed: after each edit, every served page and
-    the search index are what a clean build makes."""
+    """The preview renders again only what changed: after each edit (a text, a title, the
+    order of the measures, the theme), every served page and the search index are what a
+    clean build makes."""
     measure, sop_page, other = (preview + path for path in (
         "measures/first-screening/", "sops/identification/", "measures/referral/"))
     assert wait_for(lambda: "At the first contact." in fetch(sop_page))
@@ -115,6 +117,14 @@ def test_preview_keeps_every_page_current(scratch_repo: Path, preview: str,
         assert wait_for(lambda: not out_of_date(preview, built), 30), \
             out_of_date(preview, built)  # noqa: B023
     assert "Screen on indicators" not in fetch(other)
+    first, rest = sop.read_text().split("\n", 1)  # the second and third measures swap places
+    data = yaml.safe_load(rest)
+    data["measures"][1:3] = data["measures"][2:0:-1]
+    sop.write_text(first + "\n" + yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+    built = full_build(scratch_repo, preview, tmp_path / "clean-order" / "site")
+    assert wait_for(lambda: not out_of_date(preview, built), 30), out_of_date(preview, built)
+    listed = fetch(sop_page)
+    assert listed.index("measures/guardian-appointment/") < listed.index("measures/referral/")
     partial = scratch_repo / "templates/overrides/partials/search.html"
     partial.write_text(partial.read_text().replace('role="dialog"',
                                                    'role="dialog" data-edited="yes"'))
