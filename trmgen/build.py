@@ -309,7 +309,7 @@ def _replace(target: Path, staging: Path, work: Path) -> None:
 
 def _quiet_dirty(record: logging.LogRecord) -> bool:
     """mkdocs warns on every dirty rebuild that the navigation may be out of date; the
-    plugin rebuilds every page when the navigation changes, so the warning does not apply."""
+    plugin renders again every page whose navigation changed, so the warning does not apply."""
     return "'dirty' build" not in record.getMessage()
 
 

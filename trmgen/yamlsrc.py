@@ -133,7 +133,7 @@ def parse_bytes(raw: bytes, display: str) -> tuple[Document, list[Diagnostic]]:
                       f"the invisible control character U+{exc.character:04X} is not "
                       "allowed; delete it") from None
     except yaml.MarkedYAMLError as exc:
-        raise LoadError([_run_on_quote(display, text, exc) or _syntax(display, exc)]) from None
+        raise LoadError([_syntax(display, text, exc)]) from None
     if builder.errors:
         raise LoadError(builder.errors)
     return builder.document(data), warnings
@@ -165,7 +165,10 @@ _SYNTAX_HINTS = (
 )
 
 
-def _syntax(display: str, exc: yaml.MarkedYAMLError) -> Diagnostic:
+def _syntax(display: str, text: str, exc: yaml.MarkedYAMLError) -> Diagnostic:
+    run_on = _run_on_quote(display, text, exc)
+    if run_on:
+        return run_on
     # An unclosed quote is found at the end of the file; its opening is where to look.
     opened = exc.context and "quoted scalar" in exc.context
     mark = (exc.context_mark if opened else exc.problem_mark) or exc.context_mark

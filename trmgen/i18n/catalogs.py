@@ -98,16 +98,13 @@ def template(layout: Layout, sources: Sources) -> Catalog:
 
     Validation and the translation status both need it, from the same sources.
     """
-    kept = _templates.get(id(sources))
-    if kept is not None and kept[0] is sources:
-        return kept[1]
-    catalog = _template(layout, sources)
-    _templates.clear()  # only the newest sources: the objects kept here stay alive
-    _templates[id(sources)] = (sources, catalog)
-    return catalog
+    global _last_template  # one slot: the newest sources
+    if _last_template is None or _last_template[0] is not sources:
+        _last_template = (sources, _template(layout, sources))
+    return _last_template[1]
 
 
-_templates: dict[int, tuple[Sources, Catalog]] = {}
+_last_template: tuple[Sources, Catalog] | None = None
 
 
 def _template(layout: Layout, sources: Sources) -> Catalog:
@@ -298,7 +295,6 @@ def checks(layout: Layout, language: str, catalog: Catalog, pot: Catalog) -> lis
                                 "translated yet and show in English; 'trmgen i18n status' "
                                 "lists them by SOP", Severity.WARNING))
     return found
-
 
 
 def group(message: Message, sop_of: dict[str, str]) -> str:
