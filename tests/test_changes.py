@@ -60,7 +60,8 @@ def test_diff_lists_changes_field_by_field(history: Path) -> None:
 def test_diff_of_an_unknown_ref_says_so(history: Path) -> None:
     result = trmgen(history, "diff", "edition-9")
     assert result.returncode == 1
-    assert result.stderr.startswith("trmgen diff: cannot read 'edition-9' from git:")
+    assert result.stderr == ("trmgen diff: 'edition-9' names no commit of this repository; give a "
+                             "tag, a branch or a commit\n")
     assert "Traceback" not in result.stderr
 
 

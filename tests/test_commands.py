@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from trmgen.i18n import catalogs
+from trmgen.layout import Layout
 
 
 def trmgen(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -83,7 +84,7 @@ def test_new_language(base_tree: Path) -> None:
     result = trmgen(base_tree, "new", "language", "fr")
     assert result.returncode == 0, result.stderr
     assert "languages: [en, fr]" in (base_tree / "guidelines/guideline.yaml").read_text()
-    catalog = catalogs.read(base_tree / "guidelines/translations/fr.po", "fr")
+    catalog = catalogs.read(Layout(base_tree), "fr")
     assert catalog.get("Screen on indicators", "measure/first-screening/title") is not None
     assert trmgen(base_tree, "validate").returncode == 0
     wrong = trmgen(base_tree, "new", "language", "gr")

@@ -11,6 +11,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import pytest
+import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -81,7 +83,7 @@ def test_mutations_give_diagnostics_not_crashes(change: tuple[str, bytes]) -> No
 def _read(raw: bytes, *, fast: bool) -> Document | list[tuple[int, int, str]]:
     """The document, or where and why it was refused, with or without libyaml."""
     saved = yamlsrc._FAST_PARSER
-    yamlsrc._FAST_PARSER = saved if fast else None
+    yamlsrc._FAST_PARSER = saved if fast else yaml.SafeLoader
     try:
         return parse_bytes(raw, "f.yaml")[0]
     except LoadError as exc:
@@ -104,15 +106,24 @@ SHIPPED = sorted(p for folder in ("guidelines", "contacts", "flowcharts", "tests
                  for p in (ROOT / folder).rglob("*.yaml"))
 
 
-def test_libyaml_is_there_and_reads_every_shipped_file_as_pyyaml_does() -> None:
-    assert yamlsrc._FAST_PARSER is not None, "PyYAML was installed without libyaml"
+def test_libyaml_is_there_and_reads_every_shipped_file_as_pyyaml_does(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    assert yamlsrc._FAST_PARSER is yaml.CSafeLoader, "PyYAML was installed without libyaml"
     assert len(SHIPPED) > 100
     for path in SHIPPED:
         raw = path.read_bytes()
         _same(_read(raw, fast=True), _read(raw, fast=False))
-    # The fast path is taken: libyaml's events come as a finished list, not a generator.
-    measures = (ROOT / "guidelines/sops/1-identification.yaml").read_text(encoding="utf-8")
-    assert type(yamlsrc._events(measures)) is type(iter([]))
+    # The fast path is taken for a valid file: libyaml alone reads it.
+    used: list[type] = []
+    built = yamlsrc._built
+
+    def spy(display: str, text: str, loader: type) -> tuple[object, object]:
+        used.append(loader)
+        return built(display, text, loader)
+
+    monkeypatch.setattr(yamlsrc, "_built", spy)
+    parse_bytes((ROOT / "guidelines/sops/1-identification.yaml").read_bytes(), "sop.yaml")
+    assert used == [yaml.CSafeLoader]
 
 
 @settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])

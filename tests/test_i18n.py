@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 
 from trmgen.i18n import catalogs
+from trmgen.layout import Layout
 
+from .edits import replace_in
 from .html import page
 
 TITLE = "measure/first-screening/title"
@@ -32,7 +34,7 @@ def bilingual(scratch_repo: Path) -> Path:
 
 def translate(root: Path, context: str | None, text: str, msgid: str | None = None) -> None:
     path = root / "guidelines/translations/fr.po"
-    catalog = catalogs.read(path, "fr")
+    catalog = catalogs.read(Layout(root), "fr")
     for message in catalog:
         if message.context == context and (msgid is None or message.id == msgid):
             message.string = text
@@ -40,13 +42,13 @@ def translate(root: Path, context: str | None, text: str, msgid: str | None = No
 
 
 def test_update_writes_the_template_and_catalog(bilingual: Path) -> None:
-    pot = catalogs.read(bilingual / "guidelines/translations/trmgen.pot")
+    pot = catalogs.read_template(Layout(bilingual))
     contexts = {m.context for m in pot if m.context}
     assert {TITLE, "measure/first-screening/how/0", "measure/referral/child/who"} - contexts == {
         "measure/referral/child/who"}  # actor ids are not text
     assert "sop/identification/purpose" in contexts
     assert any(m.id == "What" and not m.context for m in pot), "template strings are extracted"
-    french = catalogs.read(bilingual / "guidelines/translations/fr.po", "fr")
+    french = catalogs.read(Layout(bilingual), "fr")
     assert french.get("Screen on indicators", TITLE) is not None
 
 
@@ -68,7 +70,7 @@ def test_translation_shows_then_turns_fuzzy_and_falls_back(bilingual: Path) -> N
     sop.write_text(sop.read_text().replace("title: Screen on indicators",
                                            "title: Screen every person on indicators"))
     assert trmgen(bilingual, "i18n", "update").returncode == 0
-    catalog = catalogs.read(bilingual / "guidelines/translations/fr.po", "fr")
+    catalog = catalogs.read(Layout(bilingual), "fr")
     entry = catalog.get("Screen every person on indicators", TITLE)
     assert entry is not None and entry.fuzzy
     assert entry.string == "Repérer les indicateurs"
@@ -97,7 +99,7 @@ def test_catalog_errors_are_reported_with_their_line(bilingual: Path) -> None:
     assert len(errors) == 3
     assert any("[text.raw-html]" in e and "measure/first-screening/what" in e for e in errors)
     assert any("[i18n.placeholders]" in e for e in errors)
-    assert any("[i18n.unknown-context]" in e and "measure/gone/title" in e for e in errors)
+    assert any("[i18n.unknown-context]" in e and "measure/gone" in e for e in errors)
     assert all(e.startswith("guidelines/translations/fr.po:") for e in errors)
 
 
@@ -109,3 +111,30 @@ def test_status(bilingual: Path) -> None:
     fr = next(line.split() for line in lines if line.startswith("fr "))
     assert fr[1] == "1" and fr[2] == "0" and int(fr[3]) > 50
     assert any(line.split()[0] == "identification" for line in lines[1:])
+
+
+def test_update_moves_the_translations_of_a_renamed_sop(bilingual: Path) -> None:
+    translate(bilingual, "sop/identification/purpose", "Repérer et identifier les victimes.")
+    replace_in(bilingual / "guidelines/sops/1-identification.yaml", "id: identification",
+               "id: identify")
+    before = trmgen(bilingual, "validate")
+    assert before.returncode == 1
+    assert "it looks renamed to 'sop/identify'" in before.stdout
+    assert trmgen(bilingual, "i18n", "update").returncode == 0
+    catalog = catalogs.read(Layout(bilingual), "fr")
+    moved = catalog.get("Find and identify victims.", "sop/identify/purpose")
+    assert moved is not None and moved.string == "Repérer et identifier les victimes."
+    assert not moved.fuzzy
+    assert catalog.get("Find and identify victims.", "sop/identification/purpose") is None
+    assert trmgen(bilingual, "validate").returncode == 0
+
+
+def test_a_broken_catalog_is_not_rewritten_by_update(bilingual: Path) -> None:
+    path = bilingual / "guidelines/translations/fr.po"
+    path.write_text(path.read_text(encoding="utf-8") + 'msgid "x\n', encoding="utf-8")
+    before = path.read_bytes()
+    result = trmgen(bilingual, "i18n", "update")
+    assert result.returncode == 1
+    assert "guidelines/translations/fr.po:" in result.stdout + result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    assert path.read_bytes() == before

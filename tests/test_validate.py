@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from trmgen.diagnostics import CODES, Severity, render
+from trmgen.diagnostics import ADJUSTABLE, CODES, Severity, render
 from trmgen.layout import Layout
 from trmgen.validate import validate
 
@@ -74,6 +74,14 @@ def test_the_registry_lists_every_code_the_code_gives_and_no_other() -> None:
     """`severity:` settings are checked against the registry, so it must be exact."""
     families = "build|chart|contact|file|flow|i18n|ref|schema|template|text|value|yaml"
     literal = re.compile(rf'"((?:{families})\.(?!(?:svg|md|yaml|json)")[a-z0-9-]+)"')
-    given = {code for path in (ROOT / "trmgen").rglob("*.py") if path.name != "diagnostics.py"
-             for code in literal.findall(path.read_text(encoding="utf-8"))}
+    registry = re.compile(r"^(CODES|ADJUSTABLE) = frozenset\(\{.*?^\}\)", re.MULTILINE | re.DOTALL)
+    given = {code for path in (ROOT / "trmgen").rglob("*.py")
+             for code in literal.findall(registry.sub("", path.read_text(encoding="utf-8")))}
     assert given == CODES
+    assert ADJUSTABLE <= CODES
+
+
+def test_contributing_lists_the_codes_whose_severity_can_change() -> None:
+    text = " ".join((ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8").split())
+    listed = text.split("Only these warnings can be changed", 1)[1].split("Every other", 1)[0]
+    assert set(re.findall(r"`([a-z0-9]+\.[a-z0-9-]+)`", listed)) == ADJUSTABLE

@@ -91,4 +91,4 @@ def test_deep_nesting_is_refused() -> None:
 
 
 def test_size_limit() -> None:
-    assert codes(b"# " + b"x" * MAX_BYTES + b"\n") == ["yaml.too-large"]
+    assert codes(b"# " + b"x" * MAX_BYTES + b"\n") == ["file.too-large"]

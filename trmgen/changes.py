@@ -18,6 +18,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from trmgen.diagnostics import excerpt, visible
 from trmgen.i18n import catalogs
 from trmgen.layout import Layout
 from trmgen.load import Sources, load_sources
@@ -51,17 +52,38 @@ def refs(layout: Layout) -> str:
         return ""
 
 
-def at_ref(layout: Layout, ref: str, folder: Path) -> Sources:
-    """The sources as they were at a git ref, written out into `folder`."""
+def _git(layout: Layout, *args: str) -> bytes:
+    """A git command in the repository; its output, or a ChangeError that says why not."""
     try:
-        archive = subprocess.run(["git", "-C", str(layout.root), "archive", "--format=tar",
-                                  ref], capture_output=True, check=True, timeout=120).stdout
+        return subprocess.run(["git", "-C", str(layout.root), *args], capture_output=True,
+                              check=True, timeout=120).stdout
     except FileNotFoundError:
         raise ChangeError("git is not installed") from None
+    except subprocess.TimeoutExpired:
+        raise ChangeError("git took longer than two minutes") from None
     except subprocess.CalledProcessError as exc:
         message = exc.stderr.decode(errors="replace").strip().splitlines()
-        raise ChangeError(f"cannot read '{ref}' from git: "
-                          f"{message[-1] if message else 'unknown error'}") from None
+        raise ChangeError(message[-1] if message else "git failed") from None
+
+
+def commit(layout: Layout, ref: str) -> str:
+    """The commit a ref names. The ref is given to git after `--end-of-options`, so that a
+    ref written as an option (`--output=...`) can never act as one."""
+    if not ref or ref.startswith("-") or not ref.isprintable() or any(c.isspace() for c in ref):
+        raise ChangeError(f"'{visible(excerpt(ref))}' is not a git ref: give a tag, a branch "
+                          "or a commit")
+    try:
+        found = _git(layout, "rev-parse", "--verify", "--quiet", "--end-of-options",
+                     f"{ref}^{{commit}}")
+    except ChangeError:
+        raise ChangeError(f"'{visible(excerpt(ref))}' names no commit of this repository; "
+                          "give a tag, a branch or a commit") from None
+    return found.decode().strip()
+
+
+def at_ref(layout: Layout, ref: str, folder: Path) -> Sources:
+    """The sources as they were at a git ref, written out into `folder`."""
+    archive = _git(layout, "archive", "--format=tar", commit(layout, ref))
     with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
         sources = [m for m in tar.getmembers()
                    if m.name.split("/", 1)[0] in ("guidelines", "contacts", "flowcharts")]
@@ -109,8 +131,12 @@ def _catalog(sources: Sources, code: str) -> dict[tuple[str, str], str]:
     path = catalogs.catalog_path(sources.layout, code)
     if not path.is_file():
         return {}
+    try:
+        catalog = catalogs.read(sources.layout, code)
+    except catalogs.CatalogError:
+        return {}  # validation reports why
     return {(m.context or "", m.id if isinstance(m.id, str) else m.id[0]): json.dumps(m.string)
-            for m in catalogs.read(path, code) if m.id and m.string and not m.fuzzy}
+            for m in catalog if m.id and m.string and not m.fuzzy}
 
 
 def compare(old: Sources, new: Sources) -> list[Change]:

@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from trmgen import __version__, changes, freshness, scaffold, schemas
-from trmgen.diagnostics import Severity, count, render
+from trmgen.diagnostics import Severity, count, excerpt, render, visible
 from trmgen.i18n import catalogs
 from trmgen.layout import Layout
 from trmgen.site import BuildError
@@ -114,7 +114,13 @@ def _i18n(args: argparse.Namespace) -> int:
     elif args.action == "update":
         pot = catalogs.extract_template(layout, sources)
         for code in args.lang or others:
-            catalogs.update(layout, code, pot)
+            try:
+                catalogs.update(layout, code, pot)
+            except catalogs.CatalogError as exc:
+                print(render(exc.diagnostics, "text"))
+                print(f"{layout.display(catalogs.catalog_path(layout, code))} was not "
+                      "updated: fix the problems above first", file=sys.stderr)
+                return PROBLEMS
             print(f"updated {layout.display(catalogs.catalog_path(layout, code))}")
     else:
         print(f"{'language / part':28} {'translated':>10} {'fuzzy':>6} {'missing':>8}")
@@ -231,12 +237,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.debug:
             traceback.print_exc()
         else:
-            log = Path(tempfile.gettempdir()) / "trmgen-error.log"
-            log.write_text(traceback.format_exc(), encoding="utf-8")
-            print(f"trmgen: internal error, please report it: {type(exc).__name__}: {exc}\n"
-                  f"(the details are in {log}; run again with --debug to see them here)",
-                  file=sys.stderr)
+            log = _crash_log(traceback.format_exc())
+            print(f"trmgen: internal error, please report it: {type(exc).__name__}: "
+                  f"{visible(excerpt(str(exc), 200))}\n(the details are in {log}; run "
+                  "again with --debug to see them here)", file=sys.stderr)
         return INTERNAL
+
+
+def _crash_log(details: str) -> str:
+    """A new file that only this user can read (a fixed name in a shared folder could be a
+    link planted by someone else), holding the traceback of an internal error."""
+    descriptor, path = tempfile.mkstemp(prefix="trmgen-error-", suffix=".log")
+    with os.fdopen(descriptor, "w", encoding="utf-8") as log:
+        log.write(details)
+    return path
 
 
 def main_exit() -> None:

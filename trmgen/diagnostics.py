@@ -22,12 +22,14 @@ CODES = frozenset({
     "chart.graphviz",
     "contact.example-address", "contact.missing-actor", "contact.phone-country",
     "contact.sample-address", "contact.sample-data", "contact.stale",
-    "file.extension", "file.missing", "file.schema-line", "file.unreadable",
+    "file.extension", "file.link", "file.missing", "file.more-problems", "file.name",
+    "file.not-regular", "file.schema-line", "file.too-large", "file.unreadable",
     "flow.lane-role", "flow.unconditional-cycle", "flow.unconnected", "flow.unreachable",
-    "i18n.fuzzy", "i18n.links", "i18n.missing", "i18n.missing-catalog", "i18n.placeholders",
-    "i18n.source-language", "i18n.unknown-context",
-    "ref.duplicate-id", "ref.repeated", "ref.self", "ref.unknown-actor", "ref.unknown-code",
-    "ref.unknown-instrument", "ref.unknown-measure", "ref.unknown-step",
+    "i18n.duplicate", "i18n.encoding", "i18n.fuzzy", "i18n.language", "i18n.links", "i18n.missing",
+    "i18n.missing-catalog", "i18n.outdated", "i18n.placeholders", "i18n.source-catalog",
+    "i18n.source-language", "i18n.syntax", "i18n.unknown-context", "i18n.unpublished",
+    "ref.duplicate-id", "ref.fixed-severity", "ref.repeated", "ref.self", "ref.unknown-actor",
+    "ref.unknown-code", "ref.unknown-instrument", "ref.unknown-measure", "ref.unknown-step",
     "schema.bad-value", "schema.child-replaces", "schema.empty-child", "schema.form-options",
     "schema.hours-and-24-7", "schema.invalid", "schema.missing-field", "schema.missing-style",
     "schema.out-of-range", "schema.too-short", "schema.unknown-field",
@@ -35,16 +37,23 @@ CODES = frozenset({
     "template.error",
     "text.attribute-list", "text.autolink", "text.heading", "text.image",
     "text.invisible-character", "text.raw-html", "text.unsafe-link",
-    "value.boolean", "value.colour", "value.country", "value.date", "value.email",
-    "value.empty", "value.future-date", "value.hours", "value.language", "value.multiline",
-    "value.number", "value.phone", "value.slug", "value.url",
+    "value.boolean", "value.colour", "value.country", "value.date", "value.email", "value.empty",
+    "value.future-date", "value.git-ref", "value.hours", "value.invisible-character",
+    "value.language", "value.multiline", "value.number", "value.phone", "value.slug", "value.url",
     "yaml.alias", "yaml.anchor", "yaml.bom", "yaml.control-character", "yaml.duplicate-key",
-    "yaml.empty", "yaml.encoding", "yaml.key-type", "yaml.merge-key",
-    "yaml.multiple-documents", "yaml.syntax", "yaml.tab", "yaml.tag", "yaml.too-deep",
-    "yaml.too-large",
+    "yaml.empty", "yaml.encoding", "yaml.key-type", "yaml.merge-key", "yaml.multiple-documents",
+    "yaml.syntax", "yaml.tab", "yaml.tag", "yaml.too-deep", "yaml.too-many-values",
 })
-"""Every code a problem can carry, shown in brackets after its message; the `severity`
-settings of guideline.yaml may name only these."""
+"""Every code a problem can carry, shown in brackets after its message."""
+
+ADJUSTABLE = frozenset({
+    "contact.example-address", "contact.missing-actor", "contact.phone-country",
+    "contact.stale", "file.extension", "file.schema-line", "flow.unconnected", "i18n.fuzzy",
+    "i18n.missing", "i18n.missing-catalog", "ref.repeated", "yaml.bom",
+})
+"""The codes whose severity guideline.yaml may change (`severity:`). They are warnings about
+content that is still published whole; every other code marks something that cannot be
+published as it is, and stays an error."""
 
 
 @dataclass(frozen=True, order=True)
@@ -61,24 +70,78 @@ class Diagnostic:
 
     def text(self) -> str:
         """`path:line:col: severity: field: message [code]`, the form editors and CI read."""
-        where = f"{self.field}: " if self.field else ""
+        where = f"{visible(self.field)}: " if self.field else ""
         return (
-            f"{self.path}:{self.line}:{self.col}: {self.severity.value}: "
-            f"{where}{self.message} [{self.code}]"
+            f"{visible(self.path)}:{self.line}:{self.col}: {self.severity.value}: "
+            f"{where}{visible(self.message)} [{self.code}]"
         )
 
     def github(self) -> str:
         """A GitHub Actions workflow command that annotates the line in a pull request."""
-        where = f"{self.field}: " if self.field else ""
-        message = _github_escape(f"{where}{self.message}")
+        where = f"{visible(self.field)}: " if self.field else ""
+        message = _github_data(f"{where}{visible(self.message)}")
         return (
-            f"::{self.severity.value} file={self.path},line={self.line},col={self.col},"
-            f"title={self.code}::{message}"
+            f"::{self.severity.value} file={_github_property(visible(self.path))},"
+            f"line={self.line},col={self.col},title={_github_property(self.code)}::{message}"
         )
 
 
-def _github_escape(text: str) -> str:
+def visible(text: str) -> str:
+    """Text safe to print on a terminal or in a log: control, format and line-separator
+    characters (which could hide or reverse what is shown) are written as escapes."""
+    if text.isprintable():
+        return text
+    return "".join(char if char.isprintable() or char == " " else _escape(char)
+                   for char in text)
+
+
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape(char: str) -> str:
+    if char in _ESCAPES:
+        return _ESCAPES[char]
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def excerpt(value: str, limit: int = 60) -> str:
+    """At most `limit` characters of a value, for a message that quotes it: a message never
+    prints a whole file, whatever an editor (or a link to another file) put in a field."""
+    return value if len(value) <= limit else value[:limit - 1] + "…"
+
+
+def _github_data(text: str) -> str:
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _github_property(text: str) -> str:
+    """A property value of a workflow command: ',' and ':' would end it and start another."""
+    return _github_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+MAX_PROBLEMS = 100
+"""The problems listed per file; beyond them, one line says how many more there are. A file
+with thousands of problems is not worth listing line by line, and listing them could take
+minutes."""
+
+
+def limit(diagnostics: Sequence[Diagnostic]) -> list[Diagnostic]:
+    """The first MAX_PROBLEMS problems of each file, and for a file with more, one line that
+    counts the rest, with the highest severity among them."""
+    by_file: dict[str, list[Diagnostic]] = {}
+    for d in sorted(diagnostics):
+        by_file.setdefault(d.path, []).append(d)
+    out: list[Diagnostic] = []
+    for path, found in by_file.items():
+        out += found[:MAX_PROBLEMS]
+        rest = found[MAX_PROBLEMS:]
+        if rest:
+            worst = min((d.severity for d in rest), key=list(Severity).index)
+            out.append(Diagnostic(path, rest[0].line, rest[0].col, "file.more-problems", "",
+                                  f"{len(rest):,} more problems in this file are not listed; "
+                                  "fix the ones above first", worst))
+    return out
 
 
 def promote(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:

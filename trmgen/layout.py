@@ -2,8 +2,59 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
+
+MAX_SOURCE_BYTES = 4_000_000
+"""The largest YAML source file: a real SOP file is some 100 KB, and the largest in the
+benchmark (50 times the shipped measures) 1.5 MB."""
+
+MAX_CATALOG_BYTES = 64_000_000
+"""The largest translation catalog (at 50 times the shipped content, some 30 MB)."""
+
+MAX_TEMPLATE_BYTES = 1_000_000
+"""The largest template or style sheet."""
+
+
+class UnsafeFile(Exception):
+    """A source path that is not a regular file of the repository, or too large to read."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def read_file(path: Path, limit: int) -> bytes:
+    """A source file's bytes, read only when it is a regular file and not a link, and at most
+    `limit` bytes of it.
+
+    A pull request can put anything in the tree: a link to /etc/passwd or to a token, which
+    would be quoted in messages and annotations; a link to /dev/zero, which never ends; a pipe.
+    None of them is followed.
+    """
+    try:
+        descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except FileNotFoundError:
+        raise UnsafeFile("file.missing", "this file is missing; create it (see "
+                         "CONTRIBUTING.md)") from None
+    except OSError as exc:
+        if path.is_symlink():
+            raise UnsafeFile("file.link", "this is a symbolic link; a source must be a "
+                             "regular file of the repository: replace the link with the file "
+                             "itself") from None
+        raise UnsafeFile("file.unreadable", f"cannot be read: {exc.strerror}") from None
+    with os.fdopen(descriptor, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            raise UnsafeFile("file.not-regular", "this is not a regular file (a device, a "
+                             "pipe or a socket); a source must be a regular file")
+        content = handle.read(limit + 1)
+    if len(content) > limit:
+        raise UnsafeFile("file.too-large", f"the file has more than {limit:,} bytes; a source "
+                         "file should never be this large")
+    return content
 
 SCHEMAS = {
     "guideline": "guideline.schema.json",
@@ -116,6 +167,11 @@ class Layout:
     def site(self) -> Path:
         return self.root / "site"
 
+    def source_folders(self) -> list[Path]:
+        """The folders whose files are content: what a pull request that changes the
+        guidelines touches."""
+        return [self.guidelines, self.sops, self.translations, self.contacts, self.flowcharts]
+
     def watched(self) -> list[Path]:
         """What `serve` watches for changes besides mkdocs.yml."""
         return [self.guidelines, self.contacts, self.flowcharts, self.templates]
@@ -135,7 +191,11 @@ class Layout:
 
     def display(self, path: Path) -> str:
         """The path as shown in messages: relative to the root, with forward slashes."""
-        try:
-            return path.resolve().relative_to(self.root.resolve()).as_posix()
-        except ValueError:
-            return path.as_posix()
+        # Links are not followed: a linked file is shown where it is in the repository.
+        plain = (os.path.abspath(self.root), os.path.abspath(path))  # noqa: PTH100
+        for base, target in (plain, (self.root.resolve(), path.resolve())):
+            try:
+                return Path(target).relative_to(base).as_posix()
+            except ValueError:
+                continue
+        return path.as_posix()

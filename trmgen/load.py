@@ -7,6 +7,7 @@ import os
 import types
 import typing
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Generic, TypeVar
@@ -15,8 +16,8 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails, PydanticCustomError
 
 from trmgen import values
-from trmgen.diagnostics import Diagnostic, Severity
-from trmgen.layout import SCHEMAS, Layout
+from trmgen.diagnostics import MAX_PROBLEMS, Diagnostic, Severity
+from trmgen.layout import MAX_SOURCE_BYTES, SCHEMAS, Layout, UnsafeFile, read_file
 from trmgen.model import (
     ActorsFile,
     ChartStyle,
@@ -73,6 +74,20 @@ class Sources:
 def load_sources(layout: Layout) -> Sources:
     """Read and model-check every source file, collecting all problems."""
     sources = Sources(layout)
+    if not layout.guidelines.is_dir():
+        sources.diagnostics.append(Diagnostic(
+            layout.display(layout.guidelines), 1, 1, "file.missing", "",
+            f"there is no guidelines/ folder in {layout.root}: run trmgen in the repository "
+            "of the guidelines, or give it with --root"))
+        sources.complete = False
+        return sources
+    for folder in layout.source_folders():
+        if folder.is_symlink():
+            sources.diagnostics.append(Diagnostic(
+                layout.display(folder), 1, 1, "file.link", "", "this folder is a symbolic "
+                "link; sources must be folders and files of the repository itself"))
+            sources.complete = False
+            return sources
     sources.guideline = _required(sources, layout.guideline_file, Guideline)
     sources.actors = _required(sources, layout.actors_file, ActorsFile)
     sources.instruments = _required(sources, layout.instruments_file, InstrumentsFile)
@@ -110,7 +125,7 @@ def _missing(layout: Layout, path: Path) -> Diagnostic:
 
 
 def _required(sources: Sources, path: Path, model: type[M]) -> Source[M] | None:
-    if not path.is_file():
+    if not path.exists() and not path.is_symlink():
         sources.diagnostics.append(_missing(sources.layout, path))
         sources.complete = False
         return None
@@ -142,11 +157,13 @@ def _schema_line(layout: Layout, path: Path, doc: Document,
 
 def read(path: Path, display: str, model: type[M]) -> tuple[Source[M] | None, list[Diagnostic]]:
     """Load one YAML file and check it against a model."""
+    if not display.isprintable():
+        return None, [Diagnostic(display, 1, 1, "file.name", "", "the file name holds "
+                                 "control or invisible characters; rename the file")]
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        return None, [Diagnostic(display, 1, 1, "file.unreadable", "",
-                                 f"cannot be read: {exc.strerror}")]
+        raw = read_file(path, MAX_SOURCE_BYTES)
+    except UnsafeFile as exc:
+        return None, [Diagnostic(display, 1, 1, exc.code, "", exc.message)]
     source, problems = _checked(raw, display, model)
     return typing.cast(Source[M] | None, source), list(problems)
 
@@ -163,7 +180,8 @@ def _checked(raw: bytes, display: str,
     try:
         return Source(doc, model.model_validate(doc.data)), tuple(warnings)
     except ValidationError as exc:
-        return None, tuple(warnings + _dedupe([diagnostic(doc, model, e) for e in exc.errors()]))
+        errors = exc.errors()[:MAX_PROBLEMS]  # past them, one line says how many more
+        return None, tuple(warnings + _dedupe([diagnostic(doc, model, e) for e in errors]))
 
 
 def _dedupe(found: list[Diagnostic]) -> list[Diagnostic]:
@@ -188,7 +206,7 @@ def diagnostic(doc: Document, model: type[BaseModel], error: ErrorDetails) -> Di
         mark = doc.mark(loc, key=True)
         allowed = sorted(_fields_at(model, loc[:-1]))
         present = _keys_at(doc.data, loc[:-1])
-        hint = values.suggest(name, [f for f in allowed if f not in present]) or (
+        hint = values.suggest(name, sorted(set(allowed) - present)) or (
             f"; the fields here are: {', '.join(allowed)}")
         return Diagnostic(doc.path, mark.line, mark.col, "schema.unknown-field",
                           field_path(loc), f"unknown field '{name}'{hint}")
@@ -210,13 +228,13 @@ def _line_at(doc: Document, line: int) -> str:
     return lines[line - 1] if 0 < line <= len(lines) else ""
 
 
-def _keys_at(data: Any, loc: Loc) -> set[str]:
+def _keys_at(data: Any, loc: Loc) -> AbstractSet[str]:
     for part in loc:
         try:
             data = data[part]
         except (KeyError, IndexError, TypeError):
-            return set()
-    return set(data) if isinstance(data, dict) else set()
+            return frozenset()
+    return data.keys() if isinstance(data, dict) else frozenset()
 
 
 def _data_loc(doc: Document, loc: Sequence[str | int]) -> Loc:

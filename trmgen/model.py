@@ -18,6 +18,7 @@ from trmgen.values import (
     Date,
     Email,
     Flag,
+    GitRef,
     Hours,
     HttpsUrl,
     LanguageCode,
@@ -25,6 +26,7 @@ from trmgen.values import (
     Markdown,
     Number,
     Phone,
+    Ref,
     Shape,
     Slug,
     suggest,
@@ -110,13 +112,16 @@ class Guideline(Strict):
     """The languages the guideline is published in (ISO 639-1), the source language first."""
     introduction: Markdown
     """A short introduction for the home page: what a TRM is and who this guideline is for."""
-    previous_edition: Line | None = None
+    previous_edition: GitRef | None = None
     """The git tag (or branch, or commit) of the previous edition: the site's "What changed
     in this edition" page lists every change since then."""
     stale_after_months: Number = Field(default=12, ge=1, le=60)
     """Contacts not verified for more than this many months are reported as stale."""
-    severity: dict[str, Literal["error", "warning", "notice", "ignore"]] = {}
-    """How seriously a check is taken, by its code, e.g. `contact.stale: error`."""
+    severity: dict[str, Literal["error", "warning", "notice"]] = {}
+    """How seriously a check is taken, by its code, e.g. `contact.stale: error`. Only the
+    warnings about content that is still published whole can be changed (stale contacts,
+    repeated entries, translations not yet done, ...); a problem is never hidden: a notice
+    is the least."""
 
 
 class Actor(Strict):
@@ -166,7 +171,7 @@ class InstrumentsFile(Strict):
 class Citation(Strict):
     """A legal basis: an instrument and the articles that apply."""
 
-    instrument: Slug
+    instrument: Ref
     """The id of an instrument in guidelines/instruments.yaml."""
     articles: list[Line] = []
     """Article numbers, e.g. ['10', '12(1)']."""
@@ -175,7 +180,7 @@ class Citation(Strict):
 class Edge(Strict):
     """A step from one measure to the next: the flowcharts are drawn from these."""
 
-    to: Slug
+    to: Ref
     """The id of the measure that follows (in this SOP or another)."""
     condition: Line | None = None
     """When this path is taken, e.g. 'the person agrees'. Shown on the chart's arrow."""
@@ -204,7 +209,7 @@ class ChildVariant(Strict):
     """What is done in addition (or instead, if listed in `replaces`) for a child."""
     when: Markdown | None = None
     """When, for a child."""
-    who: list[Slug] = []
+    who: list[Ref] = []
     """Actors who take part for a child, e.g. 'guardian', 'child-protection'."""
     how: list[Markdown] = []
     """Steps for a child, in order."""
@@ -234,7 +239,7 @@ class Measure(Strict):
     """WHAT is done and why."""
     when: Markdown
     """WHEN: the trigger or the time limit."""
-    who: list[Slug] = Field(min_length=1)
+    who: list[Ref] = Field(min_length=1)
     """WHO is responsible: actor ids from guidelines/actors.yaml, the lead first."""
     how: list[Markdown] = Field(min_length=1)
     """HOW: the concrete steps, in order."""
@@ -254,7 +259,7 @@ class Measure(Strict):
     """Recommendations to the institutions that carry out the measure."""
     legal_basis: list[Citation] = []
     """The instruments and articles it rests on."""
-    related: list[Slug] = []
+    related: list[Ref] = []
     """Ids of related measures in any SOP."""
     next: list[Edge] = []
     """The measures that follow, with the condition for each path."""
@@ -306,7 +311,7 @@ class Institution(Strict):
     """Stable id, unique across all countries, e.g. 'bg-national-commission'."""
     name: Line
     """The institution's name."""
-    serves_as: list[Slug] = Field(min_length=1)
+    serves_as: list[Ref] = Field(min_length=1)
     """The actors (ids from guidelines/actors.yaml) this institution acts as."""
     unit: Line | None = None
     """The unit or department to ask for."""
@@ -398,7 +403,7 @@ class OverviewStep(Strict):
 
     id: Slug
     """Stable id of the box, for `edges`."""
-    measure: Slug
+    measure: Ref
     """The measure the box stands for; the box links to its page."""
     lane: CountryRole
     """The country where it happens: origin, transit or destination."""
@@ -411,9 +416,9 @@ class OverviewEdge(Strict):
 
     model_config = ConfigDict(populate_by_name=True)
 
-    source: Slug = Field(alias="from")
+    source: Ref = Field(alias="from")
     """The id of the step the arrow starts from."""
-    to: Slug
+    to: Ref
     """The id of the step it leads to."""
     label: Line | None = None
     """What passes along it, e.g. 'the counterparts agree on the return'."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import uuid
 from typing import Any
 
@@ -66,28 +67,51 @@ def guidelines_schema() -> str:
     return json.dumps(schema, indent=1, ensure_ascii=False) + "\n"
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PHONES = re.compile(r"\+[0-9 ;+]*")
+
+
+def cell(value: str) -> str:
+    """A CSV cell that a spreadsheet shows as text: a value that starts like a formula
+    (= + - @) gets a leading apostrophe, except a list of phone numbers, which holds only
+    digits, spaces, '+' and ';' and cannot call anything."""
+    if value.startswith(_FORMULA_START) and not _PHONES.fullmatch(value):
+        return "'" + value
+    return value
+
+
 def contacts_csv(guide: Guide) -> str:
-    """Every institution of every country, one row each."""
+    """Every institution of every country, one row each (RFC 4180)."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(["country", "id", "name", "serves_as", "unit", "phones", "always_open",
                      "emails", "website", "address", "languages", "status", "last_verified",
                      "verified_by", "sample_data"])
     for country in guide.countries:
         for inst in country.contacts.institutions:
-            writer.writerow([
+            writer.writerow([cell(value) for value in [
                 country.code, inst.id, inst.name, ";".join(inst.serves_as), inst.unit or "",
                 ";".join(phone(p.number) for p in inst.phones),
                 ";".join(phone(p.number) for p in inst.phones if p.always_open),
                 ";".join(inst.emails), inst.website or "", inst.address or "",
                 ";".join(inst.languages), inst.status.value, inst.last_verified.isoformat(),
-                inst.verified_by, "yes" if country.contacts.sample_data else "no"])
+                inst.verified_by, "yes" if country.contacts.sample_data else "no"]])
     return out.getvalue()
 
 
 def _vcard_text(value: str) -> str:
+    """A text value of a vCard (RFC 6350, 3.4): backslashes, ';', ',' and line breaks
+    escaped, so that no value can end its line and start a property of its own."""
     return (value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-            .replace("\n", "\\n"))
+            .replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n"))
+
+
+def _vcard_uri(value: str) -> str:
+    """A URI value of a vCard: validation refuses spaces and control characters in
+    addresses; should one get here, it is a bug, and no card is written with it."""
+    if any(not char.isprintable() or char.isspace() for char in value):
+        raise ValueError(f"an address with a space or a control character: {value!r}")
+    return value
 
 
 def vcard(guide: Guide, country: Country, inst: Institution, loc: Localizer) -> str:
@@ -100,15 +124,16 @@ def vcard(guide: Guide, country: Country, inst: Institution, loc: Localizer) -> 
     lines = ["BEGIN:VCARD", "VERSION:4.0", "KIND:org", f"FN:{_vcard_text(inst.name)}",
              f"ORG:{_vcard_text(inst.name)}{';' + _vcard_text(inst.unit) if inst.unit else ''}",
              f"UID:urn:uuid:{uuid.uuid5(NAMESPACE, inst.id)}"]
-    lines += [f"TEL;VALUE=uri;TYPE=work,voice:tel:{phone(line.number).replace(' ', '-')}"
+    lines += [f"TEL;VALUE=uri;TYPE=work,voice:"
+              f"{_vcard_uri('tel:' + phone(line.number).replace(' ', '-'))}"
               for line in inst.phones]
-    lines += [f"EMAIL;TYPE=work:{email}" for email in inst.emails]
+    lines += [f"EMAIL;TYPE=work:{_vcard_text(email)}" for email in inst.emails]
     if inst.website:
-        lines.append(f"URL:{inst.website}")
+        lines.append(f"URL:{_vcard_uri(inst.website)}")
     if inst.address:
         lines.append(f"ADR;TYPE=work:;;{_vcard_text(inst.address)};;;;"
                      f"{_vcard_text(loc.country(country.code))}")
-    lines += [f"LANG:{code}" for code in inst.languages]
+    lines += [f"LANG:{_vcard_text(code)}" for code in inst.languages]
     lines += [f"NOTE:{_vcard_text(note)}", "END:VCARD"]
     return "\r\n".join(lines) + "\r\n"
 

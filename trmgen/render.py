@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-import markdown
 import nh3
 from markupsafe import Markup
 
+from trmgen import text as safe_text
 from trmgen.i18n.translate import Fallback
 
 ALLOWED_TAGS = {"p", "em", "strong", "code", "a", "ul", "ol", "li", "br"}
@@ -28,13 +28,10 @@ ALLOWED_SCHEMES = {"https", "mailto", "tel"}
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~])")
 
 
-_MARKDOWN = markdown.Markdown(extensions=["sane_lists"], output_format="html")
-
-
 @functools.lru_cache(maxsize=4096)
 def to_html(text: str) -> Markup:
     """Safe Markdown text as sanitized HTML (the same text recurs on many pages)."""
-    html = _MARKDOWN.reset().convert(text)
+    html = safe_text.to_html(text)
     return Markup(nh3.clean(html, tags=ALLOWED_TAGS, attributes={"a": {"href"}},
                             url_schemes=ALLOWED_SCHEMES, link_rel="noopener"))
 

@@ -14,6 +14,9 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
+from html.parser import HTMLParser
+
+import markdown
 
 SAFE_SCHEMES = ("https", "mailto", "tel")
 
@@ -24,8 +27,9 @@ _AUTOLINK = re.compile(r"<(?:[A-Za-z][A-Za-z0-9+.-]*:[^\s<>]*|[^\s<>@]+@[^\s<>]+
 _IMAGE = re.compile(r"!\[")
 _HEADING = re.compile(r"^[ ]{0,3}#{1,6}(?:[ \t]|$)", re.MULTILINE)
 _ATTR_LIST = re.compile(r"\{\s*[:#.]|\{[^}\n]*=")
-_INLINE_LINK = re.compile(r"\]\(\s*<?([^)\s>]*)")
-_REF_DEFINITION = re.compile(r"^[ ]{0,3}\[[^\]\n]+\]:[ \t]*<?(\S*?)>?(?:\s|$)", re.MULTILINE)
+_TARGET = re.compile(r"\]\(\s*<?([^)\s>]*)|\]:[ \t]*<?(\S*?)>?(?:\s|$)")
+_MARKDOWN = markdown.Markdown(extensions=["sane_lists"], output_format="html")
+"""The Markdown parser of the pages (and of the checks, so they see what the pages show)."""
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
 
 
@@ -62,11 +66,50 @@ def problems(text: str) -> Iterator[TextProblem]:
     for match in _ATTR_LIST.finditer(text):
         yield TextProblem(match.start(), "text.attribute-list", "attribute lists ('{: ...}') "
                           "are not allowed")
-    for pattern in (_INLINE_LINK, _REF_DEFINITION):
-        for match in pattern.finditer(text):
-            problem = link_problem(match.group(1))
-            if problem:
-                yield TextProblem(match.start(1), "text.unsafe-link", problem)
+    yield from _links(text)
+
+
+def to_html(text: str) -> str:
+    """The text as HTML, read by the Markdown parser that the pages use."""
+    return _MARKDOWN.reset().convert(text)
+
+
+class _Links(HTMLParser):
+    """The targets of the links in a piece of HTML, in order."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.targets: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.targets += [value or "" for name, value in attrs
+                         if name in ("href", "src") or (tag == "a" and name == "xlink:href")]
+
+
+def _links(text: str) -> Iterator[TextProblem]:
+    """Every link the Markdown parser makes of the text, checked where it will be a link:
+    an inline link, a reference definition anywhere (indented in a list item, too)."""
+    if "]" not in text:
+        return  # no link without one: most texts are skipped without parsing
+    parser = _Links()
+    parser.feed(to_html(text))
+    defined = [url for url, _ in _MARKDOWN.references.values()]  # used or not
+    for target in dict.fromkeys([*parser.targets, *defined]):
+        problem = link_problem(target)
+        if problem:
+            yield TextProblem(_offset(text, target), "text.unsafe-link", problem)
+
+
+def _offset(text: str, target: str) -> int:
+    """Where a link target is written in the text; entities may spell it otherwise."""
+    at = text.find(target)
+    if at >= 0:
+        return at
+    for match in _TARGET.finditer(text):
+        written = match.group(1) or match.group(2) or ""
+        if written and target.startswith(html.unescape(written)):
+            return match.start(1) if match.group(1) else match.start(2)
+    return max(text.find("]"), 0)
 
 
 def link_problem(target: str) -> str | None:

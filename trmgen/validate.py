@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 import phonenumbers
 
 from trmgen import memo, values
-from trmgen.diagnostics import CODES, Diagnostic, Severity, promote
+from trmgen.diagnostics import ADJUSTABLE, CODES, Diagnostic, Severity, limit, promote
 from trmgen.freshness import stale_before
 from trmgen.i18n import catalogs
 from trmgen.layout import Layout
@@ -76,19 +76,15 @@ def check(sources: Sources, *, strict: bool = False,
     found = list(sources.diagnostics)
     for rule in RULES:
         found.extend(f if isinstance(f, Diagnostic) else f.diagnostic() for f in rule(context))
-    found = _configured(found, sources)
+    found = limit(_configured(found, sources))
     return sorted(promote(found) if strict else found)
 
 
 def _configured(found: list[Diagnostic], sources: Sources) -> list[Diagnostic]:
+    """The severities set in guideline.yaml applied, to the codes that allow it only."""
     levels = sources.guideline.model.severity if sources.guideline else {}
-    out = []
-    for d in found:
-        level = levels.get(d.code)
-        if level == "ignore":
-            continue
-        out.append(replace(d, severity=Severity(level)) if level else d)
-    return out
+    return [replace(d, severity=Severity(levels[d.code]))
+            if d.code in levels and d.code in ADJUSTABLE else d for d in found]
 
 
 def _measures(sources: Sources) -> Iterator[tuple[Source[Sop], int, Measure]]:
@@ -323,7 +319,7 @@ def form_fields(context: Context) -> Iterator[Finding]:
 
 
 def severity_codes(context: Context) -> Iterator[Finding]:
-    """The severity settings name codes that problems can carry."""
+    """The severity settings name codes that problems can carry, and that may change."""
     guideline = context.sources.guideline
     if not guideline:
         return
@@ -333,6 +329,12 @@ def severity_codes(context: Context) -> Iterator[Finding]:
                 "; a problem's code is the one in brackets after its message")
             yield Finding(guideline.doc, ("severity", code), "ref.unknown-code",
                           f"no problem has the code '{code}'{hint}", key=True)
+        elif code not in ADJUSTABLE:
+            yield Finding(guideline.doc, ("severity", code), "ref.fixed-severity",
+                          f"the severity of '{code}' cannot be changed: it marks content "
+                          "that cannot be published as it is; fix the content instead "
+                          "(CONTRIBUTING.md lists the codes that can be changed)",
+                          key=True)
 
 
 def languages(context: Context) -> Iterator[Finding]:
@@ -352,6 +354,7 @@ def translations(context: Context) -> Iterator[Finding | Diagnostic]:
     sources = context.sources
     if not sources.guideline or not sources.complete:
         return
+    yield from _stray_catalogs(sources)
     guideline = sources.guideline.model
     others = [code for code in guideline.languages if code != guideline.source_language]
     if not others:
@@ -365,7 +368,30 @@ def translations(context: Context) -> Iterator[Finding | Diagnostic]:
                           f"there is no catalog for '{code}' yet; run 'trmgen i18n update'",
                           Severity.WARNING)
             continue
-        yield from catalogs.checks(layout, code, catalogs.read_shared(path, code), pot)
+        try:
+            catalog = catalogs.read_shared(layout, code)
+        except catalogs.CatalogError as exc:
+            yield from exc.diagnostics
+            continue
+        yield from catalogs.checks(layout, code, catalog, pot)
+
+
+def _stray_catalogs(sources: Sources) -> Iterator[Diagnostic]:
+    """Catalogs that are never read: for the source language, or a language not published."""
+    assert sources.guideline
+    guideline = sources.guideline.model
+    layout = sources.layout
+    for path in sorted(layout.translations.glob("*.po")):
+        code = path.stem
+        if code == guideline.source_language:
+            yield Diagnostic(layout.display(path), 1, 1, "i18n.source-catalog", "", f"'{code}' "
+                             "is the language the guidelines are written in, so this catalog "
+                             "is never read; delete it", Severity.WARNING)
+        elif code not in guideline.languages:
+            yield Diagnostic(layout.display(path), 1, 1, "i18n.unpublished", "", f"'{code}' "
+                             "is not among the languages of guidelines/guideline.yaml, so "
+                             f"this catalog is not published; add '{code}' to languages, or "
+                             "delete the catalog", Severity.WARNING)
 
 
 def phone_countries(context: Context) -> Iterator[Finding]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Iterable
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
@@ -21,6 +22,7 @@ from pydantic_core import PydanticCustomError
 
 from trmgen import hours as opening_hours
 from trmgen import text as safe_text
+from trmgen.diagnostics import excerpt
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 _SLUG = re.compile(SLUG_PATTERN)
@@ -65,6 +67,14 @@ def _slug(value: str) -> str:
         hint = re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-")
         raise _fail("value.slug", f"'{value}' is not a valid id: use lowercase letters, digits "
                     f"and single hyphens" + (f", e.g. '{hint}'" if hint else ""))
+    return value
+
+
+def _ref(value: str) -> str:
+    if not value.strip() or any(char.isspace() or not char.isprintable() for char in value):
+        hint = re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-")
+        raise _fail("value.slug", f"'{excerpt(value)}' is not an id: ids have no spaces"
+                    + (f"; did you mean '{hint}'?" if hint else ""))
     return value
 
 
@@ -137,7 +147,21 @@ def _date_text(value: Any) -> Any:
                     "day)") from None
 
 
+def _visible(value: str, what: str) -> None:
+    """Refuse characters that hide or reverse what a value shows, or break the file it is
+    written to (a line break in a vCard, a header), naming the character."""
+    for char in value:
+        if not char.isprintable() and char != " ":
+            name = unicodedata.name(char, "a control character")
+            raise _fail("value.invisible-character", f"{what} holds the invisible character "
+                        f"U+{ord(char):04X} ({name}); delete it")
+
+
 def _url(value: str) -> str:
+    _visible(value, "the address")
+    if any(char.isspace() for char in value):
+        raise _fail("value.url", f"'{excerpt(value)}' holds a space; an address has none "
+                    "(write a space as %20)")
     problem = safe_text.link_problem(value)
     if problem is None and urlsplit(value).scheme != "https":
         problem = f"'{value}' must be an https:// address"
@@ -149,6 +173,7 @@ def _url(value: str) -> str:
 
 
 def _email(value: str) -> str:
+    _visible(value, "the e-mail address")
     if not value.isascii():
         raise _fail("value.email", f"'{value}' contains characters outside plain ASCII; write "
                     "the address in plain ASCII")
@@ -162,6 +187,7 @@ def _email(value: str) -> str:
 
 
 def _phone(value: str) -> str:
+    _visible(value, "the phone number")
     if not value.startswith("+"):
         raise _fail("value.phone", f"'{value}' must be written in international form, "
                     "starting with + and the country code, e.g. '+359 2 123 456'")
@@ -183,11 +209,20 @@ def _phone(value: str) -> str:
 
 
 def _hours(value: str) -> str:
+    _visible(value, "the opening hours")
     try:
         opening_hours.parse(value)
     except ValueError as exc:
         raise _fail("value.hours", f"{exc}; write hours like 'Mo-Fr 09:00-17:00; "
                     "Sa 10:00-14:00'") from None
+    return value
+
+
+def _git_ref(value: str) -> str:
+    value = _line(value)
+    if value.startswith("-") or any(c.isspace() for c in value) or ".." in value:
+        raise _fail("value.git-ref", f"'{excerpt(value)}' is not a git ref: write a tag, a "
+                    "branch or a commit, such as '2026.1' (no spaces, not starting with '-')")
     return value
 
 
@@ -214,6 +249,11 @@ Slug = Annotated[str, AfterValidator(_slug),
                  WithJsonSchema({"type": "string", "pattern": SLUG_PATTERN})]
 """A stable id: lowercase letters, digits and hyphens (it becomes part of URLs)."""
 
+Ref = Annotated[str, AfterValidator(_ref),
+                WithJsonSchema({"type": "string", "pattern": SLUG_PATTERN})]
+"""The id of something defined elsewhere (an actor, a measure, an instrument). The rules
+that resolve it say when it is unknown, with the id it most resembles."""
+
 Line = Annotated[str, AfterValidator(_line)]
 """One line of text (the same safe subset as Markdown, shown as plain text)."""
 
@@ -232,6 +272,9 @@ Email = Annotated[str, AfterValidator(_email),
 Phone = Annotated[str, AfterValidator(_phone),
                   WithJsonSchema({"type": "string", "pattern": r"^\+[0-9 ]+$"})]
 Hours = Annotated[str, AfterValidator(_hours)]
+GitRef = Annotated[str, AfterValidator(_git_ref),
+                  WithJsonSchema({"type": "string", "pattern": "^[^-\\s][^\\s]*$"})]
+"""A git tag, branch or commit, e.g. '2026.1'."""
 Colour = Annotated[str, AfterValidator(_colour),
                    WithJsonSchema({"type": "string", "pattern": "^#[0-9a-fA-F]{6}$"})]
 Shape = Literal["box", "ellipse", "hexagon", "octagon", "parallelogram", "note", "folder",

@@ -19,13 +19,18 @@ from typing import Any
 import yaml
 
 from trmgen.diagnostics import Diagnostic, Severity
+from trmgen.layout import MAX_SOURCE_BYTES
 
-MAX_BYTES = 4_000_000
-"""Larger files are refused, to keep the loader safe: a real SOP file is some 100 KB, and the
-largest in the benchmark (50 times the shipped measures) 1.5 MB."""
+MAX_BYTES = MAX_SOURCE_BYTES
+"""Larger files are refused, to keep the loader safe."""
 
 MAX_DEPTH = 32
 """Deeper nesting is refused; the deepest real structure is about six levels."""
+
+MAX_VALUES = 60_000
+"""More values are refused: an SOP file holds a few thousand, and the largest in the
+benchmark (50 times the shipped measures) some 27,000. Reading one costs microseconds; a
+file of a million tiny values would take seconds."""
 
 Loc = tuple[str | int, ...]
 """A path into a document: mapping keys and list indexes, as pydantic reports them."""
@@ -108,8 +113,8 @@ def parse_bytes(raw: bytes, display: str) -> tuple[Document, list[Diagnostic]]:
         return LoadError([Diagnostic(display, line, col, code, "", message)])
 
     if len(raw) > MAX_BYTES:
-        raise problem(1, 1, "yaml.too-large", f"the file has {len(raw):,} bytes, more than the "
-                      f"limit of {MAX_BYTES:,}; a source file should never be this large")
+        raise problem(1, 1, "file.too-large", f"the file has more than {MAX_BYTES:,} bytes; "
+                      "a source file should never be this large")
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise problem(1, 1, "yaml.encoding", "the file is saved as UTF-16; save it as UTF-8")
     if raw.startswith(codecs.BOM_UTF8):
@@ -124,9 +129,8 @@ def parse_bytes(raw: bytes, display: str) -> tuple[Document, list[Diagnostic]]:
         col = exc.start - raw.rfind(b"\n", 0, exc.start)
         raise problem(line, col, "yaml.encoding", f"byte 0x{raw[exc.start]:02X} is not UTF-8; the "
                       "file was saved in another encoding: save it as UTF-8") from None
-    builder = _Builder(display, text)
     try:
-        data = builder.build()
+        builder, data = _build(display, text)
     except yaml.reader.ReaderError as exc:
         mark = _mark_at(text, exc.position)
         raise problem(mark.line, mark.col, "yaml.control-character",
@@ -145,7 +149,6 @@ def _mark_at(text: str, index: int) -> Mark:
 
 
 _SYNTAX_HINTS = (
-    ("found character '\\t'", "yaml.tab", "a tab is used for indentation; YAML needs spaces"),
     ("mapping values are not allowed", "yaml.syntax",
      "a ':' where none is expected; put text that contains ': ' in quotes"),
     ("could not find expected ':'", "yaml.syntax",
@@ -162,13 +165,20 @@ _SYNTAX_HINTS = (
     ("found undefined tag handle", "yaml.tag", "tags ('!') are not allowed; remove the tag"),
     ("found unknown escape character", "yaml.syntax",
      "an unknown escape sequence in double quotes; use single quotes or write '\\\\'"),
+    # libyaml's words, for a large file that PyYAML's parser does not read again:
+    ("exceeded maximum nesting depth", "yaml.too-deep",
+     f"nesting is deeper than {MAX_DEPTH} levels; the file's structure is not what this "
+     "kind of file expects"),
+    ("found a tab character", "yaml.tab", "a tab where YAML needs spaces; replace it with "
+     "spaces"),
 )
 
 
 def _syntax(display: str, text: str, exc: yaml.MarkedYAMLError) -> Diagnostic:
-    run_on = _run_on_quote(display, text, exc)
-    if run_on:
-        return run_on
+    found = (_run_on_quote(display, text, exc) or _unclosed_bracket(display, exc)
+             or _over_indented(display, text, exc) or _tab(display, text, exc))
+    if found:
+        return found
     # An unclosed quote is found at the end of the file; its opening is where to look.
     opened = exc.context and "quoted scalar" in exc.context
     mark = (exc.context_mark if opened else exc.problem_mark) or exc.context_mark
@@ -180,6 +190,64 @@ def _syntax(display: str, text: str, exc: yaml.MarkedYAMLError) -> Diagnostic:
     return Diagnostic(display, line, col, "yaml.syntax", "", f"YAML syntax: {problem}")
 
 
+def _unclosed_bracket(display: str, exc: yaml.MarkedYAMLError) -> Diagnostic | None:
+    """A list or block in brackets that a later line seems to continue was never closed;
+    the parser notices only on that later line."""
+    opened, problem = exc.context_mark, exc.problem_mark
+    if not (exc.context and "while parsing a flow" in exc.context and opened and problem):
+        return None
+    bracket, closing = ("[", "]") if "sequence" in exc.context else ("{", "}")
+    if problem.line == opened.line:
+        return Diagnostic(display, problem.line + 1, problem.column + 1, "yaml.syntax", "",
+                          f"a ',' between two items or the closing '{closing}' is missing "
+                          f"in the list that starts with '{bracket}' in column "
+                          f"{opened.column + 1}")
+    return Diagnostic(display, opened.line + 1, opened.column + 1, "yaml.syntax", "",
+                      f"this '{bracket}' is never closed: end the list with '{closing}' on "
+                      "this line")
+
+
+_KEY_LINE = re.compile(r"^( +)(?:- +)?[A-Za-z_][A-Za-z0-9_-]*:(?:\s|$)")
+
+
+def _over_indented(display: str, text: str, exc: yaml.MarkedYAMLError) -> Diagnostic | None:
+    """`key: value` on a line indented more than the field above reads as the value's
+    continuation, and the parser then complains about its ':'."""
+    problem = exc.problem_mark
+    if problem is None or "mapping values are not allowed" not in (exc.problem or ""):
+        return None
+    lines = text.split("\n")
+    line = lines[problem.line] if problem.line < len(lines) else ""
+    key = _KEY_LINE.match(line)
+    if not key:
+        return None
+    above = next((earlier for earlier in reversed(lines[:problem.line])
+                  if earlier.strip() and not earlier.lstrip().startswith("#")), None)
+    if above is None:
+        return None
+    indent = len(line) - len(line.lstrip(" "))
+    if indent <= len(above) - len(above.lstrip(" ")):
+        return None
+    return Diagnostic(display, problem.line + 1, indent + 1, "yaml.syntax", "",
+                      "this line is indented more than the line above it, so it reads as "
+                      "part of that line's text; start it in the same column as the field "
+                      "it belongs beside")
+
+
+def _tab(display: str, text: str, exc: yaml.MarkedYAMLError) -> Diagnostic | None:
+    """A tab in a line's indentation, or inside a text: each has its own remedy."""
+    problem = exc.problem_mark
+    if problem is None or "found character '\\t'" not in (exc.problem or ""):
+        return None
+    line = text.split("\n")[problem.line] if problem.line < text.count("\n") + 1 else ""
+    if line[:problem.column].strip(" "):
+        return Diagnostic(display, problem.line + 1, problem.column + 1, "yaml.tab", "",
+                          "a tab inside a text; replace it with a space, or put the whole "
+                          "text in quotes")
+    return Diagnostic(display, problem.line + 1, problem.column + 1, "yaml.tab", "",
+                      "a tab is used for indentation; YAML needs spaces")
+
+
 def _run_on_quote(display: str, text: str, exc: yaml.MarkedYAMLError) -> Diagnostic | None:
     """A quote left open runs on over the next lines until another quote seems to close it,
     and the error shows up there; the quote that opened it is where to look."""
@@ -188,7 +256,8 @@ def _run_on_quote(display: str, text: str, exc: yaml.MarkedYAMLError) -> Diagnos
         return None
     found = None
     try:
-        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+        small = len(text) <= SLOW_PARSE_LIMIT
+        for token in yaml.scan(text, Loader=yaml.SafeLoader if small else _FAST_PARSER):
             if token.start_mark.index >= problem.index:
                 break
             if (isinstance(token, yaml.ScalarToken) and token.style in ('"', "'")
@@ -206,6 +275,10 @@ def _run_on_quote(display: str, text: str, exc: yaml.MarkedYAMLError) -> Diagnos
 
 
 _REPORTED_ONCE = frozenset({"yaml.alias", "yaml.anchor"})
+
+
+class _Stop(Exception):
+    """Reading the file goes no further: its problems so far are reported."""
 
 
 class _Builder:
@@ -228,8 +301,8 @@ class _Builder:
             return  # an alias bomb would otherwise print hundreds of lines
         self.errors.append(Diagnostic(self.display, mark.line, mark.col, code, "", message))
 
-    def build(self) -> Any:
-        self.events = _events(self.text)
+    def build(self, loader: type[Any]) -> Any:
+        self.events = iter(yaml.parse(self.text, Loader=loader))
         data: Any = None
         documents = 0
         for event in self.events:
@@ -248,6 +321,11 @@ class _Builder:
 
     def node(self, event: yaml.Event, loc: Loc, depth: int) -> Any:
         mark = _mark(event)
+        if len(self.values) >= MAX_VALUES:
+            self.error(mark, "yaml.too-many-values", f"the file holds more than "
+                       f"{MAX_VALUES:,} values; no source file needs this many: split it, or "
+                       "look for text that was pasted many times")
+            raise _Stop
         self.values[loc] = mark
         if isinstance(event, yaml.AliasEvent):
             self.error(mark, "yaml.alias", f"aliases ('*{event.anchor}') are not allowed; "
@@ -264,8 +342,7 @@ class _Builder:
         if depth > MAX_DEPTH:
             self.error(mark, "yaml.too-deep", f"nesting is deeper than {MAX_DEPTH} levels; "
                        "the file's structure is not what this kind of file expects")
-            self.skip(event)
-            return None
+            raise _Stop  # what lies deeper is not read: it could take the parser hours
         if isinstance(event, yaml.ScalarEvent):
             value = _scalar(event)
             if isinstance(value, str):
@@ -333,25 +410,45 @@ class _Builder:
                 level -= 1
 
 
-_FAST_PARSER = getattr(yaml, "CSafeLoader", None)
+_FAST_PARSER: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""libyaml's parser, or PyYAML's where libyaml is missing."""
 _SLOW_PATH = re.compile("[\t\x85\u2028\u2029\ufeff]")
 """Characters on which libyaml and PyYAML disagree (tabs, Unicode line breaks, inner BOMs)."""
 
 
-def _events(text: str) -> Iterator[yaml.Event]:
-    """The file's events, from libyaml when it is there (ten times faster).
+SLOW_PARSE_LIMIT = 100_000
+"""Files up to this size that libyaml refuses are parsed again by PyYAML's parser, for its
+wording; a larger file would take it seconds, so libyaml's own message is given."""
+
+
+def _build(display: str, text: str) -> tuple[_Builder, Any]:
+    """The file read into data, from libyaml's events where it reads as PyYAML's parser does
+    (thirty times faster).
 
     PyYAML's pure-Python parser words the syntax errors that the hints above explain, so a
-    file libyaml refuses is parsed again by it, as is a file with characters the two parsers
-    read differently, or a control character (which PyYAML's reader reports by position).
+    small file that libyaml refuses is read again by it, as is a small file with characters
+    the two parsers read differently, and a file with a control character (PyYAML's reader
+    reports its position before parsing anything). Events are read as the data is built, so
+    that a file refused for its depth or size is not parsed to its end.
     """
-    if (_FAST_PARSER is not None and not _SLOW_PATH.search(text)
-            and not yaml.reader.Reader.NON_PRINTABLE.search(text)):
-        try:
-            return iter(list(yaml.parse(text, Loader=_FAST_PARSER)))
-        except yaml.YAMLError:
-            pass
-    return yaml.parse(text, Loader=yaml.SafeLoader)
+    small = len(text) <= SLOW_PARSE_LIMIT
+    first = _FAST_PARSER
+    if yaml.reader.Reader.NON_PRINTABLE.search(text) or (small and _SLOW_PATH.search(text)):
+        first = yaml.SafeLoader
+    try:
+        return _built(display, text, first)
+    except yaml.MarkedYAMLError:
+        if first is yaml.SafeLoader:
+            raise
+    return _built(display, text, yaml.SafeLoader)
+
+
+def _built(display: str, text: str, loader: type[Any]) -> tuple[_Builder, Any]:
+    builder = _Builder(display, text)
+    try:
+        return builder, builder.build(loader)
+    except _Stop:
+        return builder, None
 
 
 def _mark(event: yaml.Event) -> Mark:

@@ -18,14 +18,15 @@ from pathlib import Path
 from babel import Locale
 from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import extract
-from babel.messages.pofile import read_po, write_po
+from babel.messages.pofile import PoFileError, read_po, write_po
 from pydantic import BaseModel
 
 from trmgen import __version__, memo
 from trmgen import text as safe_text
 from trmgen.diagnostics import Diagnostic, Severity
+from trmgen.i18n import pocheck
 from trmgen.i18n.fields import walk
-from trmgen.layout import Layout
+from trmgen.layout import MAX_CATALOG_BYTES, Layout, UnsafeFile, read_file
 from trmgen.load import Source, Sources
 
 JINJA_OPTIONS = {
@@ -124,24 +125,65 @@ def catalog_path(layout: Layout, language: str) -> Path:
     return layout.translations / f"{language}.po"
 
 
-def read(path: Path, language: str | None = None) -> Catalog:
-    """A catalog from a PO file, to change or to keep."""
+class CatalogError(Exception):
+    """A catalog that cannot be read as it is; carries its problems."""
+
+    def __init__(self, diagnostics: list[Diagnostic]) -> None:
+        super().__init__("\n".join(d.text() for d in diagnostics))
+        self.diagnostics = diagnostics
+
+
+def raw_catalog(path: Path, shown: str, language: str) -> bytes:
+    """A catalog's bytes, when it is a regular file whose lines and header are sound;
+    otherwise a CatalogError with every problem and its line."""
+    try:
+        raw = read_file(path, MAX_CATALOG_BYTES)
+    except UnsafeFile as exc:
+        raise CatalogError([Diagnostic(shown, 1, 1, exc.code, "", exc.message)]) from None
+    problems = pocheck.check(raw, shown, language)
+    if problems:
+        raise CatalogError(problems)
+    return raw
+
+
+def read(layout: Layout, language: str) -> Catalog:
+    """A language's catalog, to change or to keep; raises CatalogError."""
+    path = catalog_path(layout, language)
+    shown = layout.display(path)
+    return _babel(raw_catalog(path, shown, language), language, shown)
+
+
+def read_template(layout: Layout) -> Catalog:
+    """The template catalog as written by extract_template."""
+    path = template_path(layout)
     with path.open("rb") as handle:
-        return read_po(handle, locale=language, abort_invalid=False)
+        return read_po(handle)
 
 
-def read_shared(path: Path, language: str | None = None) -> Catalog:
-    """A catalog from a PO file, parsed once per content in a process: read it, never change it.
+def read_shared(layout: Layout, language: str) -> Catalog:
+    """A catalog from a PO file, parsed once per content in a process: read it, never change
+    it; raises CatalogError.
 
     A build reads each catalog for its checks, its status and its translations, and
     `serve` on every edit.
     """
-    return _parsed(path.read_bytes(), language)
+    path = catalog_path(layout, language)
+    shown = layout.display(path)
+    return parsed(raw_catalog(path, shown, language), language, shown)
 
 
 @functools.lru_cache(maxsize=16)
-def _parsed(raw: bytes, language: str | None) -> Catalog:
-    return read_po(io.BytesIO(raw), locale=language, abort_invalid=False)
+def parsed(raw: bytes, language: str, shown: str) -> Catalog:
+    """A catalog from checked bytes (see raw_catalog), kept while they are unchanged."""
+    return _babel(raw, language, shown)
+
+
+def _babel(raw: bytes, language: str, shown: str) -> Catalog:
+    try:
+        return read_po(io.BytesIO(raw), locale=language, abort_invalid=True)
+    except PoFileError as exc:  # what the line check let through, Babel still refuses
+        raise CatalogError([Diagnostic(shown, getattr(exc, "lineno", 1) or 1, 1,
+                                       "i18n.syntax", "", str(exc))]) from None
 
 
 def write(path: Path, catalog: Catalog) -> None:
@@ -171,12 +213,20 @@ def update(layout: Layout, language: str, pot: Catalog) -> Catalog:
     """Merge the template into a language's catalog.
 
     An entry whose context is still there but whose English text changed keeps its old
-    translation marked fuzzy (with the previous text), so translators see what changed.
-    Entries whose context is gone are dropped.
+    translation marked fuzzy (with the previous text), so translators see what changed. The
+    entries of a renamed SOP, measure or actor move to the new name, where their English
+    texts are unchanged. Other entries whose context is gone are dropped.
     """
     path = catalog_path(layout, language)
-    old = read(path, language) if path.is_file() else Catalog(locale=language)
+    old = read(layout, language) if path.is_file() else Catalog(locale=language)
     by_context = {m.context: m for m in old if m.id and m.context}
+    contexts = {m.context for m in pot if m.context}
+    orphans: dict[str, list[Message]] = {}
+    for message in old:
+        if message.id and message.context and message.context not in contexts:
+            orphans.setdefault(root_of(message.context), []).append(message)
+    moved = {new_root: old_root for old_root, messages in orphans.items()
+             if (new_root := _renamed_to(old_root, messages, pot))}
     new = Catalog(locale=language, project="trmgen", version=__version__, fuzzy=False,
                   last_translator="TRM translators", language_team=Locale.parse(
                       language).english_name, msgid_bugs_address="",
@@ -187,6 +237,10 @@ def update(layout: Layout, language: str, pot: Catalog) -> Catalog:
         if not message.id:
             continue
         kept = old.get(message.id, message.context)
+        if (kept is None or not kept.string) and message.context:
+            root = root_of(message.context)
+            if root in moved:
+                kept = old.get(message.id, moved[root] + message.context[len(root):])
         entry = Message(message.id, locations=message.locations, context=message.context,
                         string=("", "") if isinstance(message.id, tuple) else "")
         if kept is not None and kept.string:
@@ -255,6 +309,10 @@ def _translation_problems(sources: tuple[str, ...],
         if sorted(_LINK.findall(target)) != sorted(_LINK.findall(sources[0])):
             found.append(("i18n.links", "the links differ from the English text; keep the "
                           "same link targets"))
+        if "\n" not in sources[0] and "\n" in target.strip():
+            found.append(("i18n.multiline", "the English text is one line: keep the "
+                          "translation on one line too (a line break would break a title or "
+                          "a table cell)"))
         for problem in safe_text.problems(target):
             found.append((problem.code, problem.message))
             break
@@ -262,19 +320,27 @@ def _translation_problems(sources: tuple[str, ...],
 
 
 def checks(layout: Layout, language: str, catalog: Catalog, pot: Catalog) -> list[Diagnostic]:
-    """Problems of a catalog against the template: unknown contexts, changed placeholders or
-    links, unsafe text (errors); fuzzy entries and, in one line, missing ones (warnings)."""
+    """Problems of a catalog against the template: entries of texts that no longer exist,
+    changed placeholders or links, unsafe text (errors); entries whose English text changed,
+    fuzzy entries and, in one line, missing ones (warnings)."""
     shown = layout.display(catalog_path(layout, language))
     found: list[Diagnostic] = []
-    contexts = {m.context for m in pot if m.context}
+    current = {m.context: m for m in pot if m.context}
+    gone: dict[str, list[Message]] = {}
     for message in catalog:
         if not message.id:
             continue
         line = message.lineno or 1
-        if message.context and message.context not in contexts:
-            found.append(Diagnostic(shown, line, 1, "i18n.unknown-context", message.context,
-                                    "no text of the sources has this context any more; run "
-                                    "'trmgen i18n update' to drop the entry"))
+        template = current.get(message.context) if message.context else None
+        if message.context and template is None:
+            gone.setdefault(root_of(message.context), []).append(message)
+            continue
+        if template is not None and template.id != message.id and message.string:
+            found.append(Diagnostic(shown, line, 1, "i18n.outdated", message.context or "",
+                                    "the English text changed since this was translated; run "
+                                    "'trmgen i18n update', which keeps the translation marked "
+                                    "fuzzy beside the new English text, then check it",
+                                    Severity.WARNING))
             continue
         if not message.string:
             continue
@@ -289,12 +355,49 @@ def checks(layout: Layout, language: str, catalog: Catalog, pot: Catalog) -> lis
                                     "the English text changed since this was translated; "
                                     "check the translation and remove the fuzzy mark",
                                     Severity.WARNING))
+    found += [_gone(shown, root, messages, pot) for root, messages in gone.items()]
     missing = count(catalog, [m for m in pot if m.id]).missing
     if missing:
-        found.append(Diagnostic(shown, 1, 1, "i18n.missing", "", f"{missing} texts are not "
-                                "translated yet and show in English; 'trmgen i18n status' "
-                                "lists them by SOP", Severity.WARNING))
+        texts = "1 text is" if missing == 1 else f"{missing} texts are"
+        found.append(Diagnostic(shown, 1, 1, "i18n.missing", "", f"{texts} not translated "
+                                "yet and show in English; 'trmgen i18n status' lists them by "
+                                "SOP", Severity.WARNING))
     return found
+
+
+def root_of(context: str) -> str:
+    """The part of a context that names a thing with an id: 'sop/identification' of
+    'sop/identification/title', 'measure/first-screening' of 'measure/first-screening/how/0'."""
+    return "/".join(context.split("/")[:2])
+
+
+def _gone(shown: str, root: str, messages: list[Message], pot: Catalog) -> Diagnostic:
+    """Entries of a thing that no longer exists: one problem, with the rename it looks like."""
+    first = messages[0]
+    renamed = _renamed_to(root, messages, pot)
+    many = f"these {len(messages)} entries translate" if len(messages) > 1 else (
+        "this entry translates")
+    advice = (f"it looks renamed to '{renamed}' (the same English texts): run 'trmgen i18n "
+              "update', which moves the translations there" if renamed else
+              "if you renamed it, run 'trmgen i18n update' after the rename, which moves the "
+              "translations of unchanged texts; otherwise the same command drops them")
+    return Diagnostic(shown, first.lineno or 1, 1, "i18n.unknown-context", root,
+                      f"{many} '{root}', which the sources no longer have; {advice}")
+
+
+def _renamed_to(root: str, messages: list[Message], pot: Catalog) -> str | None:
+    """The new name of a renamed thing: the root in the template whose texts, at the same
+    places, are the English texts of these entries."""
+    kind = root.split("/", 1)[0]
+    texts = {(m.context[len(root):], m.id) for m in messages if m.context}
+    candidates: dict[str, int] = {}
+    for message in pot:
+        if message.context and message.context.startswith(kind + "/"):
+            other = root_of(message.context)
+            if (message.context[len(other):], message.id) in texts:
+                candidates[other] = candidates.get(other, 0) + 1
+    best = max(candidates.items(), key=lambda item: item[1], default=None)
+    return best[0] if best and best[1] * 2 >= len(texts) else None
 
 
 def group(message: Message, sop_of: dict[str, str]) -> str:
@@ -327,6 +430,9 @@ def status(layout: Layout, sources: Sources,
         if language == source:
             continue
         path = catalog_path(layout, language)
-        catalog = read_shared(path, language) if path.is_file() else None
+        try:
+            catalog = read_shared(layout, language) if path.is_file() else None
+        except CatalogError:
+            catalog = None  # validation reports why; nothing in it can be counted
         out[language] = {part: count(catalog, messages) for part, messages in parts.items()}
     return out

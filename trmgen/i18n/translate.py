@@ -45,7 +45,7 @@ def load(layout: Layout, code: str, source_language: str) -> Language:
     path = catalogs.catalog_path(layout, code)
     if not path.is_file():
         return Language(code, source=False)
-    catalog = catalogs.read_shared(path, code)
+    catalog = catalogs.read_shared(layout, code)
     compiled = io.BytesIO()
     write_mo(compiled, catalog, use_fuzzy=False)
     compiled.seek(0)

@@ -1,0 +1,272 @@
+"""What a hostile pull request or a slip of the hand could do, and that it no longer can.
+
+Each test reproduces an attack or an accident found by a security test of the project: it
+failed on the code of that time and passes now.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from trmgen import changes, cli
+from trmgen.diagnostics import Diagnostic, Severity
+from trmgen.layout import Layout
+from trmgen.validate import validate
+
+from .conftest import ROOT
+from .edits import replace_in
+
+
+def trmgen(*args: str | Path, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "trmgen", *map(str, args)], cwd=cwd,
+                          capture_output=True, text=True, timeout=300, check=False)
+
+
+def errors(root: Path) -> list[Diagnostic]:
+    _, found = validate(Layout(root))
+    return [d for d in found if d.severity is Severity.ERROR]
+
+
+def git(root: Path, *args: str) -> None:
+    subprocess.run(["git", "-c", "user.name=Editor", "-c", "user.email=editor@example.org",
+                    *args], cwd=root, check=True, capture_output=True)
+
+
+# 2. Option injection into git
+
+
+def test_a_previous_edition_written_as_an_option_is_refused(base_tree: Path,
+                                                            tmp_path: Path) -> None:
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me")
+    replace_in(base_tree / "guidelines/guideline.yaml", "languages: [en]",
+               f'languages: [en]\nprevious_edition: "--output={victim}"')
+    found = errors(base_tree)
+    assert [(d.line, d.code) for d in found] == [(6, "value.git-ref")]
+    assert "not a git ref" in found[0].message
+    assert victim.read_text() == "keep me"
+
+
+@pytest.mark.parametrize("ref", ["-l", "--remote=/tmp/elsewhere", "--output=/tmp/x", "a b"])
+def test_diff_refuses_a_ref_that_git_would_read_as_an_option(base_tree: Path, ref: str) -> None:
+    git(base_tree, "init", "-q", "-b", "main")
+    git(base_tree, "add", "-A")
+    git(base_tree, "commit", "-q", "-m", "one")
+    result = trmgen("diff", "--root", base_tree, "--", ref)
+    assert result.returncode == 1, result.stderr
+    assert "is not a git ref" in result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    assert not Path("/tmp/x").exists() or Path("/tmp/x").stat().st_mtime < time.time() - 60
+
+
+def test_a_ref_is_given_to_git_after_end_of_options(base_tree: Path) -> None:
+    """A ref that passes the first check but is no commit ('HEAD^{tree}' names a tree) is
+    refused by git itself, which reads it as a ref, never as an option."""
+    git(base_tree, "init", "-q", "-b", "main")
+    git(base_tree, "add", "-A")
+    git(base_tree, "commit", "-q", "-m", "one")
+    layout = Layout(base_tree)
+    assert len(changes.commit(layout, "main")) == 40
+    with pytest.raises(changes.ChangeError, match="names no commit"):
+        changes.commit(layout, "HEAD^{tree}")
+    with pytest.raises(changes.ChangeError, match="names no commit"):
+        changes.commit(layout, "no-such-tag")
+
+
+# 4. Severity settings cannot hide a problem (see also the golden cases severity-*)
+
+
+def test_a_lowered_phone_error_cannot_drop_a_country(base_tree: Path) -> None:
+    replace_in(base_tree / "guidelines/guideline.yaml", "languages: [en]",
+               "languages: [en]\nseverity:\n  value.phone: warning")
+    replace_in(base_tree / "contacts/BG.yaml", '"+359 2 123 456"', '"+359 2"')
+    codes = sorted(d.code for d in errors(base_tree))
+    assert codes == ["ref.fixed-severity", "value.phone"]
+
+
+# 7. Deep nesting is refused at once
+
+
+@pytest.mark.parametrize("raw", [b"[" * 100_000, b"a: " + b"[" * 3_999_000,
+                                 b"{a: " * 25_000, b"title: [" + b"a," * 1_999_000])
+def test_deep_or_huge_files_are_refused_without_parsing_them_to_the_end(
+        base_tree: Path, raw: bytes) -> None:
+    """Each took from 15 seconds to hours; the benchmark times them (make bench)."""
+    (base_tree / "guidelines/sops/1-identification.yaml").write_bytes(raw)
+    found = errors(base_tree)
+    assert found[0].path == "guidelines/sops/1-identification.yaml"
+    assert found[0].code in ("yaml.too-deep", "yaml.too-many-values")
+
+
+# 8. Links and special files in source folders are not followed
+
+
+def test_a_link_to_a_file_outside_is_not_read_or_quoted(base_tree: Path) -> None:
+    secret = base_tree.parent / "token.txt"
+    secret.write_text("ghp_SECRET_TOKEN_VALUE\n")
+    sop = base_tree / "guidelines/sops/1-identification.yaml"
+    sop.unlink()
+    sop.symlink_to(secret)
+    result = trmgen("validate", "--format", "github", "--root", base_tree)
+    assert result.returncode == 1
+    assert "SECRET" not in result.stdout + result.stderr
+    assert ("::error file=guidelines/sops/1-identification.yaml,line=1,col=1,"
+            "title=file.link::this is a symbolic link") in result.stdout
+
+
+def test_a_link_to_an_endless_device_is_not_read(base_tree: Path) -> None:
+    (base_tree / "contacts/RO.yaml").symlink_to("/dev/zero")
+    found = [d for d in errors(base_tree) if d.path == "contacts/RO.yaml"]
+    assert [d.code for d in found] == ["file.link"]
+
+
+def test_a_pipe_is_not_read(base_tree: Path) -> None:
+    os.mkfifo(base_tree / "contacts/RO.yaml")
+    found = [d for d in errors(base_tree) if d.path == "contacts/RO.yaml"]
+    assert [d.code for d in found] == ["file.not-regular"]
+
+
+def test_a_linked_source_folder_is_refused(base_tree: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "elsewhere"
+    (base_tree / "contacts").rename(outside)
+    (base_tree / "contacts").symlink_to(outside)
+    assert [(d.path, d.code) for d in errors(base_tree)] == [("contacts", "file.link")]
+
+
+def test_a_message_quotes_only_an_excerpt_of_a_value(base_tree: Path) -> None:
+    """A whole file pasted (or linked) into one field is not printed back."""
+    long_value = "passwd:x:0:0:root " * 400
+    replace_in(base_tree / "contacts/BG.yaml", "    name: Police",
+               f"    name: Police\n    unit: {{{long_value}}}")
+    found = errors(base_tree)
+    assert found and all(len(d.message) < 400 for d in found), [d.message for d in found]
+
+
+# 10. GitHub annotations cannot be forged
+
+
+def test_a_file_name_cannot_move_its_annotation(base_tree: Path) -> None:
+    (base_tree / "contacts" / "notes,line=9::x.yml").write_text("a: 1\n")
+    result = trmgen("validate", "--format", "github", "--root", base_tree)
+    line = next(li for li in result.stdout.splitlines() if "notes" in li)
+    assert line.startswith("::warning file=contacts/notes%2Cline=9%3A%3Ax.yml,line=1,col=1,")
+
+
+def test_control_characters_are_never_printed_raw(base_tree: Path) -> None:
+    replace_in(base_tree / "contacts/BG.yaml", '"+359 2 123 456"', '"+359 2 123\u202e 456"')
+    result = trmgen("validate", "--root", base_tree)
+    assert result.returncode == 1
+    assert "\u202e" not in result.stdout
+    assert "U+202E (RIGHT-TO-LEFT OVERRIDE)" in result.stdout
+
+
+# 11. The crash log is private and new
+
+
+def test_the_crash_log_is_a_new_private_file(monkeypatch: pytest.MonkeyPatch,
+                                             capsys: pytest.CaptureFixture[str],
+                                             tmp_path: Path) -> None:
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    import tempfile
+    monkeypatch.setattr(tempfile, "tempdir", None)
+    planted = tmp_path / "trmgen-error.log"
+    planted.symlink_to(tmp_path / "target")
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(cli, "validate", broken)
+    assert cli.main(["validate"]) == cli.INTERNAL
+    assert not (tmp_path / "target").exists()
+    logs = list(tmp_path.glob("trmgen-error-*.log"))
+    assert len(logs) == 1
+    assert stat.S_IMODE(logs[0].stat().st_mode) == 0o600
+    assert "RuntimeError: boom" in logs[0].read_text()
+    assert str(logs[0]) in capsys.readouterr().err
+
+
+# 13. Messages that lead to the right fix
+
+
+def test_a_missing_root_is_one_problem(tmp_path: Path) -> None:
+    result = trmgen("validate", "--root", tmp_path / "nonexistent")
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        "guidelines:1:1: error: there is no guidelines/ folder in "
+        f"{tmp_path / 'nonexistent'}: run trmgen in the repository of the guidelines, or "
+        "give it with --root [file.missing]",
+        "1 error, 0 warnings in 1 file"]
+
+
+
+# 6. vCard, header and spreadsheet injection
+
+
+def test_a_line_break_in_an_address_is_refused(base_tree: Path) -> None:
+    replace_in(base_tree / "contacts/BG.yaml", "    emails: [police.bg@example.org]",
+               '    emails: [police.bg@example.org]\n'
+               '    website: "https://example.org/\\r\\nTEL:+15550100"')
+    found = errors(base_tree)
+    assert [(d.path, d.line, d.code) for d in found] == [
+        ("contacts/BG.yaml", 14, "value.invisible-character")]
+    assert "U+000D" in found[0].message
+
+
+@pytest.mark.parametrize("url", ["https://example.org/a b", "https://example.org/\u200bx"])
+def test_spaces_and_invisible_characters_in_addresses_are_refused(base_tree: Path,
+                                                                  url: str) -> None:
+    replace_in(base_tree / "contacts/BG.yaml", "    emails: [police.bg@example.org]",
+               f'    emails: [police.bg@example.org]\n    website: "{url}"')
+    assert [d.code for d in errors(base_tree)] in (["value.url"],
+                                                   ["value.invisible-character"])
+
+
+def test_vcard_text_cannot_start_a_property(base_tree: Path) -> None:
+    """Text values are escaped as RFC 6350 asks, whatever got past validation."""
+    from trmgen import opendata
+    from trmgen.guide import Guide
+    from trmgen.localize import Localizer
+
+    sources, _ = validate(Layout(base_tree))
+    guide = Guide.from_sources(sources)
+    country = guide.countries[0]
+    forged = country.contacts.institutions[0].model_copy(
+        update={"name": "Police\r\nTEL:+15550100", "unit": "a;b,c\\d"})
+    card = opendata.vcard(guide, country, forged, Localizer("en"))
+    names = [line for line in card.split("\r\n") if line.startswith(("TEL", "FN", "ORG"))]
+    assert "TEL:+15550100" not in card.split("\r\n")
+    assert "FN:Police\\nTEL:+15550100" in names
+    assert "ORG:Police\\nTEL:+15550100;a\\;b\\,c\\\\d" in names
+
+
+@pytest.mark.parametrize(("value", "shown"), [
+    ("=HYPERLINK(\"https://example.org\")", "'=HYPERLINK(\"https://example.org\")"),
+    ("@SUM(A1)", "'@SUM(A1)"), ("-2+3", "'-2+3"), ("+1+cmd|' /C calc'!A0", "'+1+cmd|' /C calc'!A0"),
+    ("+359 2 123 456;+359 2 123 457", "+359 2 123 456;+359 2 123 457"), ("Police", "Police")])
+def test_csv_cells_that_look_like_formulas_are_text(value: str, shown: str) -> None:
+    from trmgen.opendata import cell
+
+    assert cell(value) == shown
+
+
+def test_the_contacts_csv_shows_a_formula_as_text(base_tree: Path) -> None:
+    import csv
+    import io
+
+    from trmgen import opendata
+    from trmgen.guide import Guide
+
+    replace_in(base_tree / "contacts/BG.yaml", "    name: Police",
+               "    name: '=HYPERLINK(\"https://example.org\";\"Police\")'")
+    sources, found = validate(Layout(base_tree))
+    assert not [d for d in found if d.severity is Severity.ERROR]
+    rows = list(csv.DictReader(io.StringIO(opendata.contacts_csv(Guide.from_sources(sources)))))
+    assert rows[0]["name"] == "'=HYPERLINK(\"https://example.org\";\"Police\")"
+    assert rows[0]["phones"] == "+359 2 123 456"
