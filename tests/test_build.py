@@ -143,6 +143,7 @@ def test_a_build_killed_midway_leaves_the_previous_site(scratch_repo: Path) -> N
     assert result.returncode == 0, result.stdout + result.stderr
     assert page(scratch_repo / "site", "en/measures/first-screening/").xpath(
         "normalize-space(//h1/text())") == "Screen everyone on indicators"
+    assert not list(scratch_repo.glob(".trmgen-build-*")), "the killed build's folder is gone"
 
 
 def test_two_builds_of_the_same_sources_are_identical(scratch_repo: Path, tmp_path: Path) -> None:

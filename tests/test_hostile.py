@@ -270,3 +270,67 @@ def test_the_contacts_csv_shows_a_formula_as_text(base_tree: Path) -> None:
     rows = list(csv.DictReader(io.StringIO(opendata.contacts_csv(Guide.from_sources(sources)))))
     assert rows[0]["name"] == "'=HYPERLINK(\"https://example.org\";\"Police\")"
     assert rows[0]["phones"] == "+359 2 123 456"
+
+
+# 1. Data loss: the output folder
+
+
+def tree_of(folder: Path) -> set[str]:
+    return {p.relative_to(folder).as_posix() for p in folder.rglob("*")}
+
+
+@pytest.mark.parametrize("out", [".", "..", "guidelines", "contacts/site", "templates",
+                                 ".git", "/"])
+def test_the_build_refuses_an_out_folder_that_holds_sources(scratch_repo: Path,
+                                                            out: str) -> None:
+    (scratch_repo / ".git").mkdir()
+    (scratch_repo.parent / "neighbour").mkdir()
+    (scratch_repo.parent / "neighbour" / "work.txt").write_text("mine")
+    before = tree_of(scratch_repo.parent)
+    started = time.perf_counter()
+    result = trmgen("build", "--root", scratch_repo, "--out", out, cwd=scratch_repo)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "[build.out-folder]" in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
+    assert tree_of(scratch_repo.parent) == before
+    assert time.perf_counter() - started < 60, "refused before any work"
+
+
+def test_the_build_refuses_a_folder_it_did_not_make(scratch_repo: Path) -> None:
+    mine = scratch_repo.parent / "my-documents"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("mine")
+    result = trmgen("build", "--root", scratch_repo, "--out", mine)
+    assert result.returncode == 1
+    assert "was not made by trmgen build (it has no .trmgen-site file)" in result.stdout
+    assert (mine / "notes.txt").read_text() == "mine"
+    assert tree_of(mine) == {"notes.txt"}
+
+
+def test_the_build_replaces_its_own_site_and_fills_an_empty_folder(scratch_repo: Path) -> None:
+    empty = scratch_repo.parent / "public"
+    empty.mkdir()
+    assert trmgen("build", "--root", scratch_repo, "--out", empty).returncode == 0
+    assert (empty / ".trmgen-site").is_file()
+    (empty / "stray.txt").write_text("left by hand")
+    assert trmgen("build", "--root", scratch_repo, "--out", empty).returncode == 0
+    assert not (empty / "stray.txt").exists()
+    assert (empty / "en/index.html").is_file()
+
+
+def test_folders_left_by_interrupted_builds_are_removed(scratch_repo: Path) -> None:
+    import fcntl
+
+    left = scratch_repo / ".trmgen-build-old"
+    (left / "site").mkdir(parents=True)
+    (left / ".lock").write_bytes(b"")
+    running = scratch_repo / ".trmgen-build-running"
+    running.mkdir()
+    with (running / ".lock").open("wb") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        assert trmgen("build", "--root", scratch_repo).returncode == 0
+        assert not left.exists()
+        assert running.is_dir(), "a build that runs keeps its folder"
+    ignored = subprocess.run(["git", "check-ignore", "-q", ".trmgen-build-old/"], cwd=ROOT,
+                             check=False)
+    assert ignored.returncode == 0, "git ignores them"

@@ -10,6 +10,7 @@ checks passed does the new site replace the old one, by renaming folders.
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import logging
 import os
 import resource
@@ -17,6 +18,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
+from typing import IO
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
@@ -87,8 +89,11 @@ def build(layout: Layout, *, languages: Sequence[str] = (), out: Path | None = N
                                      f"not among the guideline's languages: "
                                      f"{', '.join(unknown)}")])
     target = (out or layout.site).resolve()
+    refuse_out(layout, target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=".trmgen-build-", dir=target.parent))
+    clean_stale_work(target.parent)
+    work = Path(tempfile.mkdtemp(prefix=WORK_PREFIX, dir=target.parent))
+    lock = _hold(work / LOCK)
     printed = build_date()
     root = layout.root.resolve()
     try:
@@ -120,6 +125,7 @@ def build(layout: Layout, *, languages: Sequence[str] = (), out: Path | None = N
                 report(f"{'site ' + lang:<28} {seconds:6.1f} s")
                 own += pages
         _write_index(layout, staging, wanted)
+        (staging / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
         with _timed(report, "check"):
             problems = list(sitecheck.scan(staging))
         if problems:
@@ -128,12 +134,79 @@ def build(layout: Layout, *, languages: Sequence[str] = (), out: Path | None = N
         _replace(target, staging, work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+        lock.close()
     for cache in (layout.chart_cache, layout.print_cache):
         memo.prune(cache, KEEP_DAYS)
     used = _processor_seconds() - used
     step = "trmgen's own work"
     report(f"{step:<28} {own:6.1f} s of {used:.1f} s processor time ({own / used:.0%})")
     return diagnostics
+
+
+MARKER = ".trmgen-site"
+"""The file that marks a folder as a site made by `trmgen build`: only such a folder (or an
+empty one, or none) is replaced by the next build."""
+MARKER_TEXT = ("This folder was made by `trmgen build`, which replaces it whole on the next "
+               "build.\n")
+WORK_PREFIX = ".trmgen-build-"
+"""The temporary folder of a build, beside its target."""
+LOCK = ".lock"
+"""Held (flock) by the build that works in a temporary folder, while it runs."""
+
+
+def refuse_out(layout: Layout, target: Path) -> None:
+    """Raise BuildError, before any work, for an output folder that a build would wreck: the
+    repository or a folder that contains it, a folder of the sources, or a folder that holds
+    something other than a site made by trmgen (the build replaces the folder whole)."""
+    root = layout.root.resolve()
+    shown = layout.display(target) if target.is_relative_to(root) else str(target)
+
+    def refuse(why: str) -> BuildError:
+        return BuildError([Diagnostic(shown, 1, 1, "build.out-folder", "--out",
+                                      f"the site cannot be built here: {why}")])
+
+    if root.is_relative_to(target):
+        raise refuse("this folder holds the repository, which the build would delete; "
+                     "choose a new folder, such as site/")
+    protected = [*layout.source_folders(), layout.templates, layout.schemas,
+                 layout.root / ".git", Path(__file__).resolve().parent]
+    for folder in protected:
+        if target.is_relative_to(folder.resolve()):
+            raise refuse(f"it is inside {layout.display(folder)}/, which holds sources or "
+                         "code; choose a folder of its own, such as site/")
+    if target.exists() and not target.is_dir():
+        raise refuse("a file of this name exists; choose another name")
+    if target.is_dir() and any(target.iterdir()) and not (target / MARKER).is_file():
+        raise refuse(f"the folder is not empty and was not made by trmgen build (it has no "
+                     f"{MARKER} file), and the build would replace everything in it; delete "
+                     "it yourself, or choose another folder")
+
+
+def _hold(path: Path) -> IO[bytes]:
+    """An exclusive lock on a new file, held until the returned file is closed."""
+    handle = path.open("wb")
+    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    return handle
+
+
+def clean_stale_work(folder: Path) -> None:
+    """Delete the temporary folders that interrupted builds left in `folder`: those whose
+    lock no running build holds (a folder younger than a minute may be a build that has not
+    taken its lock yet)."""
+    for work in folder.glob(WORK_PREFIX + "*"):
+        if not work.is_dir() or work.is_symlink():
+            continue
+        lock = work / LOCK
+        try:
+            if not lock.exists():
+                if time.time() - work.stat().st_mtime > 60:
+                    shutil.rmtree(work, ignore_errors=True)
+                continue
+            with lock.open("rb") as handle:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                shutil.rmtree(work, ignore_errors=True)
+        except OSError:
+            continue  # a running build holds it, or another build is cleaning it
 
 
 def _processor_seconds() -> float:
