@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, sync_playwright
 
-from trmgen.build import build
-from trmgen.layout import Layout
+from trmgen.publish.build import build
+from trmgen.sources.layout import Layout
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"

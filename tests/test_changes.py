@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from trmgen.layout import Layout
-from trmgen.site import generate
+from trmgen.sources.layout import Layout
+from trmgen.web.site import generate
 
 from .html import page
 

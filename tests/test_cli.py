@@ -10,10 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from trmgen import cli, memo
+from trmgen import cli
+from trmgen.checks.validate import validate
 from trmgen.diagnostics import Severity
-from trmgen.layout import Layout
-from trmgen.validate import validate
+from trmgen.sources import cache as memo
+from trmgen.sources.layout import Layout
 
 from .conftest import ROOT
 

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from trmgen.i18n import catalogs
-from trmgen.layout import Layout
+from trmgen.sources.layout import Layout
 
 
 def trmgen(root: Path, *args: str) -> subprocess.CompletedProcess[str]:

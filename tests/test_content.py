@@ -6,11 +6,11 @@ from collections import Counter
 
 import pytest
 
+from trmgen.checks.validate import validate
 from trmgen.diagnostics import Severity
-from trmgen.layout import Layout
-from trmgen.load import Sources
-from trmgen.model import CountryRole, Exploitation, Measure
-from trmgen.validate import validate
+from trmgen.sources.layout import Layout
+from trmgen.sources.load import Sources
+from trmgen.sources.model import CountryRole, Exploitation, Measure
 
 from .conftest import ROOT
 

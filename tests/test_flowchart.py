@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from trmgen import flowchart
-from trmgen.guide import Guide
-from trmgen.labels import Labels
-from trmgen.layout import Layout
-from trmgen.load import load_sources
-from trmgen.site import BuildError, generate
+from trmgen.content.guide import Guide
+from trmgen.i18n.labels import Labels
+from trmgen.sources.layout import Layout
+from trmgen.sources.load import load_sources
+from trmgen.web import charts as flowchart
+from trmgen.web.site import BuildError, generate
 
 from .conftest import CASES
 from .html import page, resolve

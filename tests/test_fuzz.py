@@ -16,10 +16,10 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from trmgen import yamlsrc
-from trmgen.layout import Layout
-from trmgen.validate import validate
-from trmgen.yamlsrc import Document, LoadError, parse_bytes
+from trmgen.checks.validate import validate
+from trmgen.sources import strict_yaml as yamlsrc
+from trmgen.sources.layout import Layout
+from trmgen.sources.strict_yaml import Document, LoadError, parse_bytes
 
 from .conftest import CASES, ROOT
 

@@ -15,10 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from trmgen import changes, cli
+from trmgen import cli
+from trmgen.checks.validate import validate
+from trmgen.content import history as changes
 from trmgen.diagnostics import Diagnostic, Severity
-from trmgen.layout import Layout
-from trmgen.validate import validate
+from trmgen.sources.layout import Layout
 
 from .conftest import ROOT
 from .edits import replace_in
@@ -230,9 +231,9 @@ def test_spaces_and_invisible_characters_in_addresses_are_refused(base_tree: Pat
 
 def test_vcard_text_cannot_start_a_property(base_tree: Path) -> None:
     """Text values are escaped as RFC 6350 asks, whatever got past validation."""
-    from trmgen import opendata
-    from trmgen.guide import Guide
-    from trmgen.localize import Localizer
+    from trmgen.content.guide import Guide
+    from trmgen.i18n.localizer import Localizer
+    from trmgen.publish import opendata
 
     sources, _ = validate(Layout(base_tree))
     guide = Guide.from_sources(sources)
@@ -251,7 +252,7 @@ def test_vcard_text_cannot_start_a_property(base_tree: Path) -> None:
     ("@SUM(A1)", "'@SUM(A1)"), ("-2+3", "'-2+3"), ("+1+cmd|' /C calc'!A0", "'+1+cmd|' /C calc'!A0"),
     ("+359 2 123 456;+359 2 123 457", "+359 2 123 456;+359 2 123 457"), ("Police", "Police")])
 def test_csv_cells_that_look_like_formulas_are_text(value: str, shown: str) -> None:
-    from trmgen.opendata import cell
+    from trmgen.publish.opendata import cell
 
     assert cell(value) == shown
 
@@ -260,8 +261,8 @@ def test_the_contacts_csv_shows_a_formula_as_text(base_tree: Path) -> None:
     import csv
     import io
 
-    from trmgen import opendata
-    from trmgen.guide import Guide
+    from trmgen.content.guide import Guide
+    from trmgen.publish import opendata
 
     replace_in(base_tree / "contacts/BG.yaml", "    name: Police",
                "    name: '=HYPERLINK(\"https://example.org\";\"Police\")'")

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from trmgen.i18n import catalogs
-from trmgen.layout import Layout
+from trmgen.sources.layout import Layout
 
 from .edits import replace_in
 from .html import page

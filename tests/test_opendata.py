@@ -9,8 +9,8 @@ from pathlib import Path
 import jsonschema
 import vobject
 
-from trmgen.layout import Layout
-from trmgen.validate import validate
+from trmgen.checks.validate import validate
+from trmgen.sources.layout import Layout
 
 from .conftest import CASES, ROOT
 

@@ -11,8 +11,8 @@ import pytest
 from playwright.sync_api import Browser
 from pypdf import PdfReader
 
-from trmgen.layout import Layout
-from trmgen.site import Edition, prepare
+from trmgen.sources.layout import Layout
+from trmgen.web.site import Edition, prepare
 
 from .conftest import ROOT
 from .html import page, parse
@@ -182,7 +182,7 @@ def test_offline_copy_works_from_file(shipped_site: Path, tmp_path: Path,
 
 def test_an_unchanged_document_is_not_printed_again(tmp_path: Path,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    from trmgen import pdf
+    from trmgen.print import documents as pdf
 
     html = "<html lang='en'><body><h1>Sheet</h1></body></html>"
     first = pdf.to_pdf(html, cache=tmp_path)

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from trmgen import sitecheck
-from trmgen.render import plain, relative_url, to_html
+from trmgen.publish import sitecheck
+from trmgen.web.templates import plain, relative_url, to_html
 
 
 @pytest.mark.parametrize("text", [

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from trmgen import schemas
-from trmgen.layout import Layout
+from trmgen.sources import schemas
+from trmgen.sources.layout import Layout
 
 from .conftest import ROOT
 

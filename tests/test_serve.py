@@ -17,9 +17,9 @@ import yaml
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 
-from trmgen import preview as previews
-from trmgen.layout import Layout
-from trmgen.site import generate
+from trmgen.sources.layout import Layout
+from trmgen.web import preview as previews
+from trmgen.web.site import generate
 
 
 def free_port() -> int:

@@ -9,11 +9,11 @@ import phonenumbers
 import pytest
 import yaml
 
-from trmgen.layout import Layout
-from trmgen.load import Sources
-from trmgen.pages import NAV_GROUP
-from trmgen.site import generate
-from trmgen.validate import validate
+from trmgen.checks.validate import validate
+from trmgen.sources.layout import Layout
+from trmgen.sources.load import Sources
+from trmgen.web.pages import NAV_GROUP
+from trmgen.web.site import generate
 
 from .conftest import ROOT
 from .html import ids, page, parse, resolve

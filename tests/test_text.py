@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from trmgen import text
-from trmgen.layout import Layout
-from trmgen.validate import validate
+from trmgen.checks.validate import validate
+from trmgen.sources import safe_text as text
+from trmgen.sources.layout import Layout
 
 
 @pytest.mark.parametrize(("value", "code"), [

@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from trmgen.checks.validate import validate
 from trmgen.diagnostics import ADJUSTABLE, CODES, Severity, render
-from trmgen.layout import Layout
-from trmgen.validate import validate
+from trmgen.sources.layout import Layout
 
 from .conftest import ROOT
 

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from trmgen.yamlsrc import MAX_BYTES, LoadError, Mark, parse_bytes
+from trmgen.sources.strict_yaml import MAX_BYTES, LoadError, Mark, parse_bytes
 
 
 def codes(raw: bytes) -> list[str]:

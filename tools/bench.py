@@ -53,11 +53,11 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from trmgen import build, downloads  # noqa: E402 - after the path is set
-from trmgen.layout import Layout  # noqa: E402
-from trmgen.site import generate  # noqa: E402
-from trmgen.validate import validate  # noqa: E402
-from trmgen.yamlsrc import parse_bytes  # noqa: E402
+from trmgen.checks.validate import validate  # noqa: E402
+from trmgen.publish import build, downloads  # noqa: E402
+from trmgen.sources.layout import Layout  # noqa: E402
+from trmgen.sources.strict_yaml import parse_bytes  # noqa: E402
+from trmgen.web.site import generate  # noqa: E402
 
 SHIPPED_LANGUAGES = ["en", "fr", "bg", "ro", "ar"]
 STAND_INS = ["de", "es", "it", "nl", "pl", "pt", "sv", "fi", "da", "hu"]

@@ -15,12 +15,15 @@ import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from trmgen import __version__, changes, freshness, scaffold, schemas
+from trmgen import __version__, scaffold
+from trmgen.checks import freshness
+from trmgen.checks.validate import validate
+from trmgen.content import history as changes
 from trmgen.diagnostics import Severity, count, excerpt, render, visible
 from trmgen.i18n import catalogs
-from trmgen.layout import Layout
-from trmgen.site import BuildError
-from trmgen.validate import validate
+from trmgen.sources import schemas
+from trmgen.sources.layout import Layout
+from trmgen.web.site import BuildError
 
 OK, PROBLEMS, USAGE, INTERNAL = 0, 1, 2, 3
 
@@ -32,7 +35,7 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from trmgen import build  # mkdocs is imported only by the commands that need it
+    from trmgen.publish import build  # mkdocs is imported only by the commands that need it
 
     layout = Layout(args.root)
     out = args.out or layout.site
@@ -49,7 +52,7 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from trmgen import build
+    from trmgen.publish import build
 
     build.serve(Layout(args.root), args.lang, args.address)
     return OK

@@ -18,7 +18,7 @@ class Severity(StrEnum):
 
 
 CODES = frozenset({
-    "build.language", "build.mkdocs", "build.unsafe-html",
+    "build.language", "build.mkdocs", "build.out-folder", "build.unsafe-html",
     "chart.graphviz",
     "contact.example-address", "contact.missing-actor", "contact.phone-country",
     "contact.sample-address", "contact.sample-data", "contact.stale",

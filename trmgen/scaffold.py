@@ -13,11 +13,11 @@ from pathlib import Path
 import phonenumbers
 from pydantic_core import PydanticCustomError
 
-from trmgen import values
+from trmgen.checks.validate import validate
 from trmgen.diagnostics import Diagnostic, Severity, count
 from trmgen.i18n import catalogs
-from trmgen.layout import SCHEMAS, Layout
-from trmgen.validate import validate
+from trmgen.sources import value_types as values
+from trmgen.sources.layout import SCHEMAS, Layout
 
 
 class ScaffoldError(Exception):

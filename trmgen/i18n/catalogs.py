@@ -21,13 +21,14 @@ from babel.messages.extract import extract
 from babel.messages.pofile import PoFileError, read_po, write_po
 from pydantic import BaseModel
 
-from trmgen import __version__, memo
-from trmgen import text as safe_text
+from trmgen import __version__
 from trmgen.diagnostics import Diagnostic, Severity
 from trmgen.i18n import pocheck
 from trmgen.i18n.fields import walk
-from trmgen.layout import MAX_CATALOG_BYTES, Layout, UnsafeFile, read_file
-from trmgen.load import Source, Sources
+from trmgen.sources import cache as memo
+from trmgen.sources import safe_text
+from trmgen.sources.layout import MAX_CATALOG_BYTES, Layout, UnsafeFile, read_file
+from trmgen.sources.load import Source, Sources
 
 JINJA_OPTIONS = {
     "extensions": "jinja2.ext.i18n",

@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from trmgen.model import (
+from trmgen.sources.model import (
     Actor,
     ChildVariant,
     CountryContacts,
@@ -34,7 +34,7 @@ from trmgen.model import (
     ReferralForm,
     Sop,
 )
-from trmgen.yamlsrc import Loc
+from trmgen.sources.strict_yaml import Loc
 
 TEXT_FIELDS: dict[type[BaseModel], tuple[str, ...]] = {
     Guideline: ("title", "introduction"),

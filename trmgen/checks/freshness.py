@@ -9,7 +9,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 
-from trmgen.model import CountryContacts
+from trmgen.sources.model import CountryContacts
 
 
 def stale_before(today: dt.date, months: int) -> dt.date:

@@ -25,7 +25,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-from trmgen.layout import Layout
+from trmgen.sources.layout import Layout
 
 T = TypeVar("T")
 

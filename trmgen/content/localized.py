@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from babel.messages.mofile import write_mo
 from babel.support import Translations
 
-from trmgen.guide import Country, Guide
+from trmgen.content.guide import Country, Guide
 from trmgen.i18n import catalogs
 from trmgen.i18n.fields import translate
-from trmgen.layout import Layout
+from trmgen.sources.layout import Layout
 
 
 class Fallback(str):

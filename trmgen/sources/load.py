@@ -15,10 +15,10 @@ from typing import Any, Generic, TypeVar
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails, PydanticCustomError
 
-from trmgen import values
 from trmgen.diagnostics import MAX_PROBLEMS, Diagnostic, Severity
-from trmgen.layout import MAX_SOURCE_BYTES, SCHEMAS, Layout, UnsafeFile, read_file
-from trmgen.model import (
+from trmgen.sources import value_types as values
+from trmgen.sources.layout import MAX_SOURCE_BYTES, SCHEMAS, Layout, UnsafeFile, read_file
+from trmgen.sources.model import (
     ActorsFile,
     ChartStyle,
     CountryContacts,
@@ -28,7 +28,7 @@ from trmgen.model import (
     ReferralForm,
     Sop,
 )
-from trmgen.yamlsrc import Document, LoadError, Loc, parse_bytes
+from trmgen.sources.strict_yaml import Document, LoadError, Loc, parse_bytes
 
 M = TypeVar("M", bound=BaseModel)
 

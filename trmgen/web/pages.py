@@ -8,10 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from trmgen.guide import Guide
-from trmgen.labels import Labels
-from trmgen.localize import Localizer
-from trmgen.model import ALL_FORMS
+from trmgen.content.guide import Guide
+from trmgen.i18n.labels import Labels
+from trmgen.i18n.localizer import Localizer
+from trmgen.sources.model import ALL_FORMS
 
 Nav = list[dict[str, Any]]
 """The mkdocs `nav`: a list of {title: page} and {section: [...]} entries."""

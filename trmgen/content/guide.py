@@ -12,9 +12,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from trmgen.freshness import stale_before
-from trmgen.load import Sources
-from trmgen.model import (
+from trmgen.checks.freshness import stale_before
+from trmgen.sources.load import Sources
+from trmgen.sources.model import (
     Actor,
     ChartStyle,
     CountryContacts,

@@ -20,9 +20,8 @@ import pycountry
 from pydantic import AfterValidator, BeforeValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
-from trmgen import hours as opening_hours
-from trmgen import text as safe_text
 from trmgen.diagnostics import excerpt
+from trmgen.sources import opening_hours, safe_text
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 _SLUG = re.compile(SLUG_PATTERN)

@@ -20,8 +20,8 @@ from pydantic import BaseModel
 
 from trmgen.diagnostics import excerpt, visible
 from trmgen.i18n import catalogs
-from trmgen.layout import Layout
-from trmgen.load import Sources, load_sources
+from trmgen.sources.layout import Layout
+from trmgen.sources.load import Sources, load_sources
 
 
 class ChangeError(Exception):

@@ -15,10 +15,10 @@ import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
-from trmgen import memo
-from trmgen.guide import Guide
-from trmgen.labels import Labels
-from trmgen.model import ChartStyle, CountryRole, Measure, Overview, Sop
+from trmgen.content.guide import Guide
+from trmgen.i18n.labels import Labels
+from trmgen.sources import cache as memo
+from trmgen.sources.model import ChartStyle, CountryRole, Measure, Overview, Sop
 
 Href = Callable[[str], str]
 """The link from the page that shows a chart to a measure's page, by measure id."""

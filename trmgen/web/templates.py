@@ -20,8 +20,8 @@ import jinja2
 import nh3
 from markupsafe import Markup
 
-from trmgen import text as safe_text
-from trmgen.i18n.translate import Fallback
+from trmgen.content.localized import Fallback
+from trmgen.sources import safe_text
 
 ALLOWED_TAGS = {"p", "em", "strong", "code", "a", "ul", "ol", "li", "br"}
 ALLOWED_SCHEMES = {"https", "mailto", "tel"}

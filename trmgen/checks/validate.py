@@ -10,14 +10,15 @@ from urllib.parse import urlsplit
 
 import phonenumbers
 
-from trmgen import memo, values
+from trmgen.checks.freshness import stale_before
 from trmgen.diagnostics import ADJUSTABLE, CODES, Diagnostic, Severity, limit, promote
-from trmgen.freshness import stale_before
 from trmgen.i18n import catalogs
-from trmgen.layout import Layout
-from trmgen.load import Source, Sources, field_path, load_sources
-from trmgen.model import Edge, Measure, Sop
-from trmgen.yamlsrc import Document, Loc
+from trmgen.sources import cache as memo
+from trmgen.sources import value_types as values
+from trmgen.sources.layout import Layout
+from trmgen.sources.load import Source, Sources, field_path, load_sources
+from trmgen.sources.model import Edge, Measure, Sop
+from trmgen.sources.strict_yaml import Document, Loc
 
 EXAMPLE_DOMAINS = ("example.org", "example.com", "example.net")
 

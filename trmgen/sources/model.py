@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema, model_validator
 from pydantic_core import PydanticCustomError
 
-from trmgen.values import (
+from trmgen.sources.value_types import (
     Colour,
     CountryCode,
     Date,

@@ -21,10 +21,11 @@ from babel import Locale
 from markupsafe import Markup
 from pypdf import PdfReader, PdfWriter, Transformation
 
-from trmgen import flowchart, memo
-from trmgen.guide import Country
-from trmgen.render import Renderer
-from trmgen.site import Edition, render
+from trmgen.content.guide import Country
+from trmgen.sources import cache as memo
+from trmgen.web import charts as flowchart
+from trmgen.web.site import Edition, render
+from trmgen.web.templates import Renderer
 
 
 def _renderer(edition: Edition) -> Renderer:

@@ -15,18 +15,21 @@ import jinja2
 from babel import Locale
 from markupsafe import Markup
 
-from trmgen import changes, flowchart, memo
+from trmgen.checks.validate import validate
+from trmgen.content import history as changes
+from trmgen.content import localized as translate
+from trmgen.content.guide import Guide
 from trmgen.diagnostics import Diagnostic, Severity, count
-from trmgen.downloads import Download
-from trmgen.guide import Guide
-from trmgen.i18n import catalogs, translate
-from trmgen.labels import Labels
-from trmgen.layout import Layout
-from trmgen.localize import Localizer, phone, tel_uri
-from trmgen.model import ALL_FORMS, ALL_ROLES
-from trmgen.pages import OVERVIEW, PATHS, Nav, Page, measure_page, plan, sop_page
-from trmgen.render import Renderer, relative_url
-from trmgen.validate import validate
+from trmgen.i18n import catalogs
+from trmgen.i18n.labels import Labels
+from trmgen.i18n.localizer import Localizer, phone, tel_uri
+from trmgen.publish.downloads import Download
+from trmgen.sources import cache as memo
+from trmgen.sources.layout import Layout
+from trmgen.sources.model import ALL_FORMS, ALL_ROLES
+from trmgen.web import charts as flowchart
+from trmgen.web.pages import OVERVIEW, PATHS, Nav, Page, measure_page, plan, sop_page
+from trmgen.web.templates import Renderer, relative_url
 
 
 class BuildError(Exception):

@@ -18,10 +18,10 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
-from typing import IO
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 import jinja2
 from babel import Locale
@@ -30,13 +30,15 @@ from mkdocs.commands.serve import serve as mkdocs_serve
 from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
 
-from trmgen import downloads, memo, opendata, pdf, sitecheck
+from trmgen.checks.validate import validate
 from trmgen.diagnostics import Diagnostic, Severity, count
-from trmgen.downloads import Download
-from trmgen.layout import Layout
-from trmgen.plugin import LANGUAGE_VARIABLE, SEARCH_LANGUAGES, TrmgenPlugin
-from trmgen.site import BuildError, Edition, prepare
-from trmgen.validate import validate
+from trmgen.print import documents as pdf
+from trmgen.publish import downloads, opendata, sitecheck
+from trmgen.publish.downloads import Download
+from trmgen.sources import cache as memo
+from trmgen.sources.layout import Layout
+from trmgen.web.plugin import LANGUAGE_VARIABLE, SEARCH_LANGUAGES, TrmgenPlugin
+from trmgen.web.site import BuildError, Edition, prepare
 
 # mkdocs asks to be told about its next major version on every run; the notice is not ours.
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")

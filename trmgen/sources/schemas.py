@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from trmgen.layout import SCHEMAS, Layout
-from trmgen.load import MODELS
+from trmgen.sources.layout import SCHEMAS, Layout
+from trmgen.sources.load import MODELS
 
 
 def generate() -> dict[str, str]:

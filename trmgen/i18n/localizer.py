@@ -11,7 +11,7 @@ from babel.dates import format_date, format_time
 from babel.lists import format_list
 from babel.units import format_unit
 
-from trmgen import hours as opening_hours
+from trmgen.sources import opening_hours
 
 
 class Localizer:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from trmgen.pages import Nav
+from trmgen.web.pages import Nav
 
 View = tuple[Any, ...]
 """What the navigation shows on one page."""

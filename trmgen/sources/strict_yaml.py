@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 
 from trmgen.diagnostics import Diagnostic, Severity
-from trmgen.layout import MAX_SOURCE_BYTES
+from trmgen.sources.layout import MAX_SOURCE_BYTES
 
 MAX_BYTES = MAX_SOURCE_BYTES
 """Larger files are refused, to keep the loader safe."""

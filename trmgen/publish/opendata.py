@@ -15,9 +15,9 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from trmgen.guide import Country, Guide
-from trmgen.localize import Localizer, phone
-from trmgen.model import (
+from trmgen.content.guide import Country, Guide
+from trmgen.i18n.localizer import Localizer, phone
+from trmgen.sources.model import (
     Actor,
     CountryContacts,
     Guideline,

@@ -26,11 +26,12 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from watchdog.observers.polling import PollingObserver
 
-from trmgen import downloads, preview
 from trmgen.diagnostics import Severity, render
-from trmgen.layout import Layout
-from trmgen.preview import Preview
-from trmgen.site import BuildError, Site, generate
+from trmgen.publish import downloads
+from trmgen.sources.layout import Layout
+from trmgen.web import preview
+from trmgen.web.preview import Preview
+from trmgen.web.site import BuildError, Site, generate
 
 log = logging.getLogger("mkdocs.plugins.trmgen")
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from trmgen.model import ActorKind, CountryRole, Exploitation, Status
+from trmgen.sources.model import ActorKind, CountryRole, Exploitation, Status
 
 
 def N_(text: str) -> str:

@@ -1,0 +1,1 @@
+"""The cross-file rules and the validation run that collects every problem."""

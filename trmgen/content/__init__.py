@@ -1,0 +1,1 @@
+"""The validated guideline as one cross-referenced whole, in each language, and its history."""

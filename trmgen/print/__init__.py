@@ -1,0 +1,1 @@
+"""The printed documents: the book, the contact sheets and the form, as HTML and as PDF."""
