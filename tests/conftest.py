@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,6 +13,9 @@ from playwright.sync_api import Browser, sync_playwright
 
 from trmgen.publish.build import build
 from trmgen.sources.layout import Layout
+
+# Every test run starts with an empty cache of its own (its processes share it).
+os.environ["TRMGEN_CACHE"] = tempfile.mkdtemp(prefix="trmgen-test-cache-")
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"

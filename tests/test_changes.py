@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from trmgen.sources.layout import Layout
-from trmgen.web.site import generate
 
 from .html import page
+from .sites import generated
 
 
 def run(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -84,7 +84,7 @@ def test_the_page_follows_the_edition_it_compares_with(history: Path) -> None:
     layout = Layout(history)
 
     def changed() -> str:
-        pages = {p.src: p.text for p in generate(layout).pages}
+        pages = {p.src: p.text for p in generated(layout).pages}
         return pages["changes.md"]
 
     before = changed()

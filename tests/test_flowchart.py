@@ -10,14 +10,16 @@ from pathlib import Path
 import pytest
 
 from trmgen.content.guide import Guide
+from trmgen.diagnostics import BuildError
 from trmgen.i18n.labels import Labels
+from trmgen.sources import cache
 from trmgen.sources.layout import Layout
 from trmgen.sources.load import load_sources
-from trmgen.web import charts as flowchart
-from trmgen.web.site import BuildError, generate
+from trmgen.web import flowcharts
 
 from .conftest import CASES
 from .html import page, resolve
+from .sites import generated
 
 GOLDENS = CASES / "charts"
 LABELS = Labels(gettext.NullTranslations().gettext)
@@ -34,9 +36,9 @@ def measure_href(measure_id: str) -> str:
 
 
 def charts(guide: Guide) -> dict[str, str]:
-    out = {f"sop-{sop.id}.dot": flowchart.sop_dot(guide, sop, guide.style, LABELS,
+    out = {f"sop-{sop.id}.dot": flowcharts.sop_dot(guide, sop, guide.style, LABELS,
                                                   measure_href) for sop in guide.sops}
-    out["overview.dot"] = flowchart.overview_dot(guide, guide.overview, guide.style, LABELS,
+    out["overview.dot"] = flowcharts.overview_dot(guide, guide.overview, guide.style, LABELS,
                                                  measure_href)
     return out
 
@@ -64,7 +66,7 @@ def test_child_path_and_hand_over_are_drawn_distinctly() -> None:
 
 def test_graphviz_draws_an_svg_with_a_link_per_measure(tmp_path: Path) -> None:
     guide = base_guide()
-    svg = flowchart.render(charts(guide)["sop-identification.dot"], tmp_path)
+    svg = flowcharts.draw(charts(guide)["sop-identification.dot"])
     root = ET.fromstring(svg)
     links = [str(a.get(f"{XLINK}href")) for a in root.iter(f"{SVG}a")]
     assert sorted(set(links)) == sorted(measure_href(m.id) for m in guide.sops[0].measures)
@@ -80,20 +82,21 @@ def fake_dot(folder: Path) -> None:
 
 def test_unchanged_charts_never_call_graphviz_again(scratch_repo: Path, tmp_path: Path,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TRMGEN_CACHE", str(tmp_path / "cache"))
     layout = Layout(scratch_repo)
-    generate(layout)
-    cached = sorted(layout.chart_cache.iterdir())
+    generated(layout)
+    cached = sorted((cache.folder() / "charts").iterdir())
     assert len(cached) == 2  # the SOP's chart and the overview
     fake_dot(tmp_path / "bin")
     monkeypatch.setenv("PATH", f"{tmp_path / 'bin'}{os.pathsep}{os.environ['PATH']}")
-    for kept in layout.memo_cache.glob("site-*.pickle"):
+    for kept in (cache.folder() / "pages").iterdir():
         kept.unlink()  # the pages are made again...
-    generate(layout)  # ...and every chart comes from the cache: the failing dot is never run
-    assert sorted(layout.chart_cache.iterdir()) == cached
+    generated(layout)  # ...and every chart comes from the cache: the failing dot is never run
+    assert sorted((cache.folder() / "charts").iterdir()) == cached
     sop = scratch_repo / "guidelines/sops/1-identification.yaml"
     sop.write_text(sop.read_text().replace("title: Refer to assistance", "title: Refer"))
     with pytest.raises(BuildError) as failed:  # a changed chart does call Graphviz
-        generate(layout)
+        generated(layout)
     (problem,) = failed.value.diagnostics
     assert problem.code == "chart.graphviz"
     assert "fake dot: Graphviz was called" in problem.message

@@ -11,8 +11,8 @@ import pytest
 from playwright.sync_api import Browser
 from pypdf import PdfReader
 
+from trmgen.content.edition import Edition, validated
 from trmgen.sources.layout import Layout
-from trmgen.web.site import Edition, prepare
 
 from .conftest import ROOT
 from .html import page, parse
@@ -24,7 +24,8 @@ _DIRECTION_MARKS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 @pytest.fixture(scope="module")
 def editions() -> dict[str, Edition]:
-    return {code: prepare(Layout(ROOT), code) for code in LANGUAGES}
+    edition = validated(Layout(ROOT))
+    return {code: edition.edition(code) for code in LANGUAGES}
 
 
 def pdf_text(path: Path) -> str:
@@ -182,19 +183,20 @@ def test_offline_copy_works_from_file(shipped_site: Path, tmp_path: Path,
 
 def test_an_unchanged_document_is_not_printed_again(tmp_path: Path,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    from trmgen.print import documents as pdf
+    from trmgen.print import pdf
 
+    monkeypatch.setenv("TRMGEN_CACHE", str(tmp_path))
     html = "<html lang='en'><body><h1>Sheet</h1></body></html>"
-    first = pdf.to_pdf(html, cache=tmp_path)
-    assert len(list(tmp_path.iterdir())) == 1
+    first = pdf.to_pdf(html)
+    assert len(list((tmp_path / "print").iterdir())) == 1
 
     def refuse(*args: object) -> bytes:
         raise AssertionError("printed again")
 
     monkeypatch.setattr(pdf, "_print", refuse)
-    assert pdf.to_pdf(html, cache=tmp_path) == first
+    assert pdf.to_pdf(html) == first
     with pytest.raises(AssertionError, match="printed again"):
-        pdf.to_pdf(html.replace("Sheet", "Other"), cache=tmp_path)
+        pdf.to_pdf(html.replace("Sheet", "Other"))
 
 
 @pytest.mark.parametrize("language", ["en", "fr", "bg", "ro", "ar"])

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from trmgen.publish import sitecheck
+from trmgen.sources.layout import Layout
 from trmgen.web.templates import plain, relative_url, to_html
 
 
@@ -49,13 +50,35 @@ def test_relative_urls(source: str, target: str, directory: bool, expected: str)
     assert relative_url(source, target, directory) == expected
 
 
-def test_site_check_finds_unsafe_pages(tmp_path: Path) -> None:
-    (tmp_path / "ok.html").write_text('<a href="https://example.org">x</a><script>1</script>')
-    (tmp_path / "bad.html").write_text(
-        '<div onmouseover="x"></div><a href="javascript:x">y</a>'
+def test_site_check_finds_unsafe_pages_and_charts(scratch_repo: Path, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    (site / "en").mkdir(parents=True)
+    (site / "ok.html").write_text('<a href="https://example.org">x</a><script>1</script>')
+    (site / "bad.html").write_text(
+        '<div onmouseover="x"></div>\n<a href="javascript:x">y</a>'
         '<script src="https://cdn.example.org/x.js"></script>')
-    assert list(sitecheck.scan(tmp_path)) == [
-        "bad.html: <div> has the event attribute 'onmouseover'",
-        "bad.html: <a href> uses a javascript: URL",
-        "bad.html: <script src> loads from another host: https://cdn.example.org/x.js",
+    (site / "en" / "chart.svg").write_text('<svg><g onload="x"/></svg>')
+    found = [d.text() for d in sitecheck.scan(site, Layout(scratch_repo))]
+    assert found == [
+        "site/bad.html:1:1: error: <div> has the event attribute 'onmouseover', in the built "
+        "bad.html; the site is not published with it [build.unsafe-html]",
+        "site/bad.html:2:1: error: <a href> uses a javascript: URL, in the built bad.html; "
+        "the site is not published with it [build.unsafe-html]",
+        "site/bad.html:2:29: error: <script src> loads from another host: "
+        "https://cdn.example.org/x.js, in the built bad.html; the site is not published "
+        "with it [build.unsafe-html]",
+        "site/en/chart.svg:1:6: error: <g> has the event attribute 'onload', in the built "
+        "en/chart.svg; the site is not published with it [build.unsafe-html]",
     ]
+
+
+def test_site_check_names_the_source_that_wrote_a_finding(scratch_repo: Path,
+                                                          tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "page.html").write_text('<p><span onfocus="steal()">x</span></p>')
+    style = scratch_repo / "flowcharts/style.yaml"
+    style.write_text(style.read_text() + "# onfocus=steal() is written here\n")
+    line = style.read_text().count("\n")
+    (found,) = sitecheck.scan(site, Layout(scratch_repo))
+    assert (found.path, found.line, found.col) == ("flowcharts/style.yaml", line, 3)

@@ -19,7 +19,8 @@ from mkdocs.config import load_config
 
 from trmgen.sources.layout import Layout
 from trmgen.web import preview as previews
-from trmgen.web.site import generate
+
+from .sites import generated
 
 
 def free_port() -> int:
@@ -138,11 +139,11 @@ def test_a_new_title_renders_again_only_the_pages_that_show_it(scratch_repo: Pat
     of the pages before and after it: a measure's title changes what the pages of its SOP
     show, and no other page's navigation."""
     layout = Layout(scratch_repo)
-    before = generate(layout)
+    before = generated(layout)
     sop = scratch_repo / "guidelines/sops/1-identification.yaml"
     sop.write_text(sop.read_text().replace("title: Screen on indicators",
                                            "title: Screen with care"))
-    after = generate(layout)
+    after = generated(layout)
     assert previews.shape(after.nav) == previews.shape(before.nav)
     old, new = previews.views(before.nav), previews.views(after.nav)
     changed = {src for src in new if new[src] != old[src]}

@@ -13,10 +13,10 @@ from trmgen.checks.validate import validate
 from trmgen.sources.layout import Layout
 from trmgen.sources.load import Sources
 from trmgen.web.pages import NAV_GROUP
-from trmgen.web.site import generate
 
 from .conftest import ROOT
 from .html import ids, page, parse, resolve
+from .sites import generated
 
 
 @pytest.fixture(scope="module")
@@ -171,7 +171,7 @@ def test_every_page_is_reachable_from_the_home_page(shipped_site: Path, code: st
 
 
 def test_every_page_is_in_the_navigation() -> None:
-    site = generate(Layout(ROOT), "en")
+    site = generated(Layout(ROOT), "en")
 
     def sources(entries: list[dict[str, object]]) -> set[str]:
         found: set[str] = set()
@@ -196,7 +196,7 @@ def test_a_long_sop_is_grouped_in_the_navigation(scratch_repo: Path) -> None:
         previous = sop["measures"][-2]
         previous["next"] = [*previous.get("next", []), {"to": clone["id"]}]
     path.write_text(yaml.safe_dump(sop, sort_keys=False))
-    site = generate(Layout(scratch_repo), "en")
+    site = generated(Layout(scratch_repo), "en")
     (section,) = [entry for entry in site.nav if "1. Identification" in entry]
     sop_page, *groups = section["1. Identification"]
     assert sop_page == {"Identification": "sops/identification/index.md"}

@@ -3,8 +3,9 @@
 Sizes (--sizes 1,10,50): synthetic sources repeat the shipped measures and countries N times
 (new ids, `next` edges within each copy, new valid countries), so they validate like the real
 ones; the sites and documents are built in English (the other languages are validated).
-For each size it prints the time and the peak memory of each stage: validation (cold, kept
-from the last run, and as `trmgen validate` runs after an edit of the content), pages with
+For each size it prints the time and the peak memory of each stage: validation (cold, and
+as `trmgen validate` runs after an edit of the content), the validated edition that a build
+makes once and hands to every stage, pages with
 charts (nothing cached, the charts cached, and kept from the last run), one mkdocs build,
 a bare mkdocs-material build of the same pages with the same theme and settings but without
 trmgen, the offline copy, and the printed documents. Each stage runs in a new process, so
@@ -16,6 +17,9 @@ nothing changed, after a one-field edit and after an edit of a page template, wi
 own share of the processor time as the build reports it. The five shipped languages come
 first; beyond them, copies of the French catalog stand in for translations into further
 languages.
+
+Hostile inputs (--hostile): validation of source files that a pull request could send to
+make CI slow, each at the size limit: deep nesting, a million values, a million problems.
 
 Preview (--serve N): N one-field edits of a measure's text and N of its title in
 `trmgen serve` on the shipped guidelines, and the seconds until the served page shows each.
@@ -54,9 +58,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from trmgen.checks.validate import validate  # noqa: E402
-from trmgen.publish import build, downloads  # noqa: E402
+from trmgen.content.edition import validated  # noqa: E402
+from trmgen.publish import build, documents, downloads  # noqa: E402
+from trmgen.sources import cache  # noqa: E402
 from trmgen.sources.layout import Layout  # noqa: E402
-from trmgen.sources.strict_yaml import parse_bytes  # noqa: E402
+from trmgen.sources.strict_yaml import MAX_BYTES, parse_bytes  # noqa: E402
+from trmgen.web.plugin import Job, build_site  # noqa: E402
 from trmgen.web.site import generate  # noqa: E402
 
 SHIPPED_LANGUAGES = ["en", "fr", "bg", "ro", "ar"]
@@ -146,52 +153,49 @@ def _measure(step: Callable[..., Any], *args: Any) -> tuple[float, float, Any]:
     return seconds, peak / 1024, result
 
 
-def _clear(layout: Layout, *parts: str) -> None:
-    for part in parts:
-        shutil.rmtree(layout.root / ".cache" / part, ignore_errors=True)
+def _clear(*kinds: str) -> None:
+    """Empty parts of the cache (the bench runs with a cache folder of its own)."""
+    for kind in kinds:
+        shutil.rmtree(cache.folder() / kind, ignore_errors=True)
 
 
 def _validate_cold(root: Path) -> int:
-    layout = Layout(root)
-    _clear(layout, "memo")
-    return len(validate(layout)[1])
+    """Validation with nothing kept: the strings of the templates and the code extracted."""
+    _clear("strings")
+    return len(validate(Layout(root))[1])
 
 
 def _validate_command(root: Path) -> int:
     """`trmgen validate` after an edit of the content: the strings of the templates and the
-    code are kept from an earlier run, the result is not written."""
-    layout = Layout(root)
-    for kept in layout.memo_cache.glob("validation*.pickle"):
-        kept.unlink()
-    return len(validate(layout, keep=False)[1])
-
-
-def _validate_kept(root: Path) -> int:
+    code are kept from an earlier run; validation itself is never kept."""
     return len(validate(Layout(root))[1])
 
 
+def _validated(root: Path) -> int:
+    """What a build does first: validation, the translations, the history, once."""
+    return len(validated(Layout(root)).diagnostics)
+
+
 def _pages_cold(root: Path) -> int:
-    layout = Layout(root)
-    _clear(layout, "memo", "charts", "templates")
-    return len(generate(layout, "en").pages)
+    _clear("pages", "charts")
+    return len(generate(validated(Layout(root)), "en").pages)
 
 
 def _pages_warm(root: Path) -> int:
     """The pages made again, as after an edit that leaves the charts as they were."""
-    layout = Layout(root)
-    for kept in layout.memo_cache.glob("site-*.pickle"):
-        kept.unlink()
-    return len(generate(layout, "en").pages)
+    _clear("pages")
+    return len(generate(validated(Layout(root)), "en").pages)
 
 
 def _pages_kept(root: Path) -> int:
     """The pages of unchanged sources, kept from the last run."""
-    return len(generate(Layout(root), "en").pages)
+    return len(generate(validated(Layout(root)), "en").pages)
 
 
 def _mkdocs(root: Path, dest: Path, offline: bool) -> None:
-    build._build_language(Layout(root), "en", dest, root.parent, languages=["en"],
-                          offline=offline)
+    layout = Layout(root)
+    build_site(layout, Job(validated(layout), "en", ("en",), offline=offline), dest,
+               root.parent)
 
 
 def _bare(root: Path, dest: Path) -> float:
@@ -200,7 +204,7 @@ def _bare(root: Path, dest: Path) -> float:
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
 
-    site = generate(Layout(root), "en")
+    site = generate(validated(Layout(root)), "en")
     docs = root.parent / "bare-docs"
     for src, content in [(p.src, p.text.encode()) for p in site.pages] + list(site.files.items()):
         (docs / src).parent.mkdir(parents=True, exist_ok=True)
@@ -213,12 +217,9 @@ def _bare(root: Path, dest: Path) -> float:
     return time.perf_counter() - start
 
 
-def _print(root: Path, dest: Path) -> int:
-    layout = Layout(root)
-    _clear(layout, "print")
-    for kept in layout.memo_cache.glob("print-*.pickle"):
-        kept.unlink()
-    made, _, _ = build._print_language(root, "en", dest, build.build_date())
+def _print(root: Path, dest: Path) -> int:  # noqa: ARG001 (every stage is given a folder)
+    _clear("print", "documents")
+    made, _ = documents.made(validated(Layout(root)), "en", build.build_date())
     return len(made)
 
 
@@ -245,7 +246,7 @@ def _whole_build(root: Path, languages: list[str]) -> dict[str, Any]:
     the build reports them, and its offline copies."""
     lines: list[str] = []
     build.build(Layout(root), languages=languages, out=root.parent / "site",
-                report=lines.append)
+                progress=lines.append)
     own = next(m for m in map(OWN_WORK.match, lines) if m)
     copies = sorted((root.parent / "site" / downloads.FOLDER).glob("*-offline.zip"))
     return {"own": float(own[1]), "cpu": float(own[2]),
@@ -279,6 +280,7 @@ def bench_size(size: int) -> tuple[Rows, dict[str, float]]:
     """Every stage at one size, and the figures derived from them."""
     with tempfile.TemporaryDirectory(prefix=f"trmgen-bench-{size}x-") as folder:
         work = Path(folder)
+        os.environ["TRMGEN_CACHE"] = str(work / "cache")  # inherited by every stage
         root = work / "repo"
         synthesize(size, root, SHIPPED_LANGUAGES)
         rows: Rows = {}
@@ -290,8 +292,8 @@ def bench_size(size: int) -> tuple[Rows, dict[str, float]]:
             return result
 
         stage("validation, cold", _validate_cold)
-        stage("validation, kept", _validate_kept)
         stage("trmgen validate, after an edit", _validate_command)
+        stage("validated edition (a build's first step)", _validated)
         pages = stage("pages + charts, cold", _pages_cold)
         stage("pages + charts, warm", _pages_warm)
         stage("pages, kept", _pages_kept)
@@ -318,6 +320,7 @@ def bench_languages(count: int) -> tuple[Rows, dict[str, float]]:
     languages = (SHIPPED_LANGUAGES + STAND_INS)[:count]
     with tempfile.TemporaryDirectory(prefix=f"trmgen-bench-{count}-languages-") as folder:
         root = Path(folder) / "repo"
+        os.environ["TRMGEN_CACHE"] = str(Path(folder) / "cache")
         synthesize(1, root, languages)
         rows: Rows = {}
         figures: dict[str, float] = {}
@@ -419,6 +422,44 @@ def report_serve(edits: int) -> None:
               + ", ".join(f"{t:.2f}" for t in times) + ")", flush=True)
 
 
+def hostile_files() -> dict[str, bytes]:
+    """Source files made to be slow to read, each within the size limit."""
+    limit = MAX_BYTES - 200
+    head = b"id: x\nnumber: 1\ntitle: t\npurpose: p\nmeasures:\n"
+    return {
+        "4 MB of '['": b"[" * limit,
+        "an unclosed list of 2 million items": b"who: [" + b"a," * (limit // 2 - 10),
+        "a list of 2 million items": b"who: [" + b"a," * (limit // 2 - 10) + b"a]",
+        "4 MB in one text": b"title: " + b"x" * (limit - 10),
+        "570,000 lines of '- x'": b"measures:\n" + b"  - x\n" * (limit // 7),
+        "330,000 keys": b"".join(b"k%07d: v\n" % i for i in range(limit // 12)),
+        "2,700 levels of blocks": b"".join(b" " * i + b"a:\n" for i in range(2700)),
+        "25,000 wrong measures": head + b"  - {id: X}\n" * 25_000,
+        "5,000 measures that lead nowhere": head + b"".join(
+            b"  - {id: m%d, title: t, what: w, when: w, who: [police], how: [h], "
+            b"roles: [origin]}\n" % i for i in range(5000)),
+        "55,000 unknown fields": b"".join(b"k%07d: v\n" % i for i in range(55_000)),
+    }
+
+
+def report_hostile() -> None:
+    """How long `trmgen validate` takes on each hostile file (goal: under 2 s each)."""
+    rows: dict[str, list[str]] = {}
+    with tempfile.TemporaryDirectory(prefix="trmgen-bench-hostile-") as folder:
+        root = Path(folder) / "repo"
+        shutil.copytree(ROOT / "tests/cases/base", root)
+        target = root / "guidelines/sops/1-identification.yaml"
+        for name, raw in hostile_files().items():
+            target.write_bytes(raw)
+            start = time.perf_counter()
+            _, found = validate(Layout(root))
+            seconds = time.perf_counter() - start
+            first = next(d.code for d in found if d.path == "guidelines/sops/1-identification.yaml")
+            rows[name] = [f"{len(raw) / 1e6:.1f}", f"{seconds:.2f}", f"  {first}"]
+            print(f"  hostile {name}: {seconds:.2f} s ({first})", flush=True)
+    _table("Hostile inputs: trmgen validate", ["MB", "seconds", "first problem"], rows)
+
+
 def report_languages(counts: list[int]) -> None:
     language_rows: Rows = {}
     for count in counts:
@@ -458,12 +499,16 @@ def main() -> None:
     parser.add_argument("--sizes", default="1,10,50", help="comma-separated, e.g. 1,10,50")
     parser.add_argument("--languages", default="1,5,10", help="comma-separated counts")
     parser.add_argument("--serve", type=int, default=5, help="edits to time in the preview")
+    parser.add_argument("--hostile", action=argparse.BooleanOptionalAction, default=True,
+                        help="time the validation of files made to be slow to read")
     args = parser.parse_args()
     os.environ.setdefault("SOURCE_DATE_EPOCH", str(int(time.time())))
     print(f"machine: {os.cpu_count()} cores, "
           f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GB, "
           f"Python {sys.version.split()[0]}", flush=True)
     # The quickest first; the largest size last.
+    if args.hostile:
+        report_hostile()
     if args.serve:
         report_serve(args.serve)
     counts = [int(c) for c in args.languages.split(",") if c]

@@ -1,7 +1,8 @@
 """The command-line interface: a thin adapter, and the only place that sets exit codes.
 
-Exit codes: 0 all well, 1 problems in the content, 2 a wrong command line, 3 an internal error
-(a bug: the traceback goes to a log file, or to the terminal with --debug).
+Exit codes: 0 all well, 1 a problem to fix (in the content, a template, mkdocs.yml, a missing
+tool), 2 a wrong command line, 3 an internal error (a bug: the traceback goes to a private
+log file, or to the terminal with --debug), 130 interrupted (Ctrl-C).
 """
 
 from __future__ import annotations
@@ -19,18 +20,17 @@ from trmgen import __version__, scaffold
 from trmgen.checks import freshness
 from trmgen.checks.validate import validate
 from trmgen.content import history as changes
-from trmgen.diagnostics import Severity, count, excerpt, render, visible
+from trmgen.diagnostics import BuildError, Severity, count, excerpt, report, visible
 from trmgen.i18n import catalogs
 from trmgen.sources import schemas
 from trmgen.sources.layout import Layout
-from trmgen.web.site import BuildError
 
-OK, PROBLEMS, USAGE, INTERNAL = 0, 1, 2, 3
+OK, PROBLEMS, USAGE, INTERNAL, INTERRUPTED = 0, 1, 2, 3, 130
 
 
 def _validate(args: argparse.Namespace) -> int:
-    _, diagnostics = validate(Layout(args.root), strict=args.strict, keep=False)
-    print(render(diagnostics, args.format))
+    _, diagnostics = validate(Layout(args.root), strict=args.strict)
+    print(report(diagnostics, args.format))
     return PROBLEMS if count(diagnostics, Severity.ERROR) else OK
 
 
@@ -41,27 +41,27 @@ def _build(args: argparse.Namespace) -> int:
     out = args.out or layout.site
     try:
         diagnostics = build.build(layout, languages=args.lang, out=out, strict=args.strict,
-                                  report=print)
+                                  progress=print)
     except BuildError as exc:
-        print(render(exc.diagnostics, "text"))
+        print(report(exc.diagnostics, "text"))
         print(f"the site was not built; {layout.display(out)}/ is unchanged", file=sys.stderr)
         return PROBLEMS
-    print(render(diagnostics, "text"))
+    print(report(diagnostics, "text"))
     print(f"built the site in {layout.display(out)}/")
     return OK
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from trmgen.publish import build
+    from trmgen.web import plugin  # mkdocs is imported only by the commands that need it
 
-    build.serve(Layout(args.root), args.lang, args.address)
+    plugin.serve(Layout(args.root), args.lang, args.address)
     return OK
 
 
 def _contacts(args: argparse.Namespace) -> int:
     sources, diagnostics = validate(Layout(args.root))
     if count(diagnostics, Severity.ERROR) or not sources.guideline:
-        print(render(diagnostics, "text"))
+        print(report(diagnostics, "text"))
         return PROBLEMS
     months = args.months or sources.guideline.model.stale_after_months
     countries = [(code, c.model) for code, c in sources.countries.items()]
@@ -106,7 +106,7 @@ def _i18n(args: argparse.Namespace) -> int:
     errors = [d for d in diagnostics if d.severity is Severity.ERROR
               and not d.code.startswith("i18n.")]
     if errors or not sources.guideline:
-        print(render(diagnostics, "text"))
+        print(report(diagnostics, "text"))
         print("fix the errors in the sources first", file=sys.stderr)
         return PROBLEMS
     guideline = sources.guideline.model
@@ -120,7 +120,7 @@ def _i18n(args: argparse.Namespace) -> int:
             try:
                 catalogs.update(layout, code, pot)
             except catalogs.CatalogError as exc:
-                print(render(exc.diagnostics, "text"))
+                print(report(exc.diagnostics, "text"))
                 print(f"{layout.display(catalogs.catalog_path(layout, code))} was not "
                       "updated: fix the problems above first", file=sys.stderr)
                 return PROBLEMS
@@ -231,8 +231,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return run(args)
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return INTERNAL
+        print("interrupted; nothing was changed", file=sys.stderr)
+        return INTERRUPTED
+    except BuildError as exc:  # a problem with its file and line, and what to do
+        print(report(exc.diagnostics, "text"))
+        return PROBLEMS
     except BrokenPipeError:  # the reader (e.g. `| head`) stopped reading: not an error
         sys.stdout = Path(os.devnull).open("w")  # noqa: SIM115 - stays open until exit
         return OK

@@ -39,7 +39,7 @@ CODES = frozenset({
     "text.attribute-list", "text.autolink", "text.heading", "text.image",
     "text.invisible-character", "text.raw-html", "text.unsafe-link",
     "value.boolean", "value.colour", "value.country", "value.date", "value.email", "value.empty",
-    "value.future-date", "value.git-ref", "value.hours", "value.invisible-character",
+    "value.font", "value.future-date", "value.git-ref", "value.hours", "value.invisible-character",
     "value.language", "value.multiline", "value.number", "value.phone", "value.slug", "value.url",
     "yaml.alias", "yaml.anchor", "yaml.bom", "yaml.control-character", "yaml.duplicate-key",
     "yaml.empty", "yaml.encoding", "yaml.key-type", "yaml.merge-key", "yaml.multiple-documents",
@@ -85,6 +85,19 @@ class Diagnostic:
             f"::{self.severity.value} file={_github_property(visible(self.path))},"
             f"line={self.line},col={self.col},title={_github_property(self.code)}::{message}"
         )
+
+
+class BuildError(Exception):
+    """The content, a template or a tool stops a build; carries the problems, with the file
+    and line of each where there is one."""
+
+    def __init__(self, diagnostics: list[Diagnostic]) -> None:
+        super().__init__("\n".join(d.text() for d in diagnostics))
+        self.diagnostics = diagnostics
+
+    def __reduce__(self) -> tuple[type[BuildError], tuple[list[Diagnostic]]]:
+        # Raised in a worker process, it crosses back to the driver whole.
+        return BuildError, (self.diagnostics,)
 
 
 def visible(text: str) -> str:
@@ -173,7 +186,7 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
-def render(diagnostics: Sequence[Diagnostic], fmt: str) -> str:
+def report(diagnostics: Sequence[Diagnostic], fmt: str) -> str:
     """All problems in one of the formats `text`, `github` or `json`."""
     ordered = sorted(diagnostics)
     if fmt == "json":

@@ -17,7 +17,7 @@ from trmgen.checks.validate import validate
 from trmgen.diagnostics import Diagnostic, Severity, count
 from trmgen.i18n import catalogs
 from trmgen.sources import value_types as values
-from trmgen.sources.layout import SCHEMAS, Layout
+from trmgen.sources.layout import MAX_SOURCE_BYTES, SCHEMAS, Layout, UnsafeFile, read_file
 
 
 class ScaffoldError(Exception):
@@ -42,7 +42,7 @@ def _check(layout: Layout, undo: dict[Path, str | None]) -> list[Diagnostic]:
             if text is None:
                 path.unlink(missing_ok=True)
             else:
-                path.write_text(text, encoding="utf-8")
+                _write(path, text)
         raise ScaffoldError("the new file would not validate:\n"
                             + "\n".join(d.text() for d in errors))
     return diagnostics
@@ -58,12 +58,31 @@ def measure(layout: Layout, sop_number: int, measure_id: str) -> tuple[Path, lis
     if not files:
         raise ScaffoldError(f"there is no SOP {sop_number} in {layout.display(layout.sops)}")
     path = files[0]
-    before = path.read_text(encoding="utf-8")
+    before = _text(layout, path)
     if re.search(rf"^\s*- id: {re.escape(measure_id)}\s*$", before, re.MULTILINE):
         raise ScaffoldError(f"the measure '{measure_id}' is already in {layout.display(path)}")
-    path.write_text(before.rstrip("\n") + "\n" + MEASURE.format(
-        id=measure_id, actor=_first_actor(layout)), encoding="utf-8")
+    ending = "\r\n" if "\r\n" in before else "\n"  # the file's own line endings
+    added = MEASURE.format(id=measure_id, actor=_first_actor(layout)).replace("\n", ending)
+    _write(path, before.rstrip("\r\n") + ending + added)
     return path, _check(layout, {path: before})
+
+
+def _text(layout: Layout, path: Path) -> str:
+    """A source file's text, or a ScaffoldError that says why it cannot be changed."""
+    try:
+        raw = read_file(path, MAX_SOURCE_BYTES)
+    except UnsafeFile as exc:
+        raise ScaffoldError(f"{layout.display(path)}: {exc.message}") from None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ScaffoldError(f"{layout.display(path)} is not saved as UTF-8; save it as UTF-8 "
+                            "first ('trmgen validate' shows where)") from None
+
+
+def _write(path: Path, text: str) -> None:
+    """Write text as it is: no line endings translated."""
+    path.write_bytes(text.encode("utf-8"))
 
 
 MEASURE = """
@@ -133,7 +152,7 @@ def language(layout: Layout, code: str) -> tuple[Path, list[Diagnostic]]:
     except PydanticCustomError as exc:
         raise ScaffoldError(exc.message()) from None
     path = layout.guideline_file
-    before = path.read_text(encoding="utf-8")
+    before = _text(layout, path)
     found = re.search(r"^languages:\s*\[([^\]]*)\]\s*$", before, re.MULTILINE)
     if not found:
         raise ScaffoldError(f"write the languages of {layout.display(path)} on one line, "
@@ -143,7 +162,7 @@ def language(layout: Layout, code: str) -> tuple[Path, list[Diagnostic]]:
         raise ScaffoldError(f"'{code}' is already one of the languages")
     updated = before[:found.start()] + f"languages: [{', '.join([*current, code])}]" + (
         before[found.end():])
-    path.write_text(updated, encoding="utf-8")
+    _write(path, updated)
     diagnostics = _check(layout, {path: before})
     sources, _ = validate(layout)
     catalogs.update(layout, code, catalogs.extract_template(layout, sources))

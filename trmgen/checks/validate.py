@@ -13,9 +13,8 @@ import phonenumbers
 from trmgen.checks.freshness import stale_before
 from trmgen.diagnostics import ADJUSTABLE, CODES, Diagnostic, Severity, limit, promote
 from trmgen.i18n import catalogs
-from trmgen.sources import cache as memo
 from trmgen.sources import value_types as values
-from trmgen.sources.layout import Layout
+from trmgen.sources.layout import Layout, UnsafeFile
 from trmgen.sources.load import Source, Sources, field_path, load_sources
 from trmgen.sources.model import Edge, Measure, Sop
 from trmgen.sources.strict_yaml import Document, Loc
@@ -52,22 +51,15 @@ class Context:
 Rule = Callable[[Context], Iterator[Finding | Diagnostic]]
 
 
-def validate(layout: Layout, *, strict: bool = False, today: dt.date | None = None,
-             keep: bool = True) -> tuple[Sources, list[Diagnostic]]:
+def validate(layout: Layout, *, strict: bool = False,
+             today: dt.date | None = None) -> tuple[Sources, list[Diagnostic]]:
     """Load and check everything; every problem, sorted, with severities applied.
 
-    The result is kept in .cache/ for the other processes of a build and for the next
-    rebuild of `serve` (see memo); `keep=False` (the validate command, run once) does not
-    write it, which at large sizes costs a sixth of a validation.
+    Nothing of it is kept between runs: a kept verdict could be forged or stale. Within a
+    process, files whose bytes have not changed are not parsed again (sources.load).
     """
-    day = today or dt.date.today()
-
-    def run() -> tuple[Sources, list[Diagnostic]]:
-        sources = load_sources(layout)
-        return sources, check(sources, strict=strict, today=day)
-
-    name = "validation-strict" if strict else "validation"
-    return memo.remembered(layout, name, (memo.fingerprint(layout), day), run, keep=keep)
+    sources = load_sources(layout)
+    return sources, check(sources, strict=strict, today=today or dt.date.today())
 
 
 def check(sources: Sources, *, strict: bool = False,
@@ -361,7 +353,12 @@ def translations(context: Context) -> Iterator[Finding | Diagnostic]:
     if not others:
         return
     layout = sources.layout
-    pot = catalogs.template(layout, sources)
+    try:
+        pot = catalogs.template(layout, sources)
+    except UnsafeFile as exc:
+        shown = layout.display(exc.path) if exc.path else "templates"
+        yield Diagnostic(shown, 1, 1, exc.code, "", exc.message)
+        return
     for code in others:
         path = catalogs.catalog_path(layout, code)
         if not path.is_file():

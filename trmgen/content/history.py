@@ -184,8 +184,8 @@ def report(changes: list[Change], fmt: str, ref: str) -> str:
     return "\n".join(lines)
 
 
-def since(layout: Layout, ref: str) -> list[Change]:
-    """The changes of the sources in `layout` since a git ref."""
+def since(layout: Layout, ref: str, current: Sources | None = None) -> list[Change]:
+    """The changes of the sources in `layout` (loaded already: `current`) since a git ref."""
     with tempfile.TemporaryDirectory(prefix="trmgen-ref-") as folder:
-        return compare(at_ref(layout, ref, Path(folder)), load_sources(layout))
+        return compare(at_ref(layout, ref, Path(folder)), current or load_sources(layout))
 

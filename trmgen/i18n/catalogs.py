@@ -8,7 +8,6 @@ own catalog, guidelines/translations/LL.po, which translators edit with any PO t
 from __future__ import annotations
 
 import functools
-import hashlib
 import io
 import re
 from collections.abc import Iterator
@@ -25,9 +24,14 @@ from trmgen import __version__
 from trmgen.diagnostics import Diagnostic, Severity
 from trmgen.i18n import pocheck
 from trmgen.i18n.fields import walk
-from trmgen.sources import cache as memo
-from trmgen.sources import safe_text
-from trmgen.sources.layout import MAX_CATALOG_BYTES, Layout, UnsafeFile, read_file
+from trmgen.sources import cache, safe_text
+from trmgen.sources.layout import (
+    MAX_CATALOG_BYTES,
+    MAX_TEMPLATE_BYTES,
+    Layout,
+    UnsafeFile,
+    read_file,
+)
 from trmgen.sources.load import Source, Sources
 
 JINJA_OPTIONS = {
@@ -77,14 +81,17 @@ def ui_messages(layout: Layout) -> list[tuple[str | tuple[str, ...], tuple[str, 
     files = [(p, "jinja2", layout.display(p)) for p in sorted(templates)]
     files += [(p, "python", f"trmgen/{p.relative_to(package).as_posix()}")
               for p in sorted(package.rglob("*.py"))]
-    contents = [(path.read_bytes(), method, shown) for path, method, shown in files]
-
-    def extracted() -> list[tuple[str | tuple[str, ...], tuple[str, int]]]:
-        return [(message, (shown, line)) for raw, method, shown in contents
-                for line, message in _strings(raw, method)]
-
-    key = [(shown, hashlib.sha256(raw).hexdigest()) for raw, _, shown in contents]
-    return memo.remembered(layout, "ui-strings", key, extracted)
+    contents = [(read_file(path, MAX_TEMPLATE_BYTES) if method == "jinja2" else
+                 path.read_bytes(), method, shown) for path, method, shown in files]
+    key = cache.strings_key([(shown, raw) for raw, _, shown in contents])
+    kept = cache.read_json("strings", key)
+    if isinstance(kept, list):
+        return [(tuple(message) if isinstance(message, list) else message, (shown, line))
+                for message, (shown, line) in kept]
+    found = [(message, (shown, line)) for raw, method, shown in contents
+             for line, message in _strings(raw, method)]
+    cache.write_json("strings", key, found)
+    return found
 
 
 @functools.lru_cache(maxsize=256)

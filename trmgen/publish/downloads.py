@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 import zipfile
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 FOLDER = "downloads"
@@ -30,18 +29,6 @@ def record(site: Path, path: str, kind: str, language: str | None,
            date: dt.date) -> Download:
     """Describe a file that has been written under `site`."""
     return Download(path, kind, language, (site / path).stat().st_size, date)
-
-
-def save(downloads: list[Download], path: Path) -> None:
-    """Write the list, for the mkdocs builds that show it."""
-    records = [{**asdict(d), "date": d.date.isoformat()} for d in downloads]
-    path.write_text(json.dumps(records, indent=1), encoding="utf-8")
-
-
-def load(path: Path) -> list[Download]:
-    """Read a list written by save()."""
-    records = json.loads(path.read_text(encoding="utf-8"))
-    return [Download(**{**r, "date": dt.date.fromisoformat(r["date"])}) for r in records]
 
 
 # What an offline copy leaves out, to keep it small: source maps, the search languages it does

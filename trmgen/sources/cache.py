@@ -1,14 +1,19 @@
-"""The cache in .cache/: its files written safely, and whole-repository results kept there.
+"""The cache: what builds made, kept for the next build, and every key it is kept under.
 
-A build validates the sources in its driver, then again in every worker and every mkdocs
-build, each in its own process; `serve` rebuilds on every edit. Validation and the
-translation status read every source file, so they are kept here under a key: the hash of
-every file they can read (sources, catalogs, templates), of trmgen's own code and of their
-parameters. An edit anywhere changes the key, and the result is computed afresh. The
-strings to translate in the templates and the code are kept by the content of those files.
+What is kept: charts (SVG, PDF) and printed documents (PDF) by the hash of what they are
+drawn from; the pages of each language (JSON) and each language's downloads (JSON and the
+files themselves) by the hash of every input; the strings to translate of the templates and
+the code (JSON) by the content of those files. A build of unchanged sources makes nothing
+again, and an edit makes again only what it changes.
 
-The pages of each language and its printed documents are kept the same way, so that a build
-of unchanged sources, such as a second build to make sure, does not make them again.
+What is not kept, by design: validation. A cached verdict could be forged or go stale, so the
+sources are checked afresh by every command, once per run.
+
+Where: in $TRMGEN_CACHE, else in the user's cache folder ($XDG_CACHE_HOME/trmgen or
+~/.cache/trmgen), never in the repository. A checkout (and a pull request, which can commit
+anything, .cache/ included) cannot plant an entry there, and entries hold data only: bytes
+and JSON, no pickles and no compiled templates, nothing that runs when it is read. Entries
+hold no absolute paths, so that two checkouts share what they have in common.
 """
 
 from __future__ import annotations
@@ -17,73 +22,107 @@ import contextlib
 import functools
 import hashlib
 import importlib.metadata
+import json
 import os
-import pickle
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import Any
 
 from trmgen.sources.layout import Layout
 
-T = TypeVar("T")
-
-_CODE = Path(__file__).resolve().parent
-
+KEEP_DAYS = 3
+"""Entries that no build has used for this long are deleted at the end of a build."""
 
 LIBRARIES = ("Babel", "Jinja2", "Markdown", "nh3", "phonenumbers", "pycountry", "pydantic",
              "pypdf", "PyYAML", "weasyprint")
 """The libraries whose versions can change what trmgen makes from the same sources."""
 
-
-@functools.cache
-def _versions() -> bytes:
-    return repr([(name, importlib.metadata.version(name)) for name in LIBRARIES]).encode()
+_CODE = Path(__file__).resolve().parent.parent
 
 
-def fingerprint(layout: Layout) -> str:
-    """The hash of every file of the watched folders and of trmgen's code (name and bytes),
-    and of the versions of the libraries that shape the outputs."""
-    digest = hashlib.sha256(_versions())
-    folders = [(folder, folder) for folder in layout.watched()] + [(_CODE, _CODE)]
-    for folder, base in folders:
-        for path in sorted(folder.rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts:
-                name = path.relative_to(base).as_posix().encode()
-                content = path.read_bytes()
-                digest.update(b"%d:%s%d:" % (len(name), name, len(content)))
-                digest.update(content)
+def folder() -> Path:
+    """The cache's folder (see the module docstring)."""
+    chosen = os.environ.get("TRMGEN_CACHE")
+    if chosen:
+        return Path(chosen)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "trmgen"
+
+
+# The keys. Each names everything its entry is made from; a part left out would let an
+# entry outlive what it shows.
+
+def _digest(*parts: object) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        data = part if isinstance(part, bytes) else repr(part).encode("utf-8")
+        digest.update(b"%d:" % len(data))
+        digest.update(data)
     return digest.hexdigest()
 
 
-def remembered(layout: Layout, name: str, key: object, compute: Callable[[], T], *,
-               keep: bool = True) -> T:
-    """compute(), or its result kept from an earlier run under the same key.
-
-    The key must change whenever the result would: whole-repository results put the
-    fingerprint in it. `name` names the kept file: one per name, overwritten when the key
-    changes. With `keep=False` a kept result is used, but a new one is not written.
-    """
-    key = hashlib.sha256(repr(key).encode()).hexdigest()
-    path = layout.memo_cache / f"{name}.pickle"
-    try:
-        with path.open("rb") as kept:
-            kept_key, value = pickle.load(kept)  # our own files, as trusted as the code
-        if kept_key == key:
-            return value  # type: ignore[no-any-return]
-    except Exception:  # missing, or written by other versions of the libraries
-        pass  # computed afresh below
-    value = compute()
-    if not keep:
-        return value
-    with contextlib.suppress(OSError):  # a folder that cannot be written to: nothing is kept
-        store(path, pickle.dumps((key, value), protocol=pickle.HIGHEST_PROTOCOL))
-    return value
+@functools.cache
+def _versions() -> str:
+    return repr([(name, importlib.metadata.version(name)) for name in LIBRARIES])
 
 
-def kept(path: Path) -> bytes | None:
-    """A file of the cache, or None; reading it marks it as used, so `prune` keeps it."""
+def fingerprint(layout: Layout) -> str:
+    """The hash of every file of the sources, templates and mkdocs.yml, of trmgen's code (by
+    name and content, without where they are), and of the versions of the libraries."""
+    digest = hashlib.sha256(_versions().encode())
+    folders = [(folder, layout.root) for folder in layout.watched()]
+    folders += [(layout.mkdocs_config, layout.root), (_CODE, _CODE)]
+    for start, base in folders:
+        paths = [start] if start.is_file() else sorted(start.rglob("*"))
+        for path in paths:
+            if path.is_symlink() or not path.is_file() or "__pycache__" in path.parts:
+                continue  # links are never read as sources (sources.layout.read_file)
+            name = path.relative_to(base).as_posix().encode()
+            content = path.read_bytes()
+            digest.update(b"%d:%s%d:" % (len(name), name, len(content)))
+            digest.update(content)
+    return digest.hexdigest()
+
+
+def chart_key(dot: str, fmt: str) -> str:
+    """A chart: its DOT source and the output format."""
+    return _digest("chart", fmt, dot)
+
+
+def pdf_key(html: str, charts: list[tuple[bytes, bytes]], forms: bool, engine: str) -> str:
+    """A printed document: its HTML, the charts laid onto it, its form fields, WeasyPrint."""
+    return _digest("pdf", engine, forms, html, *[part for chart in charts for part in chart])
+
+
+def pages_key(fingerprint: str, history: str, language: str, directory_urls: bool,
+              today: str, downloads: Any, repository: str | None) -> str:
+    """The pages of one language: every input, the editions they are compared with, the
+    day (staleness badges), the files to download and the repository they link to."""
+    return _digest("pages", fingerprint, history, language, directory_urls, today, downloads,
+                   repository)
+
+
+def documents_key(fingerprint: str, language: str, printed: str, today: str) -> str:
+    """The downloads of one language: every input, the printed date and the day."""
+    return _digest("documents", fingerprint, language, printed, today)
+
+
+def strings_key(files: list[tuple[str, bytes]]) -> str:
+    """The strings to translate of the templates and the code: those files' names and
+    contents."""
+    return _digest("strings", *[part for item in files for part in item])
+
+
+# Reading and writing entries.
+
+def _path(kind: str, key: str, suffix: str) -> Path:
+    return folder() / kind / f"{key}{suffix}"
+
+
+def read(kind: str, key: str, suffix: str = "") -> bytes | None:
+    """An entry, or None; reading it marks it as used, so that `prune` keeps it."""
+    path = _path(kind, key, suffix)
     try:
         content = path.read_bytes()
     except OSError:
@@ -93,21 +132,41 @@ def kept(path: Path) -> bytes | None:
     return content
 
 
-def prune(folder: Path, days: float) -> None:
-    """Delete the files of a cache folder that no build has used for `days` days: the
-    charts and documents of earlier editions would otherwise pile up."""
+def write(kind: str, key: str, content: bytes, suffix: str = "") -> None:
+    """Keep an entry, so that a reader sees the old file or the new one, never half of one,
+    even when several processes of a build write it at once; a cache that cannot be written
+    (a read-only home, a full disk) keeps nothing."""
+    path = _path(kind, key, suffix)
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor, partial = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-")
+        with os.fdopen(descriptor, "wb") as out:
+            out.write(content)
+        Path(partial).replace(path)
+
+
+def read_json(kind: str, key: str) -> Any:
+    """A JSON entry, or None when there is none or it cannot be read."""
+    content = read(kind, key, ".json")
+    if content is None:
+        return None
+    try:
+        return json.loads(content)
+    except ValueError:
+        return None
+
+
+def write_json(kind: str, key: str, value: Any) -> None:
+    """Keep a JSON entry."""
+    write(kind, key, json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode(),
+          ".json")
+
+
+def prune(days: float = KEEP_DAYS) -> None:
+    """Delete the entries that no build has used for `days` days: the charts, pages and
+    documents of earlier editions would otherwise pile up."""
     oldest = time.time() - days * 86400
-    for path in folder.glob("*"):
+    for path in folder().glob("*/*"):
         with contextlib.suppress(OSError):  # another build may prune at the same time
             if path.is_file() and path.stat().st_mtime < oldest:
                 path.unlink()
-
-
-def store(path: Path, content: bytes) -> None:
-    """Write a file of the cache so that a reader sees the old file or the new one, never
-    half of one, even when several processes of a build write it at the same time."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, partial = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-")
-    with os.fdopen(descriptor, "wb") as out:
-        out.write(content)
-    Path(partial).replace(path)

@@ -21,10 +21,11 @@ MAX_TEMPLATE_BYTES = 1_000_000
 class UnsafeFile(Exception):
     """A source path that is not a regular file of the repository, or too large to read."""
 
-    def __init__(self, code: str, message: str) -> None:
+    def __init__(self, code: str, message: str, path: Path | None = None) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
+        self.path = path
 
 
 def read_file(path: Path, limit: int) -> bytes:
@@ -35,6 +36,14 @@ def read_file(path: Path, limit: int) -> bytes:
     would be quoted in messages and annotations; a link to /dev/zero, which never ends; a pipe.
     None of them is followed.
     """
+    try:
+        return _read(path, limit)
+    except UnsafeFile as exc:
+        exc.path = path
+        raise
+
+
+def _read(path: Path, limit: int) -> bytes:
     try:
         descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     except FileNotFoundError:

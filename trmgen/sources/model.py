@@ -18,6 +18,7 @@ from trmgen.sources.value_types import (
     Date,
     Email,
     Flag,
+    FontName,
     GitRef,
     Hours,
     HttpsUrl,
@@ -378,7 +379,7 @@ class NodeStyle(Strict):
 class ChartStyle(Strict):
     """Colours and shapes of the flowcharts (flowcharts/style.yaml)."""
 
-    font: Line = "Noto Sans"
+    font: FontName = "Noto Sans"
     """The font of every label (Debian's fonts-noto-core covers Latin, Cyrillic and Arabic)."""
     kinds: dict[ActorKind, NodeStyle]
     """The box style per kind of the measure's lead actor."""

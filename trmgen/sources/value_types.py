@@ -225,6 +225,16 @@ def _git_ref(value: str) -> str:
     return value
 
 
+_FONT = re.compile(r"[A-Za-z0-9][A-Za-z0-9 ,\-]{0,63}")
+
+
+def _font(value: str) -> str:
+    if not _FONT.fullmatch(value):
+        raise _fail("value.font", f"'{excerpt(value)}' is not a font name: use letters, "
+                    "digits, spaces, ',' and '-' only, e.g. 'Noto Sans'")
+    return value
+
+
 def _colour(value: str) -> str:
     if not re.fullmatch(r"#[0-9a-fA-F]{6}", value):
         raise _fail("value.colour", f"'{value}' is not a colour; write it as #RRGGBB, "
@@ -274,6 +284,9 @@ Hours = Annotated[str, AfterValidator(_hours)]
 GitRef = Annotated[str, AfterValidator(_git_ref),
                   WithJsonSchema({"type": "string", "pattern": "^[^-\\s][^\\s]*$"})]
 """A git tag, branch or commit, e.g. '2026.1'."""
+FontName = Annotated[str, AfterValidator(_font),
+                    WithJsonSchema({"type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9 ,-]*$"})]
+"""A font family name, such as 'Noto Sans' (it goes into every label of every chart)."""
 Colour = Annotated[str, AfterValidator(_colour),
                    WithJsonSchema({"type": "string", "pattern": "^#[0-9a-fA-F]{6}$"})]
 Shape = Literal["box", "ellipse", "hexagon", "octagon", "parallelogram", "note", "folder",

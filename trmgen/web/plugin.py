@@ -1,37 +1,44 @@
-"""The mkdocs plugin: a thin adapter from mkdocs' events to trmgen's pipeline.
+"""The thin adapter to mkdocs: the plugin's events, one build of one language, the preview.
 
-It generates every page in memory for one language, sets the navigation, the theme language
-and the search language, and reports validation problems through mkdocs' logging so that
-`--strict` counts the warnings.
+The plugin generates every page in memory for one language, sets the navigation, the theme
+language and the search language. The build driver hands it one explicit object, a Job: the
+validated edition, the language, the languages built together, the files to download, and
+whether the copy is for offline use. Without a Job (`trmgen serve`, a plain `mkdocs build`),
+the plugin validates the sources itself on every build and logs their problems through
+mkdocs' logging, so that `mkdocs build --strict` counts the warnings.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import os
 import re
+import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import jinja2
-from mkdocs.config import base
+from mkdocs.commands.build import build as mkdocs_build
+from mkdocs.commands.serve import serve as mkdocs_serve
+from mkdocs.config import base, load_config
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.exceptions import PluginError
+from mkdocs.exceptions import MkDocsException, PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
-from watchdog.observers.polling import PollingObserver
 
-from trmgen.diagnostics import Severity, render
-from trmgen.publish import downloads
+from trmgen.content.edition import Validated, validated
+from trmgen.diagnostics import BuildError, Diagnostic, Severity, report
+from trmgen.publish.downloads import Download
 from trmgen.sources.layout import Layout
-from trmgen.web import preview
+from trmgen.web import compat, preview
 from trmgen.web.preview import Preview
-from trmgen.web.site import BuildError, Site, generate
+from trmgen.web.site import Site, generate
+from trmgen.web.templates import COMPILED
 
 log = logging.getLogger("mkdocs.plugins.trmgen")
 
@@ -41,8 +48,9 @@ SEARCH_LANGUAGES = {"bg": "ru"}
 POLL_SECONDS = 0.05
 """How often `trmgen serve` looks for edits of the sources and templates."""
 
-LANGUAGE_VARIABLE = "TRMGEN_LANGUAGE"
-"""`trmgen serve --lang` passes the language to the plugin through this variable."""
+SHIM = "assets/javascripts/iframe-worker/shim.js"
+"""The search worker shim, vendored in the theme overrides: offline copies load it from
+there (the offline plugin would load it from another host)."""
 
 
 _INDENTATION = re.compile(r"(<(pre|textarea)\b.*?</\2>)|[ \t]*\n\s*", re.DOTALL)
@@ -58,22 +66,33 @@ def compact(html: str) -> str:
     return _INDENTATION.sub(lambda match: match.group(1) or "\n", html)
 
 
+@dataclass
+class Job:
+    """What the build driver (or the preview) asks of the plugin, and what it answers."""
+
+    validated: Validated | None
+    """The validated edition; None: the plugin validates the sources on every build."""
+    language: str | None = None
+    """The language to build; None: the source language."""
+    languages: tuple[str, ...] = ()
+    """The languages built together, for the language switcher; empty: all of them."""
+    downloads: list[Download] | None = None
+    """The files the build made, for the downloads page; None: no downloads page."""
+    offline: bool = False
+    """A copy for offline use: plain .html links and the search shim served locally."""
+    seconds: float = 0.0
+    """Answer: how long the plugin took to generate the pages (trmgen's own work)."""
+    failure: BuildError | None = None
+    """Answer: why the pages could not be generated."""
+
+
 class TrmgenConfig(base.Config):
     """The plugin's options in mkdocs.yml."""
 
     enabled = c.Type(bool, default=True)
-    language = c.Optional(c.Type(str))
-    """The language to build; default: $TRMGEN_LANGUAGE, else the guideline's source language."""
-    languages = c.ListOfItems(c.Type(str), default=[])
-    """The languages built together, for the language switcher; default: all of them."""
-    downloads = c.Optional(c.Type(str))
-    """The list of files the build made (JSON), for the downloads page; set by the driver."""
     repository = c.Optional(c.Type(str))
     """The web address of the repository with the sources, for 'Edit this page' and
     'Report a problem' links (GitHub: https://github.com/OWNER/NAME)."""
-    content_warnings = c.Choice(("warn", "info"), default="warn")
-    """How content warnings are logged: 'warn' lets `mkdocs build --strict` count them; the
-    `trmgen build` driver reports them itself and sets 'info'."""
 
 
 class _Generated(File):
@@ -93,11 +112,8 @@ class TrmgenPlugin(BasePlugin[TrmgenConfig]):
     is not rendered again, so that an edit shows within a second.
     """
 
+    job: Job | None = None
     site: Site | None = None
-    failure: BuildError | None = None
-    """Why the last build could not generate the pages, for the driver to report."""
-    seconds = 0.0
-    """How long the last build took to generate the pages: trmgen's own work."""
     dirty = False
     """Rebuilds of `trmgen serve`: only what changed is rendered again."""
     preview: Preview
@@ -114,66 +130,65 @@ class TrmgenPlugin(BasePlugin[TrmgenConfig]):
     def _layout(self, config: MkDocsConfig) -> Layout:
         return Layout(Path(config.config_file_path).resolve().parent)
 
-    @event_priority(100)  # before the search plugin reads its language
+    @event_priority(100)  # before the search and offline plugins read their settings
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
             return config
-        layout = self._layout(config)
-        language = self.config.language or os.environ.get(LANGUAGE_VARIABLE) or None
-        self.failure = None
+        job = self.job or Job(None)
+        job.failure = None
         # A 404 page works only at the root of a server, and its links point there; each
         # language is a folder of the site, so none is made.
-        config.theme.static_templates.discard("404.html")
+        compat.drop_static_template(config, "404.html")
         offline = config.plugins.get("material/offline")
-        if offline is not None and offline.config.enabled:
-            # Work from file://: plain .html links and the search worker shim served locally
-            # (the offline plugin would otherwise load the shim from another host).
+        if offline is not None:
+            offline.config["enabled"] = job.offline
+        if job.offline:
+            # Work from file://: plain .html links and the search worker shim served locally.
             config.use_directory_urls = False
-            config.extra["polyfills"] = ["assets/javascripts/iframe-worker/shim.js"]
-        listed = self.config.downloads
+            config.extra["polyfills"] = [SHIM]
         start = time.perf_counter()
         try:
-            # What the preview makes changes with every edit: not worth writing to the cache.
-            self.site = generate(layout, language, directory_urls=config.use_directory_urls,
-                                 downloads=downloads.load(Path(listed)) if listed else None,
-                                 repository=self.config.repository, keep=not self.dirty)
+            edition = job.validated or self._validate(config)
+            self.site = generate(edition, job.language, directory_urls=config.use_directory_urls,
+                                 downloads=job.downloads, repository=self.config.repository,
+                                 keep=not self.dirty)
         except BuildError as exc:
-            self.failure = exc
+            job.failure = exc
             raise PluginError("the guidelines cannot be built:\n"
-                              + render(exc.diagnostics, "text")) from None
+                              + report(exc.diagnostics, "text")) from None
         finally:
-            self.seconds = time.perf_counter() - start
-        warn = self.config.content_warnings == "warn"
-        for diagnostic in self.site.diagnostics:
-            if diagnostic.severity is Severity.WARNING and warn:
-                log.warning(diagnostic.text())
-            else:
-                log.info(diagnostic.text())
+            job.seconds = time.perf_counter() - start
         language = self.site.language
         config.nav = self.site.nav
-        config.site_name = self.site.title
+        config.site_name = compat.text_for_theme(self.site.title)
         config.theme["language"] = language
         search = config.plugins.get("material/search") or config.plugins.get("search")
         if search is not None:
             search.config["lang"] = [SEARCH_LANGUAGES.get(language, language)]
-            if self.dirty and hasattr(search, "is_dirty"):
-                # The theme's search merges a rebuild's index with the last one as if a
-                # rebuild rendered one page, and keeps stale entries when it renders more;
-                # on_post_build merges them here instead.
-                search.is_dirty = False
+            if self.dirty:
+                compat.merge_search_index_ourselves(search)
         together = [(code, name) for code, name in self.site.languages
-                    if not self.config.languages or code in self.config.languages]
+                    if not job.languages or code in job.languages]
         if len(together) > 1:
             config.extra["alternate"] = [{"name": name, "lang": code, "link": f"../{code}/"}
                                          for code, name in together]
         return config
 
-    def on_env(self, env: jinja2.Environment, *, config: MkDocsConfig,
-               files: Files) -> jinja2.Environment:  # noqa: ARG002 (mkdocs passes it)
-        """The theme's templates compiled once, not in every build and rebuild."""
-        cache = self._layout(config).template_cache / "theme"
-        cache.mkdir(parents=True, exist_ok=True)
-        env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(cache))
+    def _validate(self, config: MkDocsConfig) -> Validated:
+        """The sources validated for this build, their problems logged (warnings count
+        with --strict)."""
+        edition = validated(self._layout(config))
+        for diagnostic in edition.diagnostics:
+            if diagnostic.severity is Severity.WARNING:
+                log.warning(diagnostic.text())
+            else:
+                log.info(diagnostic.text())
+        return edition
+
+    def on_env(self, env: jinja2.Environment, *, config: MkDocsConfig,  # noqa: ARG002
+               files: Files) -> jinja2.Environment:  # noqa: ARG002 (mkdocs passes them)
+        """The theme's templates compiled once per process, not in every build."""
+        env.bytecode_cache = COMPILED
         return env
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files | None:
@@ -225,13 +240,71 @@ class TrmgenPlugin(BasePlugin[TrmgenConfig]):
 
     def on_serve(self, server: LiveReloadServer, config: MkDocsConfig,
                  builder: Any) -> LiveReloadServer | None:  # noqa: ARG002 (mkdocs passes it)
-        observer = server.observer
-        if isinstance(observer, PollingObserver) and hasattr(observer, "_timeout"):
-            # mkdocs looks for changes every half second, then waits a tenth of a second for
-            # more; the folders below are looked at more often (half a millisecond a look),
-            # and the wait is as long as one look, so that an edit shows sooner.
-            observer._timeout = POLL_SECONDS
-            server.build_delay = POLL_SECONDS
+        compat.poll_often(server, POLL_SECONDS)
         for path in self._layout(config).watched():
             server.watch(str(path))
         return server
+
+
+class _Collect(logging.Handler):
+    """Keeps mkdocs' warnings and errors, to report them if the build fails."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def build_site(layout: Layout, job: Job, dest: Path, work: Path) -> None:
+    """One strict mkdocs build of one language into `dest`; raises BuildError."""
+    docs = Path(tempfile.mkdtemp(prefix=f"docs-{job.language}-", dir=work))
+    collect = _Collect()
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(collect)
+    try:
+        config = mkdocs_config(layout, site_dir=str(dest), docs_dir=str(docs), strict=True)
+        plugin = config.plugins["trmgen"]
+        assert isinstance(plugin, TrmgenPlugin)
+        plugin.job = job
+        mkdocs_build(config)
+    except MkDocsException as exc:
+        if job.failure:
+            raise job.failure from None
+        reasons = collect.messages or [str(exc)]
+        raise BuildError([Diagnostic(layout.display(layout.mkdocs_config), 1, 1,
+                                     "build.mkdocs", "", f"the {job.language} site failed to "
+                                     f"build: {reason}") for reason in reasons]) from None
+    finally:
+        logger.removeHandler(collect)
+
+
+def mkdocs_config(layout: Layout, **settings: Any) -> MkDocsConfig:
+    """mkdocs.yml loaded; a file that mkdocs refuses is a BuildError with its reasons."""
+    try:
+        return load_config(str(layout.mkdocs_config), **settings)
+    except MkDocsException as exc:
+        raise BuildError([Diagnostic(layout.display(layout.mkdocs_config), 1, 1,
+                                     "build.mkdocs", "", f"mkdocs cannot use this file: "
+                                     f"{exc}")]) from None
+
+
+def _quiet_dirty(record: logging.LogRecord) -> bool:
+    """mkdocs warns on every dirty rebuild that the navigation may be out of date; the
+    plugin renders again every page whose navigation changed, so the warning does not apply."""
+    return "'dirty' build" not in record.getMessage()
+
+
+def serve(layout: Layout, language: str | None, address: str) -> None:
+    """Live preview: rebuilds when a YAML file, a template or mkdocs.yml changes."""
+    logging.getLogger("mkdocs").setLevel(logging.INFO)
+    with tempfile.TemporaryDirectory(prefix="trmgen-serve-") as docs:
+        # mkdocs keeps one plugin instance for the whole process: the one that serve uses.
+        plugin = mkdocs_config(layout, docs_dir=docs).plugins["trmgen"]
+        assert isinstance(plugin, TrmgenPlugin)
+        plugin.job = Job(None, language)
+        # Dirty: the plugin marks what changed, so only that is rendered again.
+        logging.getLogger("mkdocs.commands.build").addFilter(_quiet_dirty)
+        mkdocs_serve(str(layout.mkdocs_config), livereload=True, dev_addr=address,
+                     docs_dir=docs, build_type="dirty")

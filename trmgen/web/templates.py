@@ -12,6 +12,7 @@ import gettext
 import html
 import posixpath
 import re
+import traceback
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,9 @@ import nh3
 from markupsafe import Markup
 
 from trmgen.content.localized import Fallback
+from trmgen.diagnostics import BuildError, Diagnostic
 from trmgen.sources import safe_text
+from trmgen.sources.layout import MAX_TEMPLATE_BYTES, Layout, UnsafeFile, read_file
 
 ALLOWED_TAGS = {"p", "em", "strong", "code", "a", "ul", "ol", "li", "br"}
 ALLOWED_SCHEMES = {"https", "mailto", "tel"}
@@ -47,10 +50,12 @@ def inline_html(text: str) -> Markup:
 def plain(text: str) -> Markup:
     """Text for a Markdown line (a heading): HTML-escaped, Markdown characters neutralized.
 
-    Quotes stay as they are: they are harmless in text, and escaped they would show as
-    entities in the table of contents.
+    Text that is escaped already (Markup, such as a translated sentence with a title in it)
+    is escaped once, not again. Quotes stay as they are: they are harmless in text, and
+    escaped they would show as entities in the table of contents.
     """
-    return Markup(_MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(text, quote=False)))
+    raw = html.unescape(str(text)) if isinstance(text, Markup) else text
+    return Markup(_MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(raw, quote=False)))
 
 
 def destination(src: str, directory_urls: bool) -> str:
@@ -82,24 +87,63 @@ def _relative(path: str, start: str) -> str:
     return "/".join([".."] * (len(here) - common) + to[common:]) or "."
 
 
+class SourceLoader(jinja2.BaseLoader):
+    """Templates read as every source file is (sources.layout.read_file): regular files of
+    the repository only, no links, at most MAX_TEMPLATE_BYTES."""
+
+    def __init__(self, folders: list[Path]) -> None:
+        self.folders = folders
+
+    def get_source(self, environment: jinja2.Environment,  # noqa: ARG002 (Jinja passes it)
+                   template: str) -> tuple[str, str, Callable[[], bool]]:
+        for folder in self.folders:
+            path = folder / template
+            if ".." in Path(template).parts or not (path.exists() or path.is_symlink()):
+                continue
+            try:
+                text = read_file(path, MAX_TEMPLATE_BYTES).decode("utf-8")
+            except (UnsafeFile, UnicodeDecodeError) as exc:
+                raise jinja2.TemplateError(f"{template}: {exc}") from None
+            return text, str(path), lambda: False
+        raise jinja2.TemplateNotFound(template)
+
+
+class _Compiled(jinja2.BytecodeCache):
+    """Compiled templates, kept in memory for the process (never in a file: a cache holds
+    data, not code)."""
+
+    def __init__(self) -> None:
+        self.kept: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.key in self.kept:
+            bucket.bytecode_from_string(self.kept[bucket.key])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.kept[bucket.key] = bucket.bytecode_to_string()
+
+
+COMPILED = _Compiled()
+"""The compiled templates of this process, by name and source (the theme's, too)."""
+
+
 class Renderer:
     """Renders page templates with StrictUndefined, so a missing value is an error.
 
     Text that is still in English on a page of another language (a Fallback) is marked: a
     visible note, and lang="en" so that screen readers read it with the right voice.
-    With a `cache` folder, compiled templates are kept there for the next process.
+    A translation is text, like every other value: it is escaped before it reaches the
+    page, so that a quote in a msgstr cannot end an attribute.
     """
 
-    def __init__(self, templates: Path | list[Path], *, directory_urls: bool,
-                 translations: gettext.NullTranslations, language: str,
-                 cache: Path | None = None) -> None:
+    def __init__(self, layout: Layout, templates: list[Path], *, directory_urls: bool,
+                 translations: gettext.NullTranslations, language: str) -> None:
+        self.layout = layout
         self.directory_urls = directory_urls
         self.language = language
         self.note = translations.gettext("Not yet translated: shown in English.")
-        if cache:
-            cache.mkdir(parents=True, exist_ok=True)
         self.env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(templates),
+            loader=SourceLoader(templates),
             undefined=jinja2.StrictUndefined,
             autoescape=True,
             trim_blocks=True,
@@ -110,9 +154,17 @@ class Renderer:
             comment_start_string="{##",
             comment_end_string="##}",
             finalize=self._finalize,
-            bytecode_cache=jinja2.FileSystemBytecodeCache(str(cache)) if cache else None,
+            bytecode_cache=COMPILED,
         )
-        self.env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
+
+        def text(message: str) -> Markup:
+            return Markup.escape(translations.gettext(message))
+
+        def plural(singular: str, many: str, n: int) -> Markup:
+            return Markup.escape(translations.ngettext(singular, many, n))
+
+        self.env.install_gettext_callables(  # type: ignore[attr-defined]
+            text, plural, newstyle=True)
         self.env.filters.update(md=self._block, md_inline=self._inline, plain=self._plain)
 
     def _mark(self, html: Markup) -> Markup:
@@ -139,7 +191,27 @@ class Renderer:
         return self._mark(plain(text)) if isinstance(text, Fallback) else plain(text)
 
     def render(self, template: str, src: str, values: dict[str, Any]) -> str:
-        """The text of the page at `src`; `href(target, anchor)` links relative to it."""
+        """The text of the page at `src`; `href(target, anchor)` links relative to it. A
+        template error is a BuildError at the template's file and line."""
+        try:
+            return self._render(template, src, values)
+        except jinja2.TemplateError as exc:
+            raise BuildError([self._problem(exc)]) from None
+
+    def _problem(self, exc: jinja2.TemplateError) -> Diagnostic:
+        path, line = "templates", 1
+        if isinstance(exc, jinja2.TemplateSyntaxError) and exc.filename:
+            path, line = exc.filename, exc.lineno
+        else:
+            for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+                if frame.filename.endswith(".j2"):
+                    path, line = frame.filename, frame.lineno or 1
+                    break
+        shown = self.layout.display(Path(path)) if path != "templates" else path
+        return Diagnostic(shown, line, 1, "template.error", "", f"{exc.message or exc}; the "
+                          "template must be fixed before the site can be built")
+
+    def _render(self, template: str, src: str, values: dict[str, Any]) -> str:
         def href(target: str, anchor: str = "") -> str:
             return relative_url(src, target, self.directory_urls, anchor)
 

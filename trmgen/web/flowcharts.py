@@ -8,16 +8,14 @@ the DOT source, so an unchanged chart never calls Graphviz again. Every label co
 
 from __future__ import annotations
 
-import hashlib
 import re
 import subprocess
 import textwrap
 from collections.abc import Callable
-from pathlib import Path
 
 from trmgen.content.guide import Guide
 from trmgen.i18n.labels import Labels
-from trmgen.sources import cache as memo
+from trmgen.sources import cache
 from trmgen.sources.model import ChartStyle, CountryRole, Measure, Overview, Sop
 
 Href = Callable[[str], str]
@@ -150,11 +148,11 @@ def overview_dot(guide: Guide, overview: Overview, style: ChartStyle, labels: La
     return "\n".join(lines) + "\n"
 
 
-def render(dot: str, cache: Path, fmt: str = "svg") -> bytes:
+def draw(dot: str, fmt: str = "svg") -> bytes:
     """The chart drawn by Graphviz, from the cache when this DOT was drawn before."""
-    key = hashlib.sha256(f"{fmt}\n{dot}".encode()).hexdigest()
-    cached = cache / f"{key}.{fmt.replace(':', '-')}"
-    kept = memo.kept(cached)
+    key = cache.chart_key(dot, fmt)
+    suffix = "." + fmt.replace(":", "-")
+    kept = cache.read("charts", key, suffix)
     if kept is not None:
         return kept
     try:
@@ -168,7 +166,7 @@ def render(dot: str, cache: Path, fmt: str = "svg") -> bytes:
     if result.returncode != 0 or not result.stdout:
         raise ChartError("Graphviz could not draw a chart: "
                          + result.stderr.decode(errors="replace").strip())
-    memo.store(cached, result.stdout)
+    cache.write("charts", key, result.stdout, suffix)
     return result.stdout
 
 

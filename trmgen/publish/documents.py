@@ -1,0 +1,92 @@
+"""The downloads of one language: the book, the contact sheets, the form and the open data.
+
+Kept in the cache, with the files themselves, for the next build of the same sources: a
+build of unchanged sources lays nothing out again.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import time
+from dataclasses import dataclass
+
+from trmgen.content.edition import Edition, Validated
+from trmgen.print import documents as printed_html
+from trmgen.print.pdf import Printable, to_pdf
+from trmgen.publish import opendata
+from trmgen.publish.downloads import FOLDER
+from trmgen.sources import cache
+
+
+@dataclass(frozen=True)
+class Made:
+    """A file to download: where it goes from the site's root, what it is, its language."""
+
+    path: str
+    kind: str
+    language: str | None
+    content: bytes
+
+
+def made(validated: Validated, language: str, printed: dt.date) -> tuple[list[Made], float]:
+    """Every download of one language, and the seconds spent laying out PDFs (WeasyPrint's
+    work, not trmgen's)."""
+    key = cache.documents_key(validated.fingerprint, language, printed.isoformat(),
+                              validated.guide.today.isoformat())
+    kept = cache.read_json("documents", key)
+    if isinstance(kept, list):
+        try:
+            return [Made(str(f["path"]), str(f["kind"]), f["language"],
+                         base64.b64decode(f["content"])) for f in kept], 0.0
+        except (KeyError, TypeError, ValueError):
+            pass  # not what was written below: made again
+    edition = validated.edition(language)
+    files, laying = _make(edition, printed)
+    cache.write_json("documents", key, [
+        {"path": f.path, "kind": f.kind, "language": f.language,
+         "content": base64.b64encode(f.content).decode()} for f in files])
+    return files, laying
+
+
+def _make(edition: Edition, printed: dt.date) -> tuple[list[Made], float]:
+    language = edition.language
+    countries = list(edition.guide.countries)
+    documents: list[tuple[str, str, Printable | str, bool]] = [
+        (f"{FOLDER}/trm-guidelines-{language}.pdf", "book",
+         printed_html.book(edition, printed), False),
+        (f"{FOLDER}/trm-contacts-{language}.pdf", "contacts",
+         printed_html.contacts_html(edition, printed, countries), False),
+        (f"{FOLDER}/trm-referral-form-{language}.pdf", "form",
+         printed_html.form_html(edition, printed), True),
+    ]
+    files = [Made(f"{FOLDER}/contacts/{language}/{country.code.lower()}.html", "sheet",
+                  language, printed_html.contacts_html(edition, printed, [country]).encode())
+             for country in countries]
+    files.append(Made(f"{FOLDER}/trm-guidelines-{language}.json", "data", language,
+                      opendata.guidelines_json(edition.guide, language).encode()))
+    if edition.lang_is_source:
+        files += [Made(path, "data", None, content)
+                  for path, content in _contact_data(edition).items()]
+    begun = time.perf_counter()
+    laid = [Made(path, kind, language, to_pdf(document, forms=forms))
+            for path, kind, document, forms in documents]
+    return laid + files, time.perf_counter() - begun
+
+
+def _contact_data(edition: Edition) -> dict[str, bytes]:
+    """The open data that is the same in every language: schema, CSV, HSDS, vCards."""
+    guide, loc = edition.guide, edition.loc
+    files = {
+        f"{FOLDER}/trm-guidelines.schema.json": opendata.guidelines_schema().encode(),
+        f"{FOLDER}/trm-contacts.csv": opendata.contacts_csv(guide).encode(),
+        f"{FOLDER}/trm-contacts-hsds.json": opendata.hsds(guide, loc).encode(),
+    }
+    for country in guide.countries:
+        cards = {inst.id: opendata.vcard(guide, country, inst, loc)
+                 for inst in country.contacts.institutions}
+        code = country.code.lower()
+        files[f"{FOLDER}/vcards/{code}.vcf"] = "".join(cards.values()).encode()
+        for inst_id, card in cards.items():
+            files[f"{FOLDER}/vcards/{code}/{inst_id}.vcf"] = card.encode()
+    return files
