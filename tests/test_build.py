@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from .edits import replace_in
 from .html import page
 
 
@@ -35,7 +36,7 @@ def test_invalid_yaml_leaves_the_previous_site(scratch_repo: Path) -> None:
     assert trmgen(scratch_repo, "build").returncode == 0
     before = snapshot(scratch_repo / "site")
     sop = scratch_repo / "guidelines/sops/1-identification.yaml"
-    sop.write_text(sop.read_text().replace("who: [police]", "who: [polise]"))
+    replace_in(sop, "who: [police]", "who: [polise]")
     result = trmgen(scratch_repo, "build")
     assert result.returncode == 1
     assert ("guidelines/sops/1-identification.yaml:11:11: error: measures[0].who[0]: unknown "
@@ -96,9 +97,8 @@ def test_adversarial_content_is_refused_before_any_page_is_built(scratch_repo: P
 
 def test_template_syntax_in_content_is_shown_literally(scratch_repo: Path) -> None:
     sop = scratch_repo / "guidelines/sops/1-identification.yaml"
-    sop.write_text(sop.read_text().replace(
-        "what: Look for signs of trafficking.",
-        "what: \"Look for {{ 7*7 }} and {% include 'x' %} and {{ config }}.\""))
+    replace_in(sop, "what: Look for signs of trafficking.",
+               "what: \"Look for {{ 7*7 }} and {% include 'x' %} and {{ config }}.\"")
     result = trmgen(scratch_repo, "build")
     assert result.returncode == 0, result.stdout + result.stderr
     tree = page(scratch_repo / "site", "en/measures/first-screening/")
@@ -108,8 +108,8 @@ def test_template_syntax_in_content_is_shown_literally(scratch_repo: Path) -> No
 
 def test_stale_contact_shows_a_badge(scratch_repo: Path) -> None:
     contacts = scratch_repo / "contacts/BG.yaml"
-    contacts.write_text(contacts.read_text().replace("last_verified: 2026-10-01",
-                                                     "last_verified: 2020-01-01", 1))
+    first = "    last_verified: 2026-10-01\n    verified_by: Focal point\n  - id: bg-ngo"
+    replace_in(contacts, first, first.replace("2026-10-01", "2020-01-01"))
     result = trmgen(scratch_repo, "build")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "[contact.stale]" in result.stdout
@@ -129,8 +129,7 @@ def test_a_build_killed_midway_leaves_the_previous_site(scratch_repo: Path) -> N
     assert trmgen(scratch_repo, "build").returncode == 0
     before = snapshot(scratch_repo / "site")
     sop = scratch_repo / "guidelines/sops/1-identification.yaml"
-    sop.write_text(sop.read_text().replace("title: Screen on indicators",
-                                           "title: Screen everyone on indicators"))
+    replace_in(sop, "title: Screen on indicators", "title: Screen everyone on indicators")
     process = subprocess.Popen([sys.executable, "-m", "trmgen", "build", "--root",
                                 str(scratch_repo)], stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL, start_new_session=True)
@@ -196,8 +195,7 @@ def test_a_build_of_unchanged_sources_keeps_what_it_made(scratch_repo: Path,
     build()
     assert snapshot(site) == before
     sop = scratch_repo / "guidelines/sops/1-identification.yaml"
-    sop.write_text(sop.read_text().replace("title: Screen on indicators",
-                                           "title: Screen with care"))
+    replace_in(sop, "title: Screen on indicators", "title: Screen with care")
     build()
     after = snapshot(site)
     assert page(site, "en/measures/first-screening/").xpath(
@@ -228,8 +226,7 @@ def test_a_build_deletes_charts_and_pdfs_that_no_build_has_used_for_days(
     for path in [stale, *charts]:
         os.utime(path, (long_ago, long_ago))
     sop = scratch_repo / "guidelines/sops/1-identification.yaml"
-    sop.write_text(sop.read_text().replace("when: At the first contact.",
-                                           "when: At the very first contact."))
+    replace_in(sop, "when: At the first contact.", "when: At the very first contact.")
     result = trmgen(scratch_repo, "build")  # the charts are unchanged: it uses them again
     assert result.returncode == 0, result.stdout + result.stderr
     assert not stale.exists()

@@ -11,6 +11,7 @@ import pytest
 
 from trmgen.sources.layout import Layout
 
+from .edits import replace_in
 from .html import page
 from .sites import generated
 
@@ -35,8 +36,7 @@ def history(scratch_repo: Path) -> Path:
                     ["git", "tag", "edition-1.0"]):
         assert run(scratch_repo, *command).returncode == 0
     sop = scratch_repo / "guidelines/sops/1-identification.yaml"
-    sop.write_text(sop.read_text().replace("when: At the first contact.",
-                                           "when: At the first contact, and again later."))
+    replace_in(sop, "when: At the first contact.", "when: At the first contact, and again later.")
     contacts = scratch_repo / "contacts/BG.yaml"
     text = contacts.read_text()
     contacts.write_text(text.replace('"+359 2 123 457"', '"+359 2 123 458"'))

@@ -15,6 +15,7 @@ from trmgen.sources import cache
 from trmgen.sources.layout import Layout
 
 from .conftest import ROOT
+from .edits import replace_in
 
 
 def run(*args: str | Path) -> subprocess.CompletedProcess[str]:
@@ -24,7 +25,7 @@ def run(*args: str | Path) -> subprocess.CompletedProcess[str]:
 
 def break_actor(root: Path) -> None:
     sop = root / "guidelines/sops/1-identification.yaml"
-    sop.write_text(sop.read_text().replace("who: [police]", "who: [polise]"))
+    replace_in(sop, "who: [police]", "who: [polise]")
 
 
 def test_clean_tree_exits_zero(base_tree: Path) -> None:

@@ -18,6 +18,7 @@ from trmgen.sources.load import load_sources
 from trmgen.web import flowcharts
 
 from .conftest import CASES
+from .edits import replace_in
 from .html import page, resolve
 from .sites import generated
 
@@ -94,7 +95,7 @@ def test_unchanged_charts_never_call_graphviz_again(scratch_repo: Path, tmp_path
     generated(layout)  # ...and every chart comes from the cache: the failing dot is never run
     assert sorted((cache.folder() / "charts").iterdir()) == cached
     sop = scratch_repo / "guidelines/sops/1-identification.yaml"
-    sop.write_text(sop.read_text().replace("title: Refer to assistance", "title: Refer"))
+    replace_in(sop, "title: Refer to assistance", "title: Refer")
     with pytest.raises(BuildError) as failed:  # a changed chart does call Graphviz
         generated(layout)
     (problem,) = failed.value.diagnostics

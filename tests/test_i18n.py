@@ -26,7 +26,7 @@ def trmgen(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
 def bilingual(scratch_repo: Path) -> Path:
     """The small tree published in English and French, with a French catalog."""
     guideline = scratch_repo / "guidelines/guideline.yaml"
-    guideline.write_text(guideline.read_text().replace("languages: [en]", "languages: [en, fr]"))
+    replace_in(guideline, "languages: [en]", "languages: [en, fr]")
     result = trmgen(scratch_repo, "i18n", "update")
     assert result.returncode == 0, result.stdout + result.stderr
     return scratch_repo
@@ -67,8 +67,7 @@ def test_translation_shows_then_turns_fuzzy_and_falls_back(bilingual: Path) -> N
     assert "Look for signs of trafficking." in what.text_content()
 
     sop = bilingual / "guidelines/sops/1-identification.yaml"
-    sop.write_text(sop.read_text().replace("title: Screen on indicators",
-                                           "title: Screen every person on indicators"))
+    replace_in(sop, "title: Screen on indicators", "title: Screen every person on indicators")
     assert trmgen(bilingual, "i18n", "update").returncode == 0
     catalog = catalogs.read(Layout(bilingual), "fr")
     entry = catalog.get("Screen every person on indicators", TITLE)

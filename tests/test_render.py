@@ -8,7 +8,8 @@ import pytest
 
 from trmgen.publish import sitecheck
 from trmgen.sources.layout import Layout
-from trmgen.web.templates import plain, relative_url, to_html
+from trmgen.web.pages import relative_url
+from trmgen.web.templates import plain, to_html
 
 
 @pytest.mark.parametrize("text", [

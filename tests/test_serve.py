@@ -20,6 +20,7 @@ from mkdocs.config import load_config
 from trmgen.sources.layout import Layout
 from trmgen.web import preview as previews
 
+from .edits import replace_in
 from .sites import generated
 
 
@@ -89,12 +90,10 @@ def test_preview_reloads_on_yaml_and_template_changes(scratch_repo: Path, previe
     page = preview + "measures/first-screening/"
     assert wait_for(lambda: "Screen on indicators" in fetch(page))
     sop = scratch_repo / "guidelines/sops/1-identification.yaml"
-    sop.write_text(sop.read_text().replace("title: Screen on indicators",
-                                           "title: Screen with care"))
+    replace_in(sop, "title: Screen on indicators", "title: Screen with care")
     assert wait_for(lambda: "Screen with care" in fetch(page))
-    template = scratch_repo / "templates/pages/measure.md.j2"
-    template.write_text(template.read_text().replace('## {{ _("How") }}',
-                                                     '## {{ _("Steps to take") }}'))
+    replace_in(scratch_repo / "templates/pages/_blocks.j2", 'heading(_("How"), "how"',
+               'heading(_("Steps to take"), "how"')
     assert wait_for(lambda: "Steps to take" in fetch(page))
 
 
@@ -111,7 +110,7 @@ def test_preview_keeps_every_page_current(scratch_repo: Path, preview: str,
     edits = [("when: At the first contact.", "when: At the very first contact.", measure),
              ("title: Screen on indicators", "title: Screen with care", other)]
     for number, (old, new, page) in enumerate(edits):
-        sop.write_text(sop.read_text().replace(old, new))
+        replace_in(sop, old, new)
         shown = new.split(": ", 1)[1]
         assert wait_for(lambda: shown in fetch(page))  # noqa: B023 (used at once)
         built = full_build(scratch_repo, preview, tmp_path / f"clean-{number}" / "site")
@@ -127,8 +126,7 @@ def test_preview_keeps_every_page_current(scratch_repo: Path, preview: str,
     listed = fetch(sop_page)
     assert listed.index("measures/guardian-appointment/") < listed.index("measures/referral/")
     partial = scratch_repo / "templates/overrides/partials/search.html"
-    partial.write_text(partial.read_text().replace('role="dialog"',
-                                                   'role="dialog" data-edited="yes"'))
+    replace_in(partial, 'role="dialog"', 'role="dialog" data-edited="yes"')
     assert wait_for(lambda: 'data-edited="yes"' in fetch(other))
     built = full_build(scratch_repo, preview, tmp_path / "clean-theme" / "site")
     assert wait_for(lambda: not out_of_date(preview, built), 30), out_of_date(preview, built)
@@ -141,8 +139,7 @@ def test_a_new_title_renders_again_only_the_pages_that_show_it(scratch_repo: Pat
     layout = Layout(scratch_repo)
     before = generated(layout)
     sop = scratch_repo / "guidelines/sops/1-identification.yaml"
-    sop.write_text(sop.read_text().replace("title: Screen on indicators",
-                                           "title: Screen with care"))
+    replace_in(sop, "title: Screen on indicators", "title: Screen with care")
     after = generated(layout)
     assert previews.shape(after.nav) == previews.shape(before.nav)
     old, new = previews.views(before.nav), previews.views(after.nav)

@@ -12,6 +12,8 @@ from trmgen.checks.validate import validate
 from trmgen.sources import safe_text as text
 from trmgen.sources.layout import Layout
 
+from .edits import replace_in
+
 
 @pytest.mark.parametrize(("value", "code"), [
     ("<script>alert(1)</script>", "text.raw-html"),
@@ -50,9 +52,8 @@ def test_allowed(value: str) -> None:
 
 def test_template_syntax_is_kept_literally(base_tree: Path) -> None:
     sop = base_tree / "guidelines/sops/1-identification.yaml"
-    sop.write_text(sop.read_text().replace(
-        "what: Look for signs of trafficking.",
-        "what: \"Look for {{ 7*7 }} signs {% include 'secret' %} {{ config }}.\""))
+    replace_in(sop, "what: Look for signs of trafficking.",
+               "what: \"Look for {{ 7*7 }} signs {% include 'secret' %} {{ config }}.\"")
     sources, diagnostics = validate(Layout(base_tree))
     assert [d for d in diagnostics if d.severity == "error"] == []
     measure = sources.sops[0].model.measures[0]

@@ -59,10 +59,11 @@ sys.path.insert(0, str(ROOT))
 
 from trmgen.checks.validate import validate  # noqa: E402
 from trmgen.content.edition import validated  # noqa: E402
-from trmgen.publish import build, documents, downloads  # noqa: E402
+from trmgen.publish import build, documents  # noqa: E402
 from trmgen.sources import cache  # noqa: E402
 from trmgen.sources.layout import Layout  # noqa: E402
 from trmgen.sources.strict_yaml import MAX_BYTES, parse_bytes  # noqa: E402
+from trmgen.web.pages import DOWNLOADS_FOLDER  # noqa: E402
 from trmgen.web.plugin import Job, build_site  # noqa: E402
 from trmgen.web.site import generate  # noqa: E402
 
@@ -227,7 +228,7 @@ def _offline_copy(root: Path, dest: Path) -> dict[str, float]:
     """The English offline copy as the build zips it: its size unzipped and zipped."""
     _mkdocs(root, dest / "en", True)
     staging = root.parent / "zipped"
-    (staging / downloads.FOLDER).mkdir(parents=True)
+    (staging / DOWNLOADS_FOLDER).mkdir(parents=True)
     made = build._zip_copies(Layout(root), dest, staging, ["en"], build.build_date())
     return bundle_sizes(staging / made[0].path)
 
@@ -248,7 +249,7 @@ def _whole_build(root: Path, languages: list[str]) -> dict[str, Any]:
     build.build(Layout(root), languages=languages, out=root.parent / "site",
                 progress=lines.append)
     own = next(m for m in map(OWN_WORK.match, lines) if m)
-    copies = sorted((root.parent / "site" / downloads.FOLDER).glob("*-offline.zip"))
+    copies = sorted((root.parent / "site" / DOWNLOADS_FOLDER).glob("*-offline.zip"))
     return {"own": float(own[1]), "cpu": float(own[2]),
             "copies": {path.name: bundle_sizes(path) for path in copies}}
 

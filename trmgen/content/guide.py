@@ -18,15 +18,66 @@ from trmgen.sources.model import (
     Actor,
     ChartStyle,
     CountryContacts,
+    CountryRole,
+    Edge,
     Exploitation,
     Guideline,
     Institution,
     Instrument,
     Measure,
     Overview,
+    OverviewEdge,
+    OverviewStep,
     ReferralForm,
     Sop,
 )
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """Where a `next` edge leads: the edge, the measure it leads to and that measure's SOP."""
+
+    edge: Edge
+    measure: Measure
+    sop: Sop
+
+
+@dataclass(frozen=True)
+class MeasureView:
+    """A measure with every reference resolved, as pages and the book show it."""
+
+    measure: Measure
+    sop: Sop
+    who: tuple[Actor, ...]
+    child_who: tuple[Actor, ...]
+    citations: tuple[tuple[Instrument, tuple[str, ...]], ...]
+    next: tuple[NextStep, ...]
+    related: tuple[tuple[Measure, Sop], ...]
+    before: Measure | None
+    """The measure before this one in reading order, across SOPs."""
+    after: Measure | None
+
+
+@dataclass(frozen=True)
+class Contact:
+    """An institution of a country with the actors it serves as resolved."""
+
+    country: Country
+    institution: Institution
+    actors: tuple[Actor, ...]
+    stale: bool
+    """Whether its details are due for a check."""
+
+
+@dataclass(frozen=True)
+class OverviewBox:
+    """A box of the overview chart with its measure, and the arrows that leave it."""
+
+    step: OverviewStep
+    measure: Measure
+    sop: Sop
+    arrows: tuple[tuple[OverviewEdge, OverviewStep, Measure], ...]
+    """Each arrow that leaves the box, with the box and measure it leads to."""
 
 
 @dataclass(frozen=True)
@@ -122,6 +173,46 @@ class Guide:
         after = self.measures[index + 1] if index + 1 < len(self.measures) else None
         return before, after
 
+    def view(self, measure: Measure) -> MeasureView:
+        """A measure with its references resolved."""
+        return self._views[measure.id]
+
+    @cached_property
+    def _views(self) -> dict[str, MeasureView]:
+        views = {}
+        for sop in self.sops:
+            for measure in sop.measures:
+                before, after = self.neighbours(measure)
+                child = measure.child.who if measure.child else []
+                views[measure.id] = MeasureView(
+                    measure, sop, tuple(self.actor(a) for a in measure.who),
+                    tuple(self.actor(a) for a in child),
+                    tuple((self.instrument(c.instrument), tuple(c.articles))
+                          for c in measure.legal_basis),
+                    tuple(NextStep(e, self.measure(e.to), self.sop_of(self.measure(e.to)))
+                          for e in measure.next),
+                    tuple((self.measure(r), self.sop_of(self.measure(r)))
+                          for r in measure.related),
+                    before, after)
+        return views
+
+    def contacts(self, country: Country) -> list[Contact]:
+        """A country's institutions, with the actors they serve as."""
+        return [self._contact(country, inst) for inst in country.contacts.institutions]
+
+    def _contact(self, country: Country, inst: Institution) -> Contact:
+        return Contact(country, inst, tuple(self.actor(a) for a in inst.serves_as),
+                       self.is_stale(inst))
+
+    def boxes(self, role: CountryRole) -> list[OverviewBox]:
+        """The overview's boxes in the lane of one country role, with their arrows."""
+        steps = {step.id: step for step in self.overview.steps}
+        return [OverviewBox(step, self.measure(step.measure),
+                            self.sop_of(self.measure(step.measure)),
+                            tuple((edge, steps[edge.to], self.measure(steps[edge.to].measure))
+                                  for edge in self.overview.edges if edge.source == step.id))
+                for step in self.overview.steps if step.lane == role]
+
     def tasks(self, actor: Actor) -> list[tuple[Sop, list[tuple[Measure, bool]]]]:
         """Per SOP, the measures the actor takes part in, and whether only in a child's case."""
         out = []
@@ -141,9 +232,9 @@ class Guide:
                     found[actor].append((country, inst))
         return found
 
-    def serving(self, actor: Actor) -> list[tuple[Country, Institution]]:
+    def serving(self, actor: Actor) -> list[Contact]:
         """The institutions, country by country, that serve as this actor."""
-        return self._serving.get(actor.id, [])
+        return [self._contact(country, inst) for country, inst in self._serving.get(actor.id, [])]
 
     def child_measures(self, sop: Sop) -> list[Measure]:
         """The measures of an SOP that change or exist for children."""

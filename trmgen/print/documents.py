@@ -22,6 +22,7 @@ from trmgen.content.guide import Country
 from trmgen.print.pdf import Chart, Printable
 from trmgen.sources.layout import MAX_TEMPLATE_BYTES, read_file
 from trmgen.web import flowcharts
+from trmgen.web.pages import ANCHORS
 from trmgen.web.site import template_values
 from trmgen.web.templates import Renderer
 
@@ -59,11 +60,11 @@ def book(edition: Edition, printed: dt.date) -> Printable:
     guide, labels = edition.guide, edition.labels
 
     def anchor(measure_id: str) -> str:
-        return f"#m-{measure_id}"
+        return "#" + ANCHORS.printed_measure(measure_id)
 
-    charts = {f"chart-{sop.id}": _chart(flowcharts.sop_dot(
+    charts = {ANCHORS.chart(sop.id): _chart(flowcharts.sop_dot(
         guide, sop, guide.style, labels, anchor)) for sop in guide.sops}
-    charts["chart-overview"] = _chart(flowcharts.overview_dot(
+    charts[ANCHORS.chart("overview")] = _chart(flowcharts.overview_dot(
         guide, guide.overview, guide.style, labels, anchor))
     html = _renderer(edition).render("book.html.j2", "book.md",
                   {**_values(edition, printed), "charts": charts})

@@ -29,9 +29,9 @@ from babel import Locale
 from trmgen.content.edition import Validated, validated
 from trmgen.diagnostics import BuildError, Diagnostic
 from trmgen.publish import documents, downloads, sitecheck
-from trmgen.publish.downloads import Download
 from trmgen.sources import cache
 from trmgen.sources.layout import Layout
+from trmgen.web.pages import DOWNLOADS_FOLDER, FILES, Download
 from trmgen.web.plugin import SEARCH_LANGUAGES, Job, build_site
 from trmgen.web.templates import SourceLoader
 
@@ -88,7 +88,7 @@ def build(layout: Layout, *, languages: Sequence[str] = (), out: Path | None = N
     lock = _hold(work / LOCK)
     try:
         staging = work / "site"
-        (staging / downloads.FOLDER).mkdir(parents=True)
+        (staging / DOWNLOADS_FOLDER).mkdir(parents=True)
         own += _make(edition, wanted, work, staging, progress)
         with _timed(progress, "check"):
             problems = list(sitecheck.scan(staging, layout))
@@ -263,7 +263,7 @@ def _zip_copies(layout: Layout, offline: Path, staging: Path, languages: list[st
     if len(languages) > 1:
         sets.append(("trm-guidelines-all", None))
     for name, only in sets:
-        path = f"{downloads.FOLDER}/{name}-offline.zip"
+        path = FILES.offline(only or "all")
         together = [only] if only else languages
         searched = {SEARCH_LANGUAGES.get(lang, lang) for lang in together}
         index = _index_page(layout, together).encode("utf-8") if only else None

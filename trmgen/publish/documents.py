@@ -15,8 +15,8 @@ from trmgen.content.edition import Edition, Validated
 from trmgen.print import documents as printed_html
 from trmgen.print.pdf import Printable, to_pdf
 from trmgen.publish import opendata
-from trmgen.publish.downloads import FOLDER
 from trmgen.sources import cache
+from trmgen.web.pages import FILES
 
 
 @dataclass(frozen=True)
@@ -53,17 +53,17 @@ def _make(edition: Edition, printed: dt.date) -> tuple[list[Made], float]:
     language = edition.language
     countries = list(edition.guide.countries)
     documents: list[tuple[str, str, Printable | str, bool]] = [
-        (f"{FOLDER}/trm-guidelines-{language}.pdf", "book",
+        (FILES.book(language), "book",
          printed_html.book(edition, printed), False),
-        (f"{FOLDER}/trm-contacts-{language}.pdf", "contacts",
+        (FILES.contact_sheets(language), "contacts",
          printed_html.contacts_html(edition, printed, countries), False),
-        (f"{FOLDER}/trm-referral-form-{language}.pdf", "form",
+        (FILES.form(language), "form",
          printed_html.form_html(edition, printed), True),
     ]
-    files = [Made(f"{FOLDER}/contacts/{language}/{country.code.lower()}.html", "sheet",
+    files = [Made(FILES.contact_sheet(language, country.code), "sheet",
                   language, printed_html.contacts_html(edition, printed, [country]).encode())
              for country in countries]
-    files.append(Made(f"{FOLDER}/trm-guidelines-{language}.json", "data", language,
+    files.append(Made(FILES.data(language), "data", language,
                       opendata.guidelines_json(edition.guide, language).encode()))
     if edition.lang_is_source:
         files += [Made(path, "data", None, content)
@@ -78,15 +78,15 @@ def _contact_data(edition: Edition) -> dict[str, bytes]:
     """The open data that is the same in every language: schema, CSV, HSDS, vCards."""
     guide, loc = edition.guide, edition.loc
     files = {
-        f"{FOLDER}/trm-guidelines.schema.json": opendata.guidelines_schema().encode(),
-        f"{FOLDER}/trm-contacts.csv": opendata.contacts_csv(guide).encode(),
-        f"{FOLDER}/trm-contacts-hsds.json": opendata.hsds(guide, loc).encode(),
+        FILES.schema: opendata.guidelines_schema().encode(),
+        FILES.contacts_csv: opendata.contacts_csv(guide).encode(),
+        FILES.contacts_hsds: opendata.hsds(guide, loc).encode(),
     }
     for country in guide.countries:
         cards = {inst.id: opendata.vcard(guide, country, inst, loc)
                  for inst in country.contacts.institutions}
         code = country.code.lower()
-        files[f"{FOLDER}/vcards/{code}.vcf"] = "".join(cards.values()).encode()
+        files[FILES.vcards(code)] = "".join(cards.values()).encode()
         for inst_id, card in cards.items():
-            files[f"{FOLDER}/vcards/{code}/{inst_id}.vcf"] = card.encode()
+            files[FILES.vcards(code, inst_id)] = card.encode()
     return files

@@ -1,28 +1,13 @@
-"""The files to download (books, offline copies, contact sheets, the form) and their list."""
+"""The files to download, recorded, and the offline copies zipped."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
 import zipfile
-from dataclasses import dataclass
 from pathlib import Path
 
-FOLDER = "downloads"
-"""Where the files go, beside the language folders of the site."""
-
-
-@dataclass(frozen=True)
-class Download:
-    """A file to download: where it is (from the site's root), what, in which language."""
-
-    path: str
-    kind: str
-    """book, offline, contacts or form."""
-    language: str | None
-    """None for a file with every language."""
-    size: int
-    date: dt.date
+from trmgen.web.pages import Download
 
 
 def record(site: Path, path: str, kind: str, language: str | None,

@@ -5,6 +5,8 @@ Page paths come from stable ids, so a page keeps its URL when measures are renum
 
 from __future__ import annotations
 
+import datetime as dt
+import posixpath
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,48 +31,198 @@ class Page:
     """The file or folder of the repository that the page is made from."""
 
 
-def sop_page(sop_id: str) -> str:
-    return f"sops/{sop_id}/index.md"
+class Paths:
+    """Where every page lives (source paths; mkdocs makes them URLs, see `destination`).
+    The one place that knows them: Python and the templates (as `paths`) both use it."""
+
+    home = "index.md"
+    overview = "overview/index.md"
+    actors = "actors/index.md"
+    contacts = "contacts/index.md"
+    children = "children.md"
+    forms = "exploitation/index.md"
+    legal = "legal.md"
+    status = "status.md"
+    changes = "changes.md"
+    referral_form = "referral-form.md"
+    downloads = "downloads.md"
+
+    @staticmethod
+    def sop(sop_id: str) -> str:
+        return f"sops/{sop_id}/index.md"
+
+    @staticmethod
+    def measure(measure_id: str) -> str:
+        return f"measures/{measure_id}.md"
+
+    @staticmethod
+    def actor(actor_id: str) -> str:
+        return f"actors/{actor_id}.md"
+
+    @staticmethod
+    def country(code: str) -> str:
+        return f"contacts/{code.lower()}.md"
+
+    @staticmethod
+    def form(form: str) -> str:
+        return f"exploitation/{form}.md"
+
+    @staticmethod
+    def chart(page_src: str) -> str:
+        """The full-size chart beside the page that shows it: its links work from both."""
+        return posixpath.join(posixpath.dirname(page_src), "chart.svg")
 
 
-def measure_page(measure_id: str) -> str:
-    return f"measures/{measure_id}.md"
+class Anchors:
+    """The ids that links point to inside pages (the site's and the book's), as `anchors`
+    in the templates."""
+
+    general_indicators = "general-indicators"
+    """On the forms of exploitation page."""
+    actor_contacts = "contacts"
+    """On an actor's page: its contacts by country."""
+    contacts = "contacts"
+    """In the book: the contacts annex."""
+    law = "law"
+    """In the book: the legal instruments annex."""
+    introduction = "introduction"
+    overview = "overview"
+
+    @staticmethod
+    def instrument(instrument_id: str) -> str:
+        """On the legal instruments page."""
+        return instrument_id
+
+    @staticmethod
+    def institution(institution_id: str) -> str:
+        """On a country's page."""
+        return institution_id
+
+    @staticmethod
+    def sop(sop_id: str) -> str:
+        """A section per SOP, on the pages that go SOP by SOP."""
+        return f"sop-{sop_id}"
+
+    @staticmethod
+    def sop_section(sop_id: str) -> str:
+        """A section per SOP on the children and exploitation pages."""
+        return sop_id
+
+    @staticmethod
+    def lane(role: str) -> str:
+        """On the overview page: the steps in one country role."""
+        return f"lane-{role}"
+
+    @staticmethod
+    def printed_measure(measure_id: str) -> str:
+        """In the book: a measure."""
+        return f"m-{measure_id}"
+
+    @staticmethod
+    def printed_country(code: str) -> str:
+        """In the book and the contact sheets: a country's contacts."""
+        return f"country-{code}"
+
+    @staticmethod
+    def chart(name: str) -> str:
+        """In the book: the box a chart is laid onto (print.pdf finds it by this id)."""
+        return f"chart-{name}"
 
 
-def actor_page(actor_id: str) -> str:
-    return f"actors/{actor_id}.md"
+PATHS = Paths()
+ANCHORS = Anchors()
+
+DOWNLOADS_FOLDER = "downloads"
+"""Where the files to download go, beside the language folders of the site."""
 
 
-def country_page(code: str) -> str:
-    return f"contacts/{code.lower()}.md"
+class Files:
+    """The names of the files to download, from the site's root."""
+
+    @staticmethod
+    def book(language: str) -> str:
+        return f"{DOWNLOADS_FOLDER}/trm-guidelines-{language}.pdf"
+
+    @staticmethod
+    def contact_sheets(language: str) -> str:
+        return f"{DOWNLOADS_FOLDER}/trm-contacts-{language}.pdf"
+
+    @staticmethod
+    def form(language: str) -> str:
+        return f"{DOWNLOADS_FOLDER}/trm-referral-form-{language}.pdf"
+
+    @staticmethod
+    def contact_sheet(language: str, code: str) -> str:
+        return f"{DOWNLOADS_FOLDER}/contacts/{language}/{code.lower()}.html"
+
+    @staticmethod
+    def data(language: str) -> str:
+        return f"{DOWNLOADS_FOLDER}/trm-guidelines-{language}.json"
+
+    schema = f"{DOWNLOADS_FOLDER}/trm-guidelines.schema.json"
+    contacts_csv = f"{DOWNLOADS_FOLDER}/trm-contacts.csv"
+    contacts_hsds = f"{DOWNLOADS_FOLDER}/trm-contacts-hsds.json"
+
+    @staticmethod
+    def vcards(code: str, institution_id: str | None = None) -> str:
+        folder = f"{DOWNLOADS_FOLDER}/vcards/{code.lower()}"
+        return f"{folder}/{institution_id}.vcf" if institution_id else f"{folder}.vcf"
+
+    @staticmethod
+    def offline(name: str) -> str:
+        """An offline copy: name is a language, or 'all'."""
+        return f"{DOWNLOADS_FOLDER}/trm-guidelines-{name}-offline.zip"
 
 
-def form_page(form: str) -> str:
-    return f"exploitation/{form}.md"
+FILES = Files()
 
 
-HOME = "index.md"
-OVERVIEW = "overview/index.md"
-ACTORS = "actors/index.md"
-CONTACTS = "contacts/index.md"
-CHILDREN = "children.md"
-FORMS = "exploitation/index.md"
-LEGAL = "legal.md"
-STATUS = "status.md"
-CHANGES = "changes.md"
-FORM = "referral-form.md"
-DOWNLOADS = "downloads.md"
+@dataclass(frozen=True)
+class Download:
+    """A file to download: where it is (from the site's root), what, in which language."""
+
+    path: str
+    kind: str
+    """book, offline, contacts, sheet, form or data."""
+    language: str | None
+    """None for a file with every language."""
+    size: int
+    date: dt.date
+
+
+def destination(src: str, directory_urls: bool) -> str:
+    """Where mkdocs writes the page of a source path (its URL rules, for our links)."""
+    stem = src.removesuffix(".md")
+    if not directory_urls:
+        return stem + ".html"
+    if stem == "index" or stem.endswith("/index"):
+        return stem + ".html"
+    return stem + "/index.html"
+
+
+def relative_url(from_src: str, to_src: str, directory_urls: bool, anchor: str = "") -> str:
+    """The link from one page to another, relative, so that it also works from file://."""
+    here = posixpath.dirname(destination(from_src, directory_urls))
+    url = relative_path(destination(to_src, directory_urls), here)
+    if directory_urls and (url == "index.html" or url.endswith("/index.html")):
+        url = url.removesuffix("index.html") or "./"
+    return url + (f"#{anchor}" if anchor else "")
+
+
+def relative_path(path: str, start: str) -> str:
+    """posixpath.relpath for two paths relative to the same folder, without asking the
+    file system for the current folder (a page has hundreds of links)."""
+    to, here = path.split("/"), start.split("/") if start else []
+    common = 0
+    while common < min(len(to), len(here)) and to[common] == here[common]:
+        common += 1
+    return "/".join([".."] * (len(here) - common) + to[common:]) or "."
+
 
 NAV_GROUP = 25
 """At most this many measures stand together in the navigation; a longer SOP is split into
 groups of them. The theme shows only the open group, so the navigation of every page stays
 short, and the build linear, however many measures there are."""
-
-PATHS = {
-    "sop": sop_page, "measure": measure_page, "actor": actor_page, "country": country_page,
-    "form": form_page, "overview": lambda: OVERVIEW,
-}
-"""Path builders by page kind, for templates: paths.measure(id)."""
 
 
 def plan(guide: Guide, labels: Labels, loc: Localizer, *,
@@ -80,19 +232,20 @@ def plan(guide: Guide, labels: Labels, loc: Localizer, *,
     The downloads page exists when the build made files to download.
     """
     _ = labels.gettext
-    pages = [Page(HOME, guide.guideline.title, "home.md.j2", source=guide.files["guideline"]),
-             Page(OVERVIEW, guide.overview.title, "overview.md.j2",
+    pages = [Page(PATHS.home, guide.guideline.title, "home.md.j2", source=guide.files["guideline"]),
+             Page(PATHS.overview, guide.overview.title, "overview.md.j2",
                   source=guide.files["overview"])]
-    pages.append(Page(CHANGES, _("What changed in this edition"), "changes.md.j2",
+    pages.append(Page(PATHS.changes, _("What changed in this edition"), "changes.md.j2",
                       source=guide.files["guideline"]))
-    nav: Nav = [{_("Home"): HOME}, {guide.overview.title: OVERVIEW},
-                {_("What changed in this edition"): CHANGES}]
+    nav: Nav = [{_("Home"): PATHS.home}, {guide.overview.title: PATHS.overview},
+                {_("What changed in this edition"): PATHS.changes}]
     for sop in guide.sops:
         made_from = guide.files[f"sop/{sop.id}"]
-        section = [Page(sop_page(sop.id), sop.title, "sop.md.j2", {"sop": sop},
+        views = [guide.view(m) for m in sop.measures]
+        section = [Page(PATHS.sop(sop.id), sop.title, "sop.md.j2", {"sop": sop, "views": views},
                         source=made_from)]
-        measures = [Page(measure_page(m.id), m.title, "measure.md.j2",
-                         {"sop": sop, "measure": m}, source=made_from) for m in sop.measures]
+        measures = [Page(PATHS.measure(v.measure.id), v.measure.title, "measure.md.j2",
+                         {"view": v}, source=made_from) for v in views]
         pages += [*section, *measures]
         entries: Nav = [{p.title: p.src} for p in measures]
         if len(entries) > NAV_GROUP:
@@ -107,32 +260,33 @@ def plan(guide: Guide, labels: Labels, loc: Localizer, *,
         nav.append({title: [{index.title: index.src}, *({p.title: p.src} for p in members)]})
 
     actors, contacts = guide.files["actors"], guide.files["contacts"]
-    group(_("Who does what"), Page(ACTORS, _("Actors"), "actors.md.j2", source=actors),
-          [Page(actor_page(a.id), a.name, "actor.md.j2", {"actor": a}, source=actors)
-           for a in guide.actors])
-    group(_("Contacts"), Page(CONTACTS, _("Contacts by country"), "contacts.md.j2",
+    group(_("Who does what"), Page(PATHS.actors, _("Actors"), "actors.md.j2", source=actors),
+          [Page(PATHS.actor(a.id), a.name, "actor.md.j2",
+                {"actor": a, "tasks": guide.tasks(a), "serving": guide.serving(a)},
+                source=actors) for a in guide.actors])
+    group(_("Contacts"), Page(PATHS.contacts, _("Contacts by country"), "contacts.md.j2",
                               source=contacts),
-          [Page(country_page(c.code), loc.country(c.code), "country.md.j2", {"country": c},
-                source=c.source)
+          [Page(PATHS.country(c.code), loc.country(c.code), "country.md.j2",
+                {"country": c, "contacts": guide.contacts(c)}, source=c.source)
            for c in guide.countries])
     sops = guide.files["sops"]
-    pages.append(Page(CHILDREN, _("Children"), "children.md.j2", source=sops))
-    nav.append({_("Children"): CHILDREN})
-    group(_("Forms of exploitation"), Page(FORMS, _("Forms of exploitation"), "forms.md.j2",
+    pages.append(Page(PATHS.children, _("Children"), "children.md.j2", source=sops))
+    nav.append({_("Children"): PATHS.children})
+    group(_("Forms of exploitation"), Page(PATHS.forms, _("Forms of exploitation"), "forms.md.j2",
                                            source=sops),
-          [Page(form_page(f.value), labels.form(f), "form.md.j2", {"form": f}, source=sops)
+          [Page(PATHS.form(f.value), labels.form(f), "form.md.j2", {"form": f}, source=sops)
            for f in ALL_FORMS])
-    pages.append(Page(LEGAL, _("Legal instruments"), "legal.md.j2",
+    pages.append(Page(PATHS.legal, _("Legal instruments"), "legal.md.j2",
                       source=guide.files["instruments"]))
-    nav.append({_("Legal instruments"): LEGAL})
-    pages.append(Page(FORM, guide.form.title, "referral-form.md.j2",
+    nav.append({_("Legal instruments"): PATHS.legal})
+    pages.append(Page(PATHS.referral_form, guide.form.title, "referral-form.md.j2",
                       source=guide.files["form"]))
-    nav.append({guide.form.title: FORM})
+    nav.append({guide.form.title: PATHS.referral_form})
     if downloads:
-        pages.append(Page(DOWNLOADS, _("Downloads"), "downloads.md.j2"))
-        nav.append({_("Downloads"): DOWNLOADS})
+        pages.append(Page(PATHS.downloads, _("Downloads"), "downloads.md.j2"))
+        nav.append({_("Downloads"): PATHS.downloads})
     if len(guide.guideline.languages) > 1:
-        pages.append(Page(STATUS, _("Translation status"), "status.md.j2",
+        pages.append(Page(PATHS.status, _("Translation status"), "status.md.j2",
                           source=guide.files["translations"]))
-        nav.append({_("Translation status"): STATUS})
+        nav.append({_("Translation status"): PATHS.status})
     return pages, nav

@@ -33,9 +33,9 @@ from mkdocs.structure.pages import Page
 
 from trmgen.content.edition import Validated, validated
 from trmgen.diagnostics import BuildError, Diagnostic, Severity, report
-from trmgen.publish.downloads import Download
 from trmgen.sources.layout import Layout
 from trmgen.web import compat, preview
+from trmgen.web.pages import Download
 from trmgen.web.preview import Preview
 from trmgen.web.site import Site, generate
 from trmgen.web.templates import COMPILED

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import contextlib
-import posixpath
 from dataclasses import asdict, dataclass
 from typing import Any
 from urllib.parse import urlencode
@@ -12,14 +11,14 @@ from urllib.parse import urlencode
 from markupsafe import Markup
 
 from trmgen.content.edition import Edition, Validated
+from trmgen.content.history import Change
 from trmgen.diagnostics import BuildError, Diagnostic
 from trmgen.i18n.localizer import phone, tel_uri
-from trmgen.publish.downloads import Download
 from trmgen.sources import cache
 from trmgen.sources.model import ALL_FORMS, ALL_ROLES
 from trmgen.web import flowcharts
-from trmgen.web.pages import OVERVIEW, PATHS, Nav, Page, measure_page, plan, sop_page
-from trmgen.web.templates import Renderer, relative_url
+from trmgen.web.pages import ANCHORS, FILES, PATHS, Download, Nav, Page, plan, relative_url
+from trmgen.web.templates import Renderer
 
 
 @dataclass(frozen=True)
@@ -64,7 +63,8 @@ class Site:
 def template_values(edition: Edition) -> dict[str, Any]:
     """What every page template and print template receives."""
     return {"guide": edition.guide, "labels": edition.labels, "loc": edition.loc,
-            "paths": PATHS, "language": edition.language, "tel": tel_uri, "phone": phone,
+            "paths": PATHS, "anchors": ANCHORS, "files": FILES, "language": edition.language,
+            "tel": tel_uri, "phone": phone,
             "all_forms": ALL_FORMS, "all_roles": ALL_ROLES, "status": edition.status}
 
 
@@ -110,15 +110,24 @@ def _generate(edition: Edition, directory_urls: bool, downloads: list[Download] 
         chart = charts.get(page.src)
         values = {**template_values(edition), **page.values, "title": page.title,
                   "chart": Markup(chart.inline) if chart else None,
-                  "downloads": downloads or [], "changes": edition.validated.changes}
+                  "downloads": downloads or [], "changes": _changes(edition)}
         text = renderer.render(page.template, page.src, values)
         if repository:
             links = _actions(edition, page, repository)
             text += renderer.render("_actions.md.j2", page.src, {**values, **links})
         rendered.append(RenderedPage(page.src, str(page.title), text))
-    files = {chart_file(src): chart.svg for src, chart in charts.items()}
+    files = {PATHS.chart(src): chart.svg for src, chart in charts.items()}
     return Site(edition.language, str(edition.guide.guideline.title), rendered, files,
                 _plain_nav(nav), edition.languages)
+
+
+def _changes(edition: Edition) -> list[tuple[Change, str | None]] | None:
+    """What changed since the previous edition, each with its measure's title (if any)."""
+    if edition.validated.changes is None:
+        return None
+    titles = {m.id: m.title for m in edition.guide.measures}
+    return [(change, titles.get(change.id) if change.kind == "measure" else None)
+            for change in edition.validated.changes]
 
 
 def _plain_nav(nav: Nav) -> Nav:
@@ -151,30 +160,25 @@ class Chart:
     svg: bytes
 
 
-def chart_file(page_src: str) -> str:
-    """The full-size chart beside the page that shows it: its links work from both."""
-    return posixpath.join(posixpath.dirname(page_src), "chart.svg")
-
-
 def _charts(edition: Edition, directory_urls: bool) -> dict[str, Chart]:
     """Every chart, by the page that shows it."""
     guide, labels = edition.guide, edition.labels
     drawn = {}
     for sop in guide.sops:
-        src = sop_page(sop.id)
+        src = PATHS.sop(sop.id)
         dot = flowcharts.sop_dot(guide, sop, guide.style, labels, _href(src, directory_urls))
         label = labels.gettext("Flowchart of SOP %(number)d: %(title)s") % {
             "number": sop.number, "title": sop.title}
         drawn[src] = _draw(dot, label)
     dot = flowcharts.overview_dot(guide, guide.overview, guide.style, labels,
-                                 _href(OVERVIEW, directory_urls))
-    drawn[OVERVIEW] = _draw(dot, guide.overview.title)
+                                 _href(PATHS.overview, directory_urls))
+    drawn[PATHS.overview] = _draw(dot, guide.overview.title)
     return drawn
 
 
 def _href(page_src: str, directory_urls: bool) -> flowcharts.Href:
     def href(measure_id: str) -> str:
-        return relative_url(page_src, measure_page(measure_id), directory_urls)
+        return relative_url(page_src, PATHS.measure(measure_id), directory_urls)
 
     return href
 

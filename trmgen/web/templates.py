@@ -25,6 +25,7 @@ from trmgen.content.localized import Fallback
 from trmgen.diagnostics import BuildError, Diagnostic
 from trmgen.sources import safe_text
 from trmgen.sources.layout import MAX_TEMPLATE_BYTES, Layout, UnsafeFile, read_file
+from trmgen.web.pages import destination, relative_path, relative_url
 
 ALLOWED_TAGS = {"p", "em", "strong", "code", "a", "ul", "ol", "li", "br"}
 ALLOWED_SCHEMES = {"https", "mailto", "tel"}
@@ -56,35 +57,6 @@ def plain(text: str) -> Markup:
     """
     raw = html.unescape(str(text)) if isinstance(text, Markup) else text
     return Markup(_MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(raw, quote=False)))
-
-
-def destination(src: str, directory_urls: bool) -> str:
-    """Where mkdocs writes the page of a source path."""
-    stem = src.removesuffix(".md")
-    if not directory_urls:
-        return stem + ".html"
-    if stem == "index" or stem.endswith("/index"):
-        return stem + ".html"
-    return stem + "/index.html"
-
-
-def relative_url(from_src: str, to_src: str, directory_urls: bool, anchor: str = "") -> str:
-    """The link from one page to another, relative, so that it also works from file://."""
-    here = posixpath.dirname(destination(from_src, directory_urls))
-    url = _relative(destination(to_src, directory_urls), here)
-    if directory_urls and (url == "index.html" or url.endswith("/index.html")):
-        url = url.removesuffix("index.html") or "./"
-    return url + (f"#{anchor}" if anchor else "")
-
-
-def _relative(path: str, start: str) -> str:
-    """posixpath.relpath for two paths relative to the same folder, without asking the
-    file system for the current folder (a page has hundreds of links)."""
-    to, here = path.split("/"), start.split("/") if start else []
-    common = 0
-    while common < min(len(to), len(here)) and to[common] == here[common]:
-        common += 1
-    return "/".join([".."] * (len(here) - common) + to[common:]) or "."
 
 
 class SourceLoader(jinja2.BaseLoader):
@@ -218,7 +190,7 @@ class Renderer:
         def outside(path: str) -> str:
             """A file beside the language folders, such as downloads/guide.pdf."""
             here = posixpath.dirname(destination(src, self.directory_urls))
-            return _relative(posixpath.join("..", path), here)
+            return relative_path(posixpath.join("..", path), here)
 
         link: Callable[[str, str], str] = href
         return self.env.get_template(template).render(**values, href=link, outside=outside,
