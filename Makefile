@@ -15,7 +15,7 @@ TEST_PACKAGES := chromium poppler-utils
 export NO_MKDOCS_2_WARNING := 1
 export DISABLE_MKDOCS_2_WARNING := true
 
-.PHONY: guard site test lint typecheck unit serve schema i18n validate annotate summary stale bench system \
+.PHONY: guard site test check fast lint typecheck unit serve schema i18n validate annotate summary stale bench system \
 	system-test clean
 
 site: guard $(STAMP)
@@ -25,6 +25,13 @@ serve: $(STAMP)
 	$(BIN)/trmgen serve
 
 test: guard lint typecheck unit
+
+# The fast lane (under a minute): lint, types, and every test that needs no whole build of a
+# site and no browser. `make test` runs everything.
+check: guard lint typecheck fast
+
+fast: $(STAMP) $(ACTIONLINT)
+	$(BIN)/pytest -m "not slow"
 
 lint: $(STAMP)
 	$(BIN)/ruff check trmgen tests tools

@@ -26,6 +26,17 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 CASES = Path(__file__).resolve().parent / "cases"
 
 
+SLOW_FIXTURES = {"shipped_site", "browser"}
+"""A test that uses one of these builds the whole shipped site or drives Chromium."""
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark the slow tests: those that use a slow fixture (the others mark themselves)."""
+    for item in items:
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-goldens", action="store_true",
                      help="rewrite the expected outputs of golden cases (review the diff)")

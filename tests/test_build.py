@@ -12,6 +12,7 @@ import pytest
 from .edits import replace_in
 from .html import page
 
+pytestmark = pytest.mark.slow  # every test here builds a site or serves one
 
 def trmgen(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "trmgen", *args, "--root", str(root)],

@@ -65,6 +65,7 @@ def test_diff_of_an_unknown_ref_says_so(history: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.slow
 def test_the_site_shows_what_changed(history: Path) -> None:
     guideline = history / "guidelines/guideline.yaml"
     guideline.write_text(guideline.read_text() + "previous_edition: edition-1.0\n")

@@ -306,6 +306,7 @@ def test_the_build_refuses_a_folder_it_did_not_make(scratch_repo: Path) -> None:
     assert tree_of(mine) == {"notes.txt"}
 
 
+@pytest.mark.slow
 def test_the_build_replaces_its_own_site_and_fills_an_empty_folder(scratch_repo: Path) -> None:
     empty = scratch_repo.parent / "public"
     empty.mkdir()
@@ -317,6 +318,7 @@ def test_the_build_replaces_its_own_site_and_fills_an_empty_folder(scratch_repo:
     assert (empty / "en/index.html").is_file()
 
 
+@pytest.mark.slow
 def test_folders_left_by_interrupted_builds_are_removed(scratch_repo: Path) -> None:
     import fcntl
 
@@ -364,6 +366,7 @@ def test_a_planted_cache_neither_runs_nor_hides_a_problem(base_tree: Path, tmp_p
     assert not marker.exists(), "nothing planted in the tree was unpickled"
 
 
+@pytest.mark.slow
 def test_the_cache_lives_outside_the_tree_and_holds_only_data(scratch_repo: Path) -> None:
     from trmgen.sources import cache
 
@@ -382,6 +385,7 @@ def test_the_cache_lives_outside_the_tree_and_holds_only_data(scratch_repo: Path
 # 5. Every value that reaches an attribute is escaped
 
 
+@pytest.mark.slow
 def test_quotes_in_titles_and_translations_stay_inside_their_attributes(
         scratch_repo: Path) -> None:
     from lxml import etree, html

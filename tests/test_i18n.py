@@ -52,6 +52,7 @@ def test_update_writes_the_template_and_catalog(bilingual: Path) -> None:
     assert french.get("Screen on indicators", TITLE) is not None
 
 
+@pytest.mark.slow
 def test_translation_shows_then_turns_fuzzy_and_falls_back(bilingual: Path) -> None:
     translate(bilingual, TITLE, "Repérer les indicateurs")
     translate(bilingual, None, "Quoi", "What")

@@ -23,6 +23,7 @@ from trmgen.web import preview as previews
 from .edits import replace_in
 from .sites import generated
 
+pytestmark = pytest.mark.slow  # every test here builds a site or serves one
 
 def free_port() -> int:
     with socket.socket() as s:

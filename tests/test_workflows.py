@@ -7,6 +7,7 @@ import re
 import subprocess
 from pathlib import Path
 
+import pytest
 import yaml
 
 from .conftest import ROOT
@@ -38,6 +39,7 @@ def test_workflows_use_the_makefile_as_people_do() -> None:
             assert dry.returncode == 0, dry.stderr
 
 
+@pytest.mark.slow
 def test_summary_and_stale_report_run(tmp_path: Path) -> None:
     summary = subprocess.run(["make", "--no-print-directory", "summary"], cwd=ROOT,
                              capture_output=True, text=True, timeout=300, check=False)

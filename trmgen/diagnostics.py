@@ -18,7 +18,8 @@ class Severity(StrEnum):
 
 
 CODES = frozenset({
-    "build.language", "build.mkdocs", "build.out-folder", "build.unsafe-html",
+    "build.language", "build.missing-tool", "build.mkdocs", "build.out-folder",
+    "build.unsafe-html",
     "chart.graphviz",
     "contact.example-address", "contact.missing-actor", "contact.phone-country",
     "contact.sample-address", "contact.sample-data", "contact.stale",
@@ -70,21 +71,19 @@ class Diagnostic:
     severity: Severity = dataclasses.field(default=Severity.ERROR, compare=False)
 
     def text(self) -> str:
-        """`path:line:col: severity: field: message [code]`, the form editors and CI read."""
+        """`path:line:col: severity: field: message [code]`, the form editors and CI read;
+        a problem of no file (a missing tool) has no place."""
         where = f"{visible(self.field)}: " if self.field else ""
-        return (
-            f"{visible(self.path)}:{self.line}:{self.col}: {self.severity.value}: "
-            f"{where}{visible(self.message)} [{self.code}]"
-        )
+        place = f"{visible(self.path)}:{self.line}:{self.col}: " if self.path else ""
+        return f"{place}{self.severity.value}: {where}{visible(self.message)} [{self.code}]"
 
     def github(self) -> str:
         """A GitHub Actions workflow command that annotates the line in a pull request."""
         where = f"{visible(self.field)}: " if self.field else ""
         message = _github_data(f"{where}{visible(self.message)}")
-        return (
-            f"::{self.severity.value} file={_github_property(visible(self.path))},"
-            f"line={self.line},col={self.col},title={_github_property(self.code)}::{message}"
-        )
+        place = (f"file={_github_property(visible(self.path))},line={self.line},"
+                 f"col={self.col}," if self.path else "")
+        return f"::{self.severity.value} {place}title={_github_property(self.code)}::{message}"
 
 
 class BuildError(Exception):

@@ -19,8 +19,9 @@ from pypdf import PdfReader
 
 from trmgen.content.edition import Edition
 from trmgen.content.guide import Country
+from trmgen.diagnostics import BuildError, Diagnostic
 from trmgen.print.pdf import Chart, Printable
-from trmgen.sources.layout import MAX_TEMPLATE_BYTES, read_file
+from trmgen.sources.layout import MAX_TEMPLATE_BYTES, Layout, read_file
 from trmgen.web import flowcharts
 from trmgen.web.pages import ANCHORS
 from trmgen.web.site import template_values
@@ -47,8 +48,12 @@ MAX_HEIGHT_MM = 215.0
 PT_TO_MM = 25.4 / 72
 
 
-def _chart(dot: str) -> Chart:
-    drawn = flowcharts.draw(dot, "pdf")
+def _chart(layout: Layout, dot: str) -> Chart:
+    try:
+        drawn = flowcharts.draw(dot, "pdf")
+    except flowcharts.ChartError as exc:
+        raise BuildError([Diagnostic(layout.display(layout.style_file), 1, 1,
+                                     "chart.graphviz", "", str(exc))]) from None
     box = PdfReader(io.BytesIO(drawn)).pages[0].mediabox
     width, height = float(box.width) * PT_TO_MM, float(box.height) * PT_TO_MM
     scale = min(1.0, MAX_WIDTH_MM / width, MAX_HEIGHT_MM / height)
@@ -62,9 +67,9 @@ def book(edition: Edition, printed: dt.date) -> Printable:
     def anchor(measure_id: str) -> str:
         return "#" + ANCHORS.printed_measure(measure_id)
 
-    charts = {ANCHORS.chart(sop.id): _chart(flowcharts.sop_dot(
+    charts = {ANCHORS.chart(sop.id): _chart(edition.layout, flowcharts.sop_dot(
         guide, sop, guide.style, labels, anchor)) for sop in guide.sops}
-    charts[ANCHORS.chart("overview")] = _chart(flowcharts.overview_dot(
+    charts[ANCHORS.chart("overview")] = _chart(edition.layout, flowcharts.overview_dot(
         guide, guide.overview, guide.style, labels, anchor))
     html = _renderer(edition).render("book.html.j2", "book.md",
                   {**_values(edition, printed), "charts": charts})

@@ -9,6 +9,7 @@ from typing import Any
 from pypdf import PdfReader, PdfWriter, Transformation
 
 from trmgen.sources import cache
+from trmgen.web.flowcharts import missing_tool
 
 PX_TO_PT = 0.75
 """WeasyPrint measures in CSS pixels; PDF in points."""
@@ -34,7 +35,11 @@ class Printable:
 def to_pdf(document: Printable | str, *, forms: bool = False) -> bytes:
     """A PDF of a printable document (with fillable form fields when `forms`); a document
     printed before is taken from the cache: an unchanged edition is not laid out again."""
-    import weasyprint  # imported when printing: it loads Pango
+    try:
+        import weasyprint  # imported when printing: it loads Pango
+    except OSError:  # the library is there, Pango is not
+        raise missing_tool("Pango, which WeasyPrint prints with,", "libpango-1.0-0 "
+                           "libpangoft2-1.0-0") from None
 
     printable = document if isinstance(document, Printable) else Printable(document, {})
     key = cache.pdf_key(printable.html, [(name.encode(), chart.pdf) for name, chart in

@@ -15,6 +15,7 @@ import multiprocessing
 import os
 import resource
 import shutil
+import signal
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -32,7 +33,7 @@ from trmgen.publish import documents, downloads, sitecheck
 from trmgen.sources import cache
 from trmgen.sources.layout import Layout
 from trmgen.web.pages import DOWNLOADS_FOLDER, FILES, Download
-from trmgen.web.plugin import SEARCH_LANGUAGES, Job, build_site
+from trmgen.web.plugin import SEARCH_LANGUAGES, Job, build_site, check_settings
 from trmgen.web.templates import SourceLoader
 
 # mkdocs asks to be told about its next major version on every run; the notice is not ours.
@@ -70,6 +71,7 @@ def build(layout: Layout, *, languages: Sequence[str] = (), out: Path | None = N
     used = _processor_seconds()
     target = (out or layout.site).resolve()
     refuse_out(layout, target)
+    check_settings(layout)
     begun = time.perf_counter()
     with _timed(progress, "validate"):
         edition = validated(layout, strict=strict)
@@ -110,8 +112,11 @@ _EDITION: Validated | None = None
 
 
 def _adopt(edition: Validated) -> None:
+    """A worker starts: it takes the driver's edition, and ends at once on Ctrl-C (the
+    driver reports it; a worker's traceback would only hide that)."""
     global _EDITION
     _EDITION = edition
+    signal.signal(signal.SIGINT, lambda *_: os._exit(130))
 
 
 def _edition() -> Validated:

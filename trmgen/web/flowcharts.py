@@ -14,6 +14,7 @@ import textwrap
 from collections.abc import Callable
 
 from trmgen.content.guide import Guide
+from trmgen.diagnostics import BuildError, Diagnostic
 from trmgen.i18n.labels import Labels
 from trmgen.sources import cache
 from trmgen.sources.model import ChartStyle, CountryRole, Measure, Overview, Sop
@@ -27,6 +28,13 @@ WRAP = 26
 
 class ChartError(Exception):
     """Graphviz could not draw a chart."""
+
+
+def missing_tool(tool: str, package: str) -> BuildError:
+    """A system program or library is not installed: what to do, with no file to point at."""
+    return BuildError([Diagnostic("", 1, 1, "build.missing-tool", "", f"{tool} is not "
+                                  f"installed; 'make site' installs it (as root or with sudo), "
+                                  f"or run: apt-get install {package}")])
 
 
 def _html(text: str) -> str:
@@ -159,8 +167,7 @@ def draw(dot: str, fmt: str = "svg") -> bytes:
         result = subprocess.run(["dot", f"-T{fmt}"], input=dot.encode(), capture_output=True,
                                 timeout=120, check=False)
     except FileNotFoundError:
-        raise ChartError("Graphviz is not installed (the 'dot' program is missing); "
-                         "'make site' installs it, or run: apt-get install graphviz") from None
+        raise missing_tool("Graphviz (the program 'dot')", "graphviz") from None
     except subprocess.TimeoutExpired:
         raise ChartError("Graphviz took longer than two minutes to draw a chart") from None
     if result.returncode != 0 or not result.stdout:

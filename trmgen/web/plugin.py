@@ -280,14 +280,49 @@ def build_site(layout: Layout, job: Job, dest: Path, work: Path) -> None:
         logger.removeHandler(collect)
 
 
+_CONFIG_VALUE = re.compile(r"Config value '([\w.]+)': (.*)", re.DOTALL)
+
+
 def mkdocs_config(layout: Layout, **settings: Any) -> MkDocsConfig:
-    """mkdocs.yml loaded; a file that mkdocs refuses is a BuildError with its reasons."""
+    """mkdocs.yml loaded; a file that mkdocs refuses is a BuildError with mkdocs' reasons,
+    each at the line of the setting it names."""
+    collect = _Collect()
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(collect)
     try:
         return load_config(str(layout.mkdocs_config), **settings)
     except MkDocsException as exc:
-        raise BuildError([Diagnostic(layout.display(layout.mkdocs_config), 1, 1,
-                                     "build.mkdocs", "", f"mkdocs cannot use this file: "
-                                     f"{exc}")]) from None
+        reasons = [m for m in collect.messages if "Aborted" not in m] or [str(exc)]
+        raise BuildError([_config_problem(layout, reason) for reason in reasons]) from None
+    finally:
+        logger.removeHandler(collect)
+
+
+def check_settings(layout: Layout) -> None:
+    """Raise BuildError when mkdocs cannot use mkdocs.yml (checked before a build starts)."""
+    with tempfile.TemporaryDirectory(prefix="trmgen-settings-") as docs:
+        mkdocs_config(layout, docs_dir=docs)
+
+
+def _config_problem(layout: Layout, reason: str) -> Diagnostic:
+    """A problem of mkdocs.yml, at the line of the setting mkdocs names, if it names one."""
+    line, key, message = 1, "", " ".join(reason.split())
+    at = re.search(r', line (\d+), column \d+', message)
+    if at:  # a YAML error: the line is in the message, the path beside it is not needed
+        line = int(at.group(1))
+        message = re.sub(r' in "[^"]*", line \d+, column \d+', "", message)
+    named = _CONFIG_VALUE.match(message)
+    if named:
+        key, message = named.group(1), named.group(2)
+        top = key.split(".", 1)[0]
+        try:
+            text = layout.mkdocs_config.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            text = ""
+        found = re.search(rf"^{re.escape(top)}\s*:", text, re.MULTILINE)
+        line = text.count("\n", 0, found.start()) + 1 if found else 1
+    return Diagnostic(layout.display(layout.mkdocs_config), line, 1, "build.mkdocs", key,
+                      f"{message}; mkdocs cannot use this file as it is")
 
 
 def _quiet_dirty(record: logging.LogRecord) -> bool:

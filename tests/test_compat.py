@@ -1,0 +1,126 @@
+"""Each reliance on upstream internals (trmgen/web/compat.py) checked against the installed
+versions: an upgrade that changes one fails here, loudly, instead of degrading the site."""
+
+from __future__ import annotations
+
+import filecmp
+import re
+from pathlib import Path
+
+import pytest
+from mkdocs.config import load_config
+from mkdocs.livereload import LiveReloadServer
+
+from trmgen.web import compat
+from trmgen.web.plugin import TrmgenPlugin
+
+from .conftest import ROOT
+
+
+def config(tmp_path: Path) -> object:
+    docs = tmp_path / "docs"
+    docs.mkdir(exist_ok=True)
+    return load_config(str(ROOT / "mkdocs.yml"), docs_dir=str(docs))
+
+
+def test_every_reliance_is_checked_here() -> None:
+    text = Path(__file__).read_text(encoding="utf-8")
+    checked = set(re.findall(r'@relies_on\("([a-z-]+)"\)', text))
+    assert checked == set(compat.RELIANCES)
+
+
+def relies_on(name: str) -> pytest.MarkDecorator:
+    assert name in compat.RELIANCES
+    return pytest.mark.relies_on(name)
+
+
+@relies_on("plugin-instance-kept")
+def test_mkdocs_keeps_one_plugin_instance_per_process(tmp_path: Path) -> None:
+    first, second = config(tmp_path), config(tmp_path)
+    plugin = first.plugins["trmgen"]  # type: ignore[attr-defined]
+    assert isinstance(plugin, TrmgenPlugin)
+    assert second.plugins["trmgen"] is plugin  # type: ignore[attr-defined]
+
+
+@relies_on("site-name-unescaped")
+def test_the_theme_writes_the_site_name_into_attributes_as_given() -> None:
+    for partial in ("partials/header.html", "partials/nav.html"):
+        text = compat.theme_partial(partial).read_text(encoding="utf-8")
+        assert 'aria-label="{{ config.site_name }}"' in text, partial
+    title = compat.text_for_theme('A & "B"')
+    assert str(title) == "A &amp; &#34;B&#34;"
+
+
+@relies_on("search-is-dirty")
+def test_material_search_merges_dirty_rebuilds_through_is_dirty(tmp_path: Path) -> None:
+    search = config(tmp_path).plugins["material/search"]  # type: ignore[attr-defined]
+    search.on_startup(command="serve", dirty=True)
+    assert search.is_dirty is True
+    compat.merge_search_index_ourselves(search)
+    assert search.is_dirty is False
+    with pytest.raises(compat.CompatError):
+        compat.merge_search_index_ourselves(object())
+
+
+@relies_on("polling-interval")
+def test_the_preview_can_set_how_often_it_looks(tmp_path: Path) -> None:
+    server = LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=0,
+                              root=str(tmp_path))
+    try:
+        compat.poll_often(server, 0.05)
+        assert server.observer._timeout == 0.05
+        assert server.build_delay == 0.05
+    finally:
+        server.server_close()
+
+
+@relies_on("static-templates")
+def test_the_404_page_can_be_left_out(tmp_path: Path) -> None:
+    loaded = config(tmp_path)
+    assert "404.html" in loaded.theme.static_templates  # type: ignore[attr-defined]
+    compat.drop_static_template(loaded, "404.html")  # type: ignore[arg-type]
+    assert "404.html" not in loaded.theme.static_templates  # type: ignore[attr-defined]
+
+
+@relies_on("offline-iframe-worker")
+def test_the_offline_plugin_loads_no_shim_when_one_is_listed() -> None:
+    import material.plugins.offline.plugin as offline
+
+    text = Path(offline.__file__).read_text(encoding="utf-8")
+    assert 'if not any("iframe-worker" in url for url in config.extra["polyfills"])' in text
+    assert "iframe-worker" in "assets/javascripts/iframe-worker/shim.js"
+    assert (ROOT / "templates/overrides/assets/javascripts/iframe-worker/shim.js").is_file()
+
+
+@relies_on("offline-search-index")
+def test_the_offline_plugin_writes_the_index_as_a_script() -> None:
+    import material.plugins.offline.plugin as offline
+
+    text = Path(offline.__file__).read_text(encoding="utf-8")
+    assert 'os.path.join(path, "search_index.js")' in text
+
+
+@relies_on("lunr-files")
+def test_material_ships_its_search_languages_where_the_copies_look() -> None:
+    folder = compat.theme_partial("assets/javascripts/lunr/min")
+    assert {"lunr.ar.min.js", "lunr.fr.min.js", "lunr.ro.min.js", "lunr.ru.min.js",
+            "lunr.multi.min.js", "lunr.stemmer.support.min.js"} <= {
+                p.name for p in folder.iterdir()}
+
+
+@relies_on("weasyprint-anchors")
+def test_weasyprint_gives_the_position_of_every_element_with_an_id() -> None:
+    from weasyprint import HTML
+
+    rendered = HTML(string='<p>x</p><div id="chart-x" style="width:10px;height:10px"></div>'
+                    ).render()
+    assert set(rendered.pages[0].anchors) == {"chart-x"}
+    assert len(rendered.pages[0].anchors["chart-x"]) == 4
+
+
+@pytest.mark.parametrize(("ours", "upstream"), sorted(compat.FORKED_PARTIALS.items()))
+def test_each_forked_partial_is_known_and_still_exists_upstream(ours: str,
+                                                                upstream: str) -> None:
+    assert (ROOT / ours).is_file()
+    assert compat.theme_partial(upstream).is_file(), f"{upstream} is gone from the theme"
+    assert not filecmp.cmp(ROOT / ours, compat.theme_partial(upstream), shallow=False)
