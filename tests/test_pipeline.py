@@ -30,7 +30,7 @@ def test_a_five_language_build_validates_once_and_keeps_no_paths(
         (scratch_repo / f"guidelines/translations/{code}.po").write_text(
             f'msgid ""\nmsgstr ""\n"Language: {code}\\n"\n', encoding="utf-8")
     loads = tmp_path / "loads"
-    load_sources = validation.load_sources
+    from trmgen.sources.load import load_sources
 
     def counted(layout: Layout) -> Sources:
         with loads.open("a") as log:  # the workers are other processes: they append too
