@@ -498,3 +498,13 @@ def test_a_content_only_change_never_runs_code(base_tree: Path, tmp_path: Path) 
              if " error: " in line}
     assert codes == {"text.raw-html"}
     assert not marker.exists()
+
+
+def test_a_file_name_with_control_characters_is_reported_escaped(base_tree: Path) -> None:
+    sop = base_tree / "guidelines/sops/1-identification.yaml"
+    sop.rename(sop.with_name("1-ident\x1b[2Jification.yaml"))
+    result = trmgen("validate", "--root", base_tree)
+    assert result.returncode == 1
+    assert "\x1b" not in result.stdout
+    assert ("guidelines/sops/1-ident\\x1b[2Jification.yaml:1:1: error: the file name holds "
+            "control or invisible characters; rename the file [file.name]") in result.stdout

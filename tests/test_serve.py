@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
 import socket
@@ -61,16 +62,31 @@ def full_build(repo: Path, url: str, dest: Path) -> Path:
     return dest
 
 
+def served(url: str, page: str) -> str:
+    return LIVERELOAD.sub("", fetch(url + page))
+
+
 def out_of_date(url: str, built: Path) -> list[str]:
     """The served files that differ from the same files of a clean build."""
     stale = [page.relative_to(built).as_posix() for page in sorted(built.rglob("*.html"))
-             if LIVERELOAD.sub("", fetch(url + page.relative_to(built).as_posix()))
+             if served(url, page.relative_to(built).as_posix())
              != page.read_text(encoding="utf-8")]
     index = "search/search_index.json"
-    served = fetch(url + index)
-    if not served or json.loads(served) != json.loads((built / index).read_text()):
+    shown = fetch(url + index)
+    if not shown or json.loads(shown) != json.loads((built / index).read_text()):
         stale.append(index)
     return stale
+
+
+def explained(url: str, built: Path) -> str:
+    """Which served files are out of date, and how the first of them differs."""
+    stale = out_of_date(url, built)
+    if not stale or stale[0].endswith(".json"):
+        return f"out of date: {stale}"
+    clean = (built / stale[0]).read_text(encoding="utf-8").splitlines()
+    diff = difflib.unified_diff(clean, served(url, stale[0]).splitlines(), "clean build",
+                                "preview", lineterm="", n=1)
+    return f"out of date: {stale}\n" + "\n".join(list(diff)[:40])
 
 
 @pytest.fixture
@@ -116,21 +132,21 @@ def test_preview_keeps_every_page_current(scratch_repo: Path, preview: str,
         assert wait_for(lambda: shown in fetch(page))  # noqa: B023 (used at once)
         built = full_build(scratch_repo, preview, tmp_path / f"clean-{number}" / "site")
         assert wait_for(lambda: not out_of_date(preview, built), 30), \
-            out_of_date(preview, built)  # noqa: B023
+            explained(preview, built)  # noqa: B023
     assert "Screen on indicators" not in fetch(other)
     first, rest = sop.read_text().split("\n", 1)  # the second and third measures swap places
     data = yaml.safe_load(rest)
     data["measures"][1:3] = data["measures"][2:0:-1]
     sop.write_text(first + "\n" + yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
     built = full_build(scratch_repo, preview, tmp_path / "clean-order" / "site")
-    assert wait_for(lambda: not out_of_date(preview, built), 30), out_of_date(preview, built)
+    assert wait_for(lambda: not out_of_date(preview, built), 30), explained(preview, built)
     listed = fetch(sop_page)
     assert listed.index("measures/guardian-appointment/") < listed.index("measures/referral/")
     partial = scratch_repo / "templates/overrides/partials/search.html"
     replace_in(partial, 'role="dialog"', 'role="dialog" data-edited="yes"')
     assert wait_for(lambda: 'data-edited="yes"' in fetch(other))
     built = full_build(scratch_repo, preview, tmp_path / "clean-theme" / "site")
-    assert wait_for(lambda: not out_of_date(preview, built), 30), out_of_date(preview, built)
+    assert wait_for(lambda: not out_of_date(preview, built), 30), explained(preview, built)
 
 
 def test_a_new_title_renders_again_only_the_pages_that_show_it(scratch_repo: Path) -> None:

@@ -27,8 +27,8 @@ class CompatError(Exception):
 RELIANCES = {
     "plugin-instance-kept": "mkdocs keeps one instance of a plugin that has on_startup for "
     "the whole process (config_options.Plugins.plugin_cache): the driver and the preview "
-    "hand the instance its Job before mkdocs builds with it, and the preview's instance "
-    "remembers the last rebuild.",
+    "hand the instance its Job before mkdocs builds with it (the driver takes it back after "
+    "the build), and the preview's instance remembers the last rebuild.",
     "site-name-unescaped": "mkdocs-material writes config.site_name into attributes without "
     "escaping (partials/header.html and nav.html, aria-label): the plugin sets it as Markup, "
     "already escaped, which the theme's own '| e' leaves as it is.",

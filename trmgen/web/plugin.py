@@ -260,14 +260,14 @@ class _Collect(logging.Handler):
 def build_site(layout: Layout, job: Job, dest: Path, work: Path) -> None:
     """One strict mkdocs build of one language into `dest`; raises BuildError."""
     docs = Path(tempfile.mkdtemp(prefix=f"docs-{job.language}-", dir=work))
+    config = mkdocs_config(layout, site_dir=str(dest), docs_dir=str(docs), strict=True)
+    plugin = config.plugins["trmgen"]
+    assert isinstance(plugin, TrmgenPlugin)
+    plugin.job = job
     collect = _Collect()
     logger = logging.getLogger("mkdocs")
     logger.addHandler(collect)
     try:
-        config = mkdocs_config(layout, site_dir=str(dest), docs_dir=str(docs), strict=True)
-        plugin = config.plugins["trmgen"]
-        assert isinstance(plugin, TrmgenPlugin)
-        plugin.job = job
         mkdocs_build(config)
     except MkDocsException as exc:
         if job.failure:
@@ -278,6 +278,9 @@ def build_site(layout: Layout, job: Job, dest: Path, work: Path) -> None:
                                      f"build: {reason}") for reason in reasons]) from None
     finally:
         logger.removeHandler(collect)
+        # mkdocs keeps this instance for the next build in the process (compat
+        # "plugin-instance-kept"), which must not build this job's edition.
+        plugin.job = None
 
 
 _CONFIG_VALUE = re.compile(r"Config value '([\w.]+)': (.*)", re.DOTALL)
