@@ -17,3 +17,21 @@ def append_to(path: Path, text: str) -> None:
     """Add lines at the end of a file."""
     before = path.read_text(encoding="utf-8")
     path.write_text(before.rstrip("\n") + "\n" + text, encoding="utf-8")
+
+
+def verified(root: Path, day: str = "2026-10-01") -> Path:
+    """Turn the small tree's sample contacts (tests/cases/base) into verified ones: numbers
+    in use, the date and the checker given, no longer sample data (the example.org address
+    stays, a warning). Returns the file."""
+    contacts = root / "contacts/BG.yaml"
+    replace_in(contacts, "sample_data: true\n", "")
+    for digit in ("6", "7"):
+        replace_in(contacts, f'"+359 40 123 45{digit}"', f'"+359 2 123 45{digit}"')
+    for inst in ("bg-police", "bg-ngo"):
+        text = contacts.read_text(encoding="utf-8")
+        start = text.index(f"  - id: {inst}\n")
+        end = text.find("\n  - id:", start + 1)
+        end = len(text.rstrip("\n")) if end < 0 else end
+        contacts.write_text(text[:end] + f"\n    last_verified: {day}\n"
+                            "    verified_by: Focal point" + text[end:], encoding="utf-8")
+    return contacts

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from .edits import replace_in
+from .edits import replace_in, verified
 from .html import page
 
 pytestmark = pytest.mark.slow  # every test here builds a site or serves one
@@ -108,7 +108,7 @@ def test_template_syntax_in_content_is_shown_literally(scratch_repo: Path) -> No
 
 
 def test_stale_contact_shows_a_badge(scratch_repo: Path) -> None:
-    contacts = scratch_repo / "contacts/BG.yaml"
+    contacts = verified(scratch_repo)
     first = "    last_verified: 2026-10-01\n    verified_by: Focal point\n  - id: bg-ngo"
     replace_in(contacts, first, first.replace("2026-10-01", "2020-01-01"))
     result = trmgen(scratch_repo, "build")
@@ -118,6 +118,10 @@ def test_stale_contact_shows_a_badge(scratch_repo: Path) -> None:
     badges = tree.xpath("//h3[@id='bg-police']/following-sibling::div[1]"
                         "//span[contains(@class, 'trm-badge-stale')]/text()")
     assert badges == ["Due for verification"]
+    # verified contacts: the numbers can be called, and the check is named
+    assert tree.xpath("//a[starts-with(@href, 'tel:')]/@href") == ["tel:+359-2-123-456",
+                                                                   "tel:+359-2-123-457"]
+    assert "Last verified on" in tree.xpath("string(//p[@class='trm-verified'])")
     assert not tree.xpath("//h3[@id='bg-ngo']/following-sibling::div[1]"
                           "//span[contains(@class, 'trm-badge-stale')]")
 

@@ -39,7 +39,7 @@ def history(scratch_repo: Path) -> Path:
     replace_in(sop, "when: At the first contact.", "when: At the first contact, and again later.")
     contacts = scratch_repo / "contacts/BG.yaml"
     text = contacts.read_text()
-    contacts.write_text(text.replace('"+359 2 123 457"', '"+359 2 123 458"'))
+    contacts.write_text(text.replace('"+359 40 123 457"', '"+359 40 123 458"'))
     return scratch_repo
 
 

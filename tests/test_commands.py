@@ -7,8 +7,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import phonenumbers
+import yaml
+
 from trmgen.i18n import catalogs
 from trmgen.sources.layout import Layout
+
+from .edits import verified
 
 
 def trmgen(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -17,6 +22,7 @@ def trmgen(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_contacts_report_in_three_formats(base_tree: Path) -> None:
+    verified(base_tree)
     text = trmgen(base_tree, "contacts", "--as-of", "2027-03-01", "--months", "4")
     assert text.returncode == 0
     assert text.stdout.splitlines() == [
@@ -38,6 +44,18 @@ def test_contacts_report_in_three_formats(base_tree: Path) -> None:
     assert [(r["institution"], r["due"]) for r in records] == [("bg-police", False),
                                                                ("bg-ngo", False)]
 
+
+
+def test_sample_contacts_claim_no_verification(base_tree: Path) -> None:
+    text = trmgen(base_tree, "contacts", "--as-of", "2030-01-01")
+    assert text.returncode == 0
+    assert text.stdout.splitlines() == [
+        "BG: sample data, never verified",
+        "  bg-police: sample data, never verified",
+        "  bg-ngo: sample data, never verified",
+        "0 of 0 contacts not verified in the last 12 months",
+        "2 sample contacts, never verified",
+    ]
 
 def test_new_measure_validates_at_once(base_tree: Path) -> None:
     result = trmgen(base_tree, "new", "measure", "--sop", "1", "--id", "safe-transport")
@@ -72,6 +90,13 @@ def test_new_country(base_tree: Path) -> None:
     text = (base_tree / "contacts/RO.yaml").read_text()
     assert text.startswith("# yaml-language-server: $schema=../schemas/country.schema.json")
     assert trmgen(base_tree, "validate").returncode == 0
+    data = yaml.safe_load(text)  # sample data that claims no check and reaches nobody
+    assert data["sample_data"] is True
+    (institution,) = data["institutions"]
+    assert "last_verified" not in institution and "verified_by" not in institution
+    number = phonenumbers.parse(institution["phones"][0]["number"])
+    assert number.country_code == 40 and phonenumbers.is_possible_number(number)
+    assert not phonenumbers.is_valid_number(number)
     again = trmgen(base_tree, "new", "country", "RO")
     assert again.returncode == 1 and "exists already" in again.stderr
     wrong = trmgen(base_tree, "new", "country", "UK")

@@ -56,13 +56,23 @@ def test_children_good_practices_and_indicators(shipped: Sources) -> None:
             indicators[group] += len(items)
     assert indicators[Exploitation.SEXUAL] >= 8
     assert indicators[Exploitation.LABOUR] >= 8
+    for form in Exploitation:  # every form that Directive 2024/1712 names, too
+        assert indicators[form.value] >= 4, form
+    assert indicators["child"] >= 6
+    assert all(gp.source.name for gp in practices)
+    assert len({(gp.country, gp.title) for gp in practices}) == len(practices)
 
 
 def test_current_eu_and_council_of_europe_law_is_cited(shipped: Sources) -> None:
-    cited = Counter(c.instrument for m in measures(shipped) for c in m.legal_basis)
-    for instrument in ("directive-2011-36", "directive-2012-29", "directive-2024-1712",
-                       "coe-convention"):
+    citations = [c for m in measures(shipped) for c in m.legal_basis]
+    cited = Counter(c.instrument for c in citations)
+    for instrument in ("directive-2011-36", "directive-2012-29", "coe-convention",
+                       "directive-2004-80", "directive-2008-115", "directive-2009-52",
+                       "directive-2014-41", "gdpr", "directive-2016-680"):
         assert cited[instrument] >= 1, instrument
+    # the 2024 amendment through the articles of Directive 2011/36/EU it amended, never bare
+    assert cited["directive-2024-1712"] == 0
+    assert any(c.as_amended_by == "directive-2024-1712" for c in citations)
 
 
 def test_contacts_of_twelve_countries_in_every_role(shipped: Sources) -> None:

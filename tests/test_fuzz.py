@@ -31,7 +31,7 @@ TODAY = dt.date(2026, 11, 27)
 SPECIAL = [
     *":-[]{}&*!|>'\"#%@`\t\n <>\\\u200b\u202e\ufeff\x00",
     "NO", "yes", "~", "null", "true", "0123", "2024-13-01", "<<: ", "&a ", "*a", "- ", "  ",
-    "javascript:", "[x](", "![", "+359 2 123 456", "@example.org", "https://",
+    "javascript:", "[x](", "![", "+359 40 123 456", "@example.org", "https://",
 ]
 fragment = st.one_of(st.sampled_from(SPECIAL), st.text(max_size=8))
 

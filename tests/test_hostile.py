@@ -87,7 +87,7 @@ def test_a_ref_is_given_to_git_after_end_of_options(base_tree: Path) -> None:
 def test_a_lowered_phone_error_cannot_drop_a_country(base_tree: Path) -> None:
     replace_in(base_tree / "guidelines/guideline.yaml", "languages: [en]",
                "languages: [en]\nseverity:\n  value.phone: warning")
-    replace_in(base_tree / "contacts/BG.yaml", '"+359 2 123 456"', '"+359 2"')
+    replace_in(base_tree / "contacts/BG.yaml", '"+359 40 123 456"', '"+359 2"')
     codes = sorted(d.code for d in errors(base_tree))
     assert codes == ["ref.fixed-severity", "value.phone"]
 
@@ -161,7 +161,7 @@ def test_a_file_name_cannot_move_its_annotation(base_tree: Path) -> None:
 
 
 def test_control_characters_are_never_printed_raw(base_tree: Path) -> None:
-    replace_in(base_tree / "contacts/BG.yaml", '"+359 2 123 456"', '"+359 2 123\u202e 456"')
+    replace_in(base_tree / "contacts/BG.yaml", '"+359 40 123 456"', '"+359 2 123\u202e 456"')
     result = trmgen("validate", "--root", base_tree)
     assert result.returncode == 1
     assert "\u202e" not in result.stdout
@@ -250,7 +250,7 @@ def test_vcard_text_cannot_start_a_property(base_tree: Path) -> None:
 @pytest.mark.parametrize(("value", "shown"), [
     ("=HYPERLINK(\"https://example.org\")", "'=HYPERLINK(\"https://example.org\")"),
     ("@SUM(A1)", "'@SUM(A1)"), ("-2+3", "'-2+3"), ("+1+cmd|' /C calc'!A0", "'+1+cmd|' /C calc'!A0"),
-    ("+359 2 123 456;+359 2 123 457", "+359 2 123 456;+359 2 123 457"), ("Police", "Police")])
+    ("+359 40 123 456;+359 40 123 457", "+359 40 123 456;+359 40 123 457"), ("Police", "Police")])
 def test_csv_cells_that_look_like_formulas_are_text(value: str, shown: str) -> None:
     from trmgen.publish.opendata import cell
 
@@ -270,7 +270,7 @@ def test_the_contacts_csv_shows_a_formula_as_text(base_tree: Path) -> None:
     assert not [d for d in found if d.severity is Severity.ERROR]
     rows = list(csv.DictReader(io.StringIO(opendata.contacts_csv(Guide.from_sources(sources)))))
     assert rows[0]["name"] == "'=HYPERLINK(\"https://example.org\";\"Police\")"
-    assert rows[0]["phones"] == "+359 2 123 456"
+    assert rows[0]["phones"] == "+359 40 123 456"
 
 
 # 1. Data loss: the output folder

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -138,3 +139,42 @@ def test_a_broken_catalog_is_not_rewritten_by_update(bilingual: Path) -> None:
     assert "guidelines/translations/fr.po:" in result.stdout + result.stderr
     assert "Traceback" not in result.stdout + result.stderr
     assert path.read_bytes() == before
+
+
+def test_update_clears_more_stale_entries_than_a_report_lists(bilingual: Path) -> None:
+    """Texts removed from the sources leave entries behind; when there are more of them than
+    a report lists for one file, update still runs and drops them all."""
+    path = bilingual / "guidelines/translations/fr.po"
+    stale = "".join(f'\nmsgctxt "institution/gone-{n}/verified_by"\nmsgid "Focal point {n}"\n'
+                    f'msgstr "Point focal {n}"\n' for n in range(150))
+    path.write_text(path.read_text(encoding="utf-8") + stale, encoding="utf-8")
+    before = trmgen(bilingual, "validate")
+    assert before.returncode == 1 and "[file.more-problems]" in before.stdout
+    result = trmgen(bilingual, "i18n", "update")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "gone-" not in path.read_text(encoding="utf-8")
+    assert trmgen(bilingual, "validate").returncode == 0
+
+
+def test_the_english_of_a_fuzzy_translation_stays_well_formed(bilingual: Path) -> None:
+    """The `#| msgid` lines of a long, several-line text are whole PO strings, as GNU gettext
+    writes them (each line one quoted string), and they survive the next update unchanged."""
+    context = "sop/identification/purpose"
+    old = "Find and identify victims."
+    translate(bilingual, context, "Repérer et identifier les victimes.")
+    sop = bilingual / "guidelines/sops/1-identification.yaml"
+    long_text = ("Find and identify victims, at a border, a workplace or a shelter, and refer "
+                 "them to help in the country where they are and across the border.")
+    replace_in(sop, f"purpose: {old}", f"purpose: {long_text}")
+    assert trmgen(bilingual, "i18n", "update").returncode == 0
+    path = bilingual / "guidelines/translations/fr.po"
+    replace_in(sop, f"purpose: {long_text}", f"purpose: {long_text} Then follow up.")
+    assert trmgen(bilingual, "i18n", "update").returncode == 0
+    first = path.read_text(encoding="utf-8")
+    previous = [line for line in first.splitlines() if line.startswith("#|")]
+    assert all(re.fullmatch(r'#\| (msgid )?"([^"\\]|\\.)*"', line) for line in previous)
+    shown = "".join(re.findall(r'"((?:[^"\\]|\\.)*)"', "\n".join(previous)))
+    assert shown == long_text  # the English before the last change, whole
+    assert not [line for line in first.splitlines() if line.startswith("# |")]
+    assert trmgen(bilingual, "i18n", "update").returncode == 0
+    assert path.read_text(encoding="utf-8") == first

@@ -24,7 +24,7 @@ from trmgen.web.pages import FILES, Download
 from trmgen.web.plugin import Job, build_site
 
 from .conftest import CASES, ROOT
-from .edits import replace_in
+from .edits import append_to, replace_in
 
 GOLDENS = CASES / "pages"
 TRICKY = """Screen & "indicators" 'now' <3 > 2 {{ 7*7 }} {% raw %}"""
@@ -56,6 +56,16 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     replace_in(root / "guidelines/sops/1-identification.yaml",
                "title: Screen on indicators", f"title: '{quoted}'")
     replace_in(root / "guidelines/guideline.yaml", "languages: [en]", "languages: [en, fr]")
+    # a hand-over to the origin country after the safeguards, with a contact abroad
+    replace_in(root / "guidelines/sops/1-identification.yaml", "    next:\n      - to: referral\n",
+               "    safeguards: [consent, risk, protection]\n    abroad:\n"
+               "      - channel: focal-points\n        shares: first name and the help needed\n"
+               "        consent: the person\n    next:\n      - to: referral\n")
+    append_to(root / "flowcharts/overview.yaml", "  - from: destination-referral\n"
+              "    to: origin-counterpart\n    label: with consent\n")
+    replace_in(root / "flowcharts/overview.yaml", "edges:\n", "  - id: origin-counterpart\n"
+               "    measure: first-screening\n    lane: origin\n"
+               "    label: The counterpart is informed\nedges:\n")
     (root / "guidelines/translations").mkdir(exist_ok=True)
     (root / "guidelines/translations/fr.po").write_text(
         'msgid ""\nmsgstr ""\n"Language: fr\\n"\n"Content-Type: text/plain; charset=UTF-8\\n"\n',

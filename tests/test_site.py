@@ -82,17 +82,21 @@ def test_country_page_links_phones_and_mails(shipped_site: Path, sources: Source
     country = sources.countries["BG"].model
     tree = page(shipped_site, "en/contacts/bg/")
     assert tree.xpath("normalize-space(//h1/text())") == "Bulgaria"
-    tel = tree.xpath("//a[starts-with(@href, 'tel:')]/@href")
+    assert country.sample_data  # sample numbers reach nobody and are shown, not linked
+    assert not tree.xpath("//a[starts-with(@href, 'tel:')]")
+    shown = tree.xpath("//span[@class='trm-sample-number']/text()")
     expected = [phonenumbers.format_number(phonenumbers.parse(p.number),
-                                           phonenumbers.PhoneNumberFormat.RFC3966)
+                                           phonenumbers.PhoneNumberFormat.INTERNATIONAL)
                 for inst in country.institutions for p in inst.phones]
-    assert tel == expected
+    assert shown == expected
+    assert not any(phonenumbers.is_valid_number(phonenumbers.parse(p.number))
+                   for inst in country.institutions for p in inst.phones)
     mails = tree.xpath("//a[starts-with(@href, 'mailto:')]/@href")
     assert mails == [f"mailto:{e}" for inst in country.institutions for e in inst.emails]
     for inst in country.institutions:
         heading = tree.xpath(f"//h3[@id='{inst.id}']")
         assert heading, inst.id
-        assert "Last verified on" in tree.xpath(
+        assert "Sample data: never verified" in tree.xpath(
             f"string(//h3[@id='{inst.id}']/following-sibling::div[1]"
             "/p[@class='trm-verified'])")
 
@@ -206,3 +210,10 @@ def test_a_long_sop_is_grouped_in_the_navigation(scratch_repo: Path) -> None:
               for src in entry.values()]
     assert listed == [f"measures/{m['id']}.md" for m in sop["measures"]]
     assert all(len(entries) <= NAV_GROUP for group in groups for entries in group.values())
+
+
+def test_the_shipped_site_links_no_sample_number(shipped_site: Path) -> None:
+    """Every shipped contact is sample data: no page in any language offers a number to tap."""
+    pages = list(shipped_site.rglob("*.html"))
+    assert len(pages) > 100
+    assert not [p for p in pages if 'href="tel:' in p.read_text(encoding="utf-8")]

@@ -6,16 +6,15 @@ where to write. If a new file would not validate, nothing is left behind.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from pathlib import Path
 
-import phonenumbers
 from pydantic_core import PydanticCustomError
 
 from trmgen.checks.validate import validate
 from trmgen.diagnostics import Diagnostic, Severity, count
 from trmgen.i18n import catalogs
+from trmgen.sources import phones
 from trmgen.sources import value_types as values
 from trmgen.sources.layout import MAX_SOURCE_BYTES, SCHEMAS, Layout, UnsafeFile, read_file
 
@@ -102,8 +101,7 @@ MEASURE = """
 """
 
 
-def country(layout: Layout, code: str,
-            today: dt.date | None = None) -> tuple[Path, list[Diagnostic]]:
+def country(layout: Layout, code: str) -> tuple[Path, list[Diagnostic]]:
     """A contacts file for a new country, with one institution to fill in."""
     try:
         values.check_country_code(code)
@@ -112,20 +110,21 @@ def country(layout: Layout, code: str,
     path = layout.contacts / f"{code}.yaml"
     if path.exists():
         raise ScaffoldError(f"{layout.display(path)} exists already")
-    number = phonenumbers.example_number(code)
-    if number is None:
-        raise ScaffoldError(f"no phone numbering plan is known for {code}")
-    example = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
-    path.write_text(COUNTRY.format(code=code, low=code.lower(), phone=example,
+    try:
+        sample = phones.fictional(code)
+    except LookupError:
+        raise ScaffoldError(f"no sample phone number that reaches nobody is known for {code}; "
+                            "write the file by hand") from None
+    path.write_text(COUNTRY.format(code=code, low=code.lower(), phone=sample,
                                    actor=_first_actor(layout),
-                                   today=(today or dt.date.today()).isoformat(),
                                    schema=SCHEMAS["country"]), encoding="utf-8")
     return path, _check(layout, {path: None})
 
 
 COUNTRY = """# yaml-language-server: $schema=../schemas/{schema}
-# Contacts of {code}. Replace the sample values with verified ones, then set sample_data
-# to false. CONTRIBUTING.md explains each field.
+# Contacts of {code}. Replace the sample values with verified ones, add last_verified and
+# verified_by to each institution, then set sample_data to false. The sample number reaches
+# nobody. CONTRIBUTING.md explains each field.
 roles: [destination]  # origin, transit, destination
 sample_data: true
 nrm:
@@ -140,8 +139,6 @@ institutions:
         hours: Mo-Fr 09:00-17:00
     emails: [focal-point.{low}@example.org]
     languages: [en]
-    last_verified: {today}
-    verified_by: National focal point
 """
 
 

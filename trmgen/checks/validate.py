@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
-import phonenumbers
-
 from trmgen.checks.freshness import stale_before
 from trmgen.diagnostics import ADJUSTABLE, CODES, Diagnostic, Severity, limit, promote
 from trmgen.i18n import catalogs
+from trmgen.sources import phones
 from trmgen.sources import value_types as values
 from trmgen.sources.layout import Layout, UnsafeFile
 from trmgen.sources.load import Source, Sources, field_path, load_sources
-from trmgen.sources.model import Edge, Measure, Sop
+from trmgen.sources.model import Edge, Instrument, Measure, ProvisionKind, Safeguard, Sop
 from trmgen.sources.strict_yaml import Document, Loc
 
 EXAMPLE_DOMAINS = ("example.org", "example.com", "example.net")
@@ -169,6 +170,120 @@ def instrument_references(context: Context) -> Iterator[Finding]:
                                        "instruments are listed in guidelines/instruments.yaml"))
 
 
+ARTICLE = re.compile(r"\d+[a-z]?(\(\d+[a-z]?\))*(\([a-z]+\))*")
+PRINCIPLE = re.compile(r"(Principle|Guideline) \d+(\.\d+)*")
+
+
+def _within(cited: str, changed: str) -> bool:
+    """Whether two provisions overlap: the same, or one a part of the other ('11' and
+    '11(4)')."""
+    return cited == changed or cited.startswith(changed + "(") or \
+        changed.startswith(cited + "(")
+
+
+def instrument_history(context: Context) -> Iterator[Finding]:
+    """What amended an instrument names an instrument that amends it."""
+    sources = context.sources
+    if not sources.instruments:
+        return
+    doc, listed = sources.instruments.doc, sources.instruments.model.instruments
+    known = {i.id: i for i in listed}
+    for i, instrument in enumerate(listed):
+        refs: list[tuple[Loc, str | None]] = [(("amends",), instrument.amends),
+                                              (("repealed_by",), instrument.repealed_by)]
+        refs += [(("amended_by", j, "instrument"), a.instrument)
+                 for j, a in enumerate(instrument.amended_by)]
+        for loc, ref in refs:
+            if ref is not None and ref not in known:
+                yield Finding(doc, ("instruments", i, *loc), "ref.unknown-instrument",
+                              _unknown(ref, set(known), "instrument", "give the id of an "
+                                       "instrument in this file"))
+        for j, amendment in enumerate(instrument.amended_by):
+            other = known.get(amendment.instrument)
+            if other is not None and other.amends != instrument.id:
+                yield Finding(doc, ("instruments", i, "amended_by", j, "instrument"),
+                              "law.amendment", f"'{other.id}' does not say that it amends "
+                              f"'{instrument.id}'; give it `amends: {instrument.id}`")
+
+
+def citations(context: Context) -> Iterator[Finding]:
+    """Provisions are cited the way their instrument numbers them; an amending instrument
+    only through the provisions it amended; an amended, repealed or not yet applicable
+    provision says so."""
+    sources = context.sources
+    if not sources.instruments:
+        return
+    known = {i.id: i for i in sources.instruments.model.instruments}
+    for sop, i, measure in _measures(sources):
+        for j, citation in enumerate(measure.legal_basis):
+            instrument = known.get(citation.instrument)
+            if instrument is None:
+                continue
+            where = ("measures", i, "legal_basis", j)
+            yield from _cited_provisions(sop.doc, where, instrument, citation.articles)
+            if instrument.amends:
+                amended = known.get(instrument.amends)
+                name = amended.short_name if amended else instrument.amends
+                yield Finding(sop.doc, (*where, "instrument"), "law.bare-amendment",
+                              f"{instrument.short_name} amends {name}: cite the article of "
+                              f"{name} that it amended or inserted, with `as_amended_by: "
+                              f"{instrument.id}`")
+            yield from _amendments(sop.doc, where, instrument, citation.articles,
+                                   citation.as_amended_by, known)
+            yield from _currency(sop.doc, where, instrument, known, context.today)
+
+
+def _cited_provisions(doc: Document, where: Loc, instrument: Instrument,
+                      articles: list[str]) -> Iterator[Finding]:
+    by_principle = instrument.cited_by == ProvisionKind.PRINCIPLE
+    for k, article in enumerate(articles):
+        if by_principle and not PRINCIPLE.fullmatch(article):
+            yield Finding(doc, (*where, "articles", k), "law.provision-kind",
+                          f"{instrument.short_name} is cited by Principle or Guideline, "
+                          f"not by article: write e.g. 'Principle 8' or 'Guideline 2'")
+        elif not by_principle and not ARTICLE.fullmatch(article):
+            yield Finding(doc, (*where, "articles", k), "law.provision-kind",
+                          f"'{article}' is not an article number of {instrument.short_name}; "
+                          "write the number alone, e.g. '10', '12(1)' or '18a'")
+
+
+def _amendments(doc: Document, where: Loc, instrument: Instrument, articles: list[str],
+                amended_by: str | None, known: dict[str, Instrument]) -> Iterator[Finding]:
+    if amended_by is not None:
+        other = known.get(amended_by)
+        if other is None or other.amends != instrument.id:
+            yield Finding(doc, (*where, "as_amended_by"), "law.amendment",
+                          f"'{amended_by}' is not an instrument that amends "
+                          f"{instrument.short_name}; give the id of one, or remove it")
+    for amendment in instrument.amended_by:
+        if amendment.instrument == amended_by:
+            continue
+        changed = [a for a in articles if any(_within(a, c) for c in amendment.articles)]
+        if changed:
+            other = known.get(amendment.instrument)
+            yield Finding(doc, (*where, "articles"), "law.amended",
+                          f"{'article' if len(changed) == 1 else 'articles'} "
+                          f"{', '.join(changed)} of {instrument.short_name} "
+                          f"{'was' if len(changed) == 1 else 'were'} amended by "
+                          f"{other.short_name if other else amendment.instrument}; cite "
+                          f"{'it' if len(changed) == 1 else 'them'} as amended, with "
+                          f"`as_amended_by: {amendment.instrument}`", Severity.WARNING)
+
+
+def _currency(doc: Document, where: Loc, instrument: Instrument,
+              known: dict[str, Instrument], today: dt.date) -> Iterator[Finding]:
+    if instrument.repealed_by:
+        other = known.get(instrument.repealed_by)
+        yield Finding(doc, (*where, "instrument"), "law.repealed", f"{instrument.short_name} "
+                      f"was repealed by {other.short_name if other else instrument.repealed_by}"
+                      "; cite the instrument that replaced it", Severity.WARNING)
+    starts = instrument.applies_from or instrument.in_force
+    if starts and starts > today:
+        yield Finding(doc, (*where, "instrument"), "law.not-yet-applicable",
+                      f"{instrument.short_name} applies only from {starts.isoformat()}; say "
+                      "so in the text, or cite the law that applies today", Severity.WARNING)
+
+
 def measure_references(context: Context) -> Iterator[Finding]:
     """Every `related` and `next` names another existing measure."""
     sources = context.sources
@@ -260,6 +375,119 @@ def unconditional_cycles(context: Context) -> Iterator[Finding]:
     for node in sorted(where):
         if node not in state:
             yield from visit(node)
+
+
+SAFEGUARDS = {
+    Safeguard.CONSENT: "the person's informed consent to what is shared, with whom and why",
+    Safeguard.RISK: "a risk assessment",
+    Safeguard.PROTECTION: "a check for international protection needs",
+}
+"""What each safeguard is, as the messages say it."""
+
+
+def unsafe_path(graph: dict[str, list[str]], has: Callable[[str], bool],
+                target: str) -> list[str] | None:
+    """A path from a beginning of `graph` (a node no edge leads to) to `target` on which no
+    node, `target` included, has the safeguard; None when every path has it."""
+    if has(target):
+        return None
+    leads_to = {to for targets in graph.values() for to in targets}
+    parent: dict[str, str | None] = {node: None for node in graph
+                                     if node not in leads_to and not has(node)}
+    todo = list(parent)
+    while todo:
+        node = todo.pop(0)
+        if node == target:
+            path = [node]
+            while (before := parent[path[-1]]) is not None:
+                path.append(before)
+            return path[::-1]
+        for nxt in graph.get(node, []):
+            if nxt not in parent and not has(nxt):
+                parent[nxt] = node
+                todo.append(nxt)
+    return None
+
+
+def _crossing_problem(graph: dict[str, list[str]],
+                      safeguards: Callable[[str], set[Safeguard]],
+                      source: str, what: str) -> str | None:
+    """What is wrong with a contact abroad at `source`, or None: one path that lacks a
+    safeguard, and every safeguard that path lacks."""
+    for safeguard in SAFEGUARDS:
+        path = unsafe_path(graph, functools.partial(_holds, safeguards, safeguard), source)
+        if path:
+            missing = [f"{meaning} ('{name}')" for name, meaning in SAFEGUARDS.items()
+                       if not any(name in safeguards(node) for node in path)]
+            return (f"{what}, but the path {' -> '.join(path)} reaches it without "
+                    f"{'; without '.join(missing)}; put measures with these safeguards on "
+                    "the path first, or make the contact later")
+    return None
+
+
+def _holds(safeguards: Callable[[str], set[Safeguard]], safeguard: Safeguard,
+           node: str) -> bool:
+    return safeguard in safeguards(node)
+
+
+def safe_crossings(context: Context) -> Iterator[Finding]:
+    """Another country's authorities hear of the person only after the safeguards: every
+    path of `next` edges to a contact abroad (a measure's `abroad`, an edge's `handover`)
+    passes measures with the safeguards consent, risk and protection. Paths begin where no
+    edge leads, and at measures marked `start`."""
+    measures = list(_measures(context.sources))
+    ids = {m.id for _, _, m in measures}
+    graph = {m.id: [e.to for e in m.next if e.to in ids] for _, _, m in measures}
+    for _, _, m in measures:  # a start is a beginning: nothing leads to it in this check
+        if m.start:
+            for targets in graph.values():
+                while m.id in targets:
+                    targets.remove(m.id)
+    held = {m.id: set(m.safeguards) for _, _, m in measures}
+
+    def safeguards(node: str) -> set[Safeguard]:
+        return held.get(node, set())
+
+    for sop, i, measure in measures:
+        if measure.abroad:
+            message = _crossing_problem(graph, safeguards, measure.id,
+                                        f"'{measure.id}' contacts another country")
+            if message:
+                yield Finding(sop.doc, ("measures", i, "abroad"), "flow.unsafe-crossing",
+                              message, key=True)
+        for j, edge in enumerate(measure.next):
+            message = _crossing_problem(graph, safeguards, measure.id, f"the case passes "
+                                        f"from '{measure.id}' to another country")
+            if edge.handover is not None and message:
+                yield Finding(sop.doc, ("measures", i, "next", j, "handover"),
+                              "flow.unsafe-crossing", message, key=True)
+
+
+def safe_overview_crossings(context: Context) -> Iterator[Finding]:
+    """No arrow of the overview chart crosses to another lane before every path to it has
+    passed boxes whose measures have the safeguards consent, risk and protection."""
+    sources = context.sources
+    if not sources.overview:
+        return
+    doc, overview = sources.overview.doc, sources.overview.model
+    held = {m.id: set(m.safeguards) for _, _, m in _measures(sources)}
+    steps = {step.id: step for step in overview.steps}
+    graph: dict[str, list[str]] = {step: [] for step in steps}
+    for edge in overview.edges:
+        if edge.source in steps and edge.to in steps:
+            graph[edge.source].append(edge.to)
+
+    def safeguards(node: str) -> set[Safeguard]:
+        return held.get(steps[node].measure, set())
+
+    for i, edge in enumerate(overview.edges):
+        source, target = steps.get(edge.source), steps.get(edge.to)
+        if source and target and source.lane != target.lane:
+            message = _crossing_problem(graph, safeguards, source.id, f"the arrow from "
+                                        f"'{source.id}' crosses from the {source.lane} to "
+                                        f"the {target.lane} country")
+            if message:
+                yield Finding(doc, ("edges", i), "flow.unsafe-crossing", message)
 
 
 def overview_references(context: Context) -> Iterator[Finding]:
@@ -392,18 +620,47 @@ def _stray_catalogs(sources: Sources) -> Iterator[Diagnostic]:
                              "delete the catalog", Severity.WARNING)
 
 
-def phone_countries(context: Context) -> Iterator[Finding]:
-    """A phone number of another country is worth a second look."""
-    sources = context.sources
-    for code, country in sources.countries.items():
+def phone_numbers(context: Context) -> Iterator[Finding]:
+    """A verified contact's numbers are in use; a sample contact's reach nobody. A number of
+    another country is worth a second look."""
+    for code, country in context.sources.countries.items():
+        sample = country.model.sample_data
         for i, inst in enumerate(country.model.institutions):
-            for j, phone in enumerate(inst.phones):
-                region = phonenumbers.region_code_for_number(phonenumbers.parse(phone.number))
+            for j, line in enumerate(inst.phones):
+                where = ("institutions", i, "phones", j, "number")
+                number, region = line.number, phones.region(line.number)
+                if sample and phones.in_use(number):
+                    yield Finding(country.doc, where, "contact.sample-phone", f"'{number}' "
+                                  f"is in a range that an operator in {region} uses: a sample "
+                                  "number must reach nobody; use one in no range, such as "
+                                  f"'{phones.fictional(region)}'")
+                elif not sample and not phones.in_use(number):
+                    yield Finding(country.doc, where, "value.phone", f"'{number}' is not a "
+                                  f"valid number for {region}; check the number")
                 if region != code:
-                    yield Finding(country.doc, ("institutions", i, "phones", j, "number"),
-                                  "contact.phone-country", f"'{phone.number}' is a number in "
-                                  f"{region}, not {code}; check it (fine for an office abroad)",
-                                  Severity.WARNING)
+                    yield Finding(country.doc, where, "contact.phone-country", f"'{number}' "
+                                  f"is a number in {region}, not {code}; check it (fine for an "
+                                  "office abroad)", Severity.WARNING)
+
+
+def verification(context: Context) -> Iterator[Finding]:
+    """Verified contacts say when and by whom they were checked; sample data claims no
+    check."""
+    for country in context.sources.countries.values():
+        for i, inst in enumerate(country.model.institutions):
+            given = [name for name in ("last_verified", "verified_by") if getattr(inst, name)]
+            if country.model.sample_data:
+                for name in given:
+                    yield Finding(country.doc, ("institutions", i, name),
+                                  "contact.sample-verified", "sample data claims no "
+                                  f"verification; remove {name}, or replace the sample with "
+                                  "checked details and set sample_data to false", key=True)
+            elif len(given) < 2:
+                missing = " and ".join(n for n in ("last_verified", "verified_by")
+                                       if n not in given)
+                yield Finding(country.doc, ("institutions", i, "id"), "contact.unverified",
+                              f"give {missing}: when and by whom (a role) these details were "
+                              "last checked", key=True)
 
 
 def _is_example(host: str) -> bool:
@@ -454,10 +711,13 @@ def future_dates(context: Context) -> Iterator[Finding]:
     sources = context.sources
     dated: list[tuple[Document, Loc, dt.date]] = []
     if sources.guideline:
-        dated.append((sources.guideline.doc, ("published",), sources.guideline.model.published))
+        guideline = sources.guideline.model
+        dated.append((sources.guideline.doc, ("published",), guideline.published))
+        if guideline.law_as_of:
+            dated.append((sources.guideline.doc, ("law_as_of",), guideline.law_as_of))
     for country in sources.countries.values():
         dated += [(country.doc, ("institutions", i, "last_verified"), inst.last_verified)
-                  for i, inst in enumerate(country.model.institutions)]
+                  for i, inst in enumerate(country.model.institutions) if inst.last_verified]
     for doc, loc, day in dated:
         if day > context.today:
             yield Finding(doc, loc, "value.future-date", f"{day.isoformat()} is in the future; "
@@ -471,7 +731,7 @@ def stale_contacts(context: Context) -> Iterator[Finding]:
     limit = stale_before(context.today, months)
     for country in sources.countries.values():
         for i, inst in enumerate(country.model.institutions):
-            if inst.last_verified < limit:
+            if inst.last_verified and inst.last_verified < limit:
                 yield Finding(country.doc, ("institutions", i, "last_verified"),
                               "contact.stale", f"last verified on {inst.last_verified}, more "
                               f"than {months} months ago; check the details with the "
@@ -506,9 +766,11 @@ def actor_coverage(context: Context) -> Iterator[Finding]:
 
 
 RULES: tuple[Rule, ...] = (
-    unique_ids, actor_references, instrument_references, measure_references,
-    repeated_entries, reachable_measures, unconditional_cycles, overview_references, form_fields,
-    severity_codes, languages, translations, phone_countries,
+    unique_ids, actor_references, instrument_references, instrument_history, citations,
+    measure_references,
+    repeated_entries, reachable_measures, unconditional_cycles, overview_references,
+    safe_crossings, safe_overview_crossings, form_fields,
+    severity_codes, languages, translations, phone_numbers, verification,
     sample_addresses, sample_data, future_dates, stale_contacts, actor_coverage,
 )
 

@@ -17,6 +17,7 @@ from trmgen.sources.load import Sources
 from trmgen.sources.model import (
     Actor,
     ChartStyle,
+    Citation,
     CountryContacts,
     CountryRole,
     Edge,
@@ -43,6 +44,15 @@ class NextStep:
 
 
 @dataclass(frozen=True)
+class Cited:
+    """A legal basis resolved: the instrument, its provisions, and what amended them."""
+
+    instrument: Instrument
+    provisions: tuple[str, ...]
+    amended_by: Instrument | None
+
+
+@dataclass(frozen=True)
 class MeasureView:
     """A measure with every reference resolved, as pages and the book show it."""
 
@@ -50,7 +60,7 @@ class MeasureView:
     sop: Sop
     who: tuple[Actor, ...]
     child_who: tuple[Actor, ...]
-    citations: tuple[tuple[Instrument, tuple[str, ...]], ...]
+    citations: tuple[Cited, ...]
     next: tuple[NextStep, ...]
     related: tuple[tuple[Measure, Sop], ...]
     before: Measure | None
@@ -187,8 +197,7 @@ class Guide:
                 views[measure.id] = MeasureView(
                     measure, sop, tuple(self.actor(a) for a in measure.who),
                     tuple(self.actor(a) for a in child),
-                    tuple((self.instrument(c.instrument), tuple(c.articles))
-                          for c in measure.legal_basis),
+                    tuple(self.cited(c) for c in measure.legal_basis),
                     tuple(NextStep(e, self.measure(e.to), self.sop_of(self.measure(e.to)))
                           for e in measure.next),
                     tuple((self.measure(r), self.sop_of(self.measure(r)))
@@ -249,19 +258,30 @@ class Guide:
         found = [i for m in self.measures for i in m.indicators.get(form.value, [])]
         return list(dict.fromkeys(found))
 
+    def child_indicators(self) -> list[str]:
+        """The indicators specific to children."""
+        found = [i for m in self.measures for i in m.indicators.get("child", [])]
+        return list(dict.fromkeys(found))
+
     def general_indicators(self) -> list[str]:
         """The indicators that apply to every form of exploitation."""
         found = [i for m in self.measures for i in m.indicators.get("general", [])]
         return list(dict.fromkeys(found))
 
-    def citing(self, instrument: Instrument) -> list[tuple[Measure, list[str]]]:
-        """The measures that cite an instrument, with the articles they cite."""
-        return [(m, c.articles) for m in self.measures for c in m.legal_basis
+    def cited(self, citation: Citation) -> Cited:
+        amended = citation.as_amended_by
+        return Cited(self.instrument(citation.instrument), tuple(citation.articles),
+                     self.instrument(amended) if amended else None)
+
+    def citing(self, instrument: Instrument) -> list[tuple[Measure, Cited]]:
+        """The measures that cite an instrument, with what they cite of it."""
+        return [(m, self.cited(c)) for m in self.measures for c in m.legal_basis
                 if c.instrument == instrument.id]
 
     def is_stale(self, institution: Institution) -> bool:
         """Whether an institution's details are due for a check."""
-        return institution.last_verified < stale_before(self.today,
+        return institution.last_verified is not None and \
+            institution.last_verified < stale_before(self.today,
                                                         self.guideline.stale_after_months)
 
     def due(self, country: Country) -> list[Institution]:

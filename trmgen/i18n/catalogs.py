@@ -17,7 +17,7 @@ from pathlib import Path
 from babel import Locale
 from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import extract
-from babel.messages.pofile import PoFileError, read_po, write_po
+from babel.messages.pofile import PoFileError, normalize, read_po, unescape, write_po
 from pydantic import BaseModel
 
 from trmgen import __version__
@@ -188,21 +188,64 @@ def parsed(raw: bytes, language: str, shown: str) -> Catalog:
 
 def _babel(raw: bytes, language: str, shown: str) -> Catalog:
     try:
-        return read_po(io.BytesIO(raw), locale=language, abort_invalid=True)
+        catalog = read_po(io.BytesIO(raw), locale=language, abort_invalid=True)
     except PoFileError as exc:  # what the line check let through, Babel still refuses
         raise CatalogError([Diagnostic(shown, getattr(exc, "lineno", 1) or 1, 1,
                                        "i18n.syntax", "", str(exc))]) from None
+    for message in catalog:
+        _previous_from_comments(message)
+    return catalog
+
+
+_STRING = re.compile(r'"((?:\\.|[^"\\])*)"')
+
+
+def _previous_from_comments(message: Message) -> None:
+    """Babel reads `#| msgid` lines as translator comments ('| msgid ...'): take them back
+    as the English the translation was made from, so that they are written as they came."""
+    lines = [c[1:].strip() for c in message.user_comments if c.startswith("|")]
+    if not lines:
+        return
+    message.user_comments = [c for c in message.user_comments if not c.startswith("|")]
+    text = " ".join(lines)
+    if text.startswith("msgid "):
+        message.previous_id = ["".join(unescape(f'"{part}"')
+                                       for part in _STRING.findall(text[len("msgid "):]))]
+
+
+WIDTH = 100
+"""The width PO files are wrapped at."""
 
 
 def write(path: Path, catalog: Catalog) -> None:
-    """Write a PO file the same way every time (sorted by file, no dates), so diffs stay small."""
+    """Write a PO file the same way every time (sorted by file, no dates), so diffs stay small.
+
+    The English a fuzzy translation was made from is written as `#| msgid` lines, string by
+    string as GNU gettext writes them (Babel wraps them as one comment and breaks strings
+    across lines, which GNU tools refuse)."""
+    previous = {(m.context, m.id): m.previous_id for m in catalog
+                if isinstance(m.id, str) and m.id and m.previous_id}
+    for message in catalog:
+        message.previous_id = []
     buffer = io.BytesIO()
-    write_po(buffer, catalog, width=100, sort_by_file=False, omit_header=False,
-             include_previous=True, ignore_obsolete=True)
-    text = re.sub(rb'"(POT-Creation-Date|PO-Revision-Date): [^"]*\\n"\n', b"",
-                  buffer.getvalue())
+    try:
+        write_po(buffer, catalog, width=WIDTH, sort_by_file=False, omit_header=False,
+                 include_previous=False, ignore_obsolete=True)
+    finally:
+        for (context, msgid), ids in previous.items():
+            kept = catalog.get(msgid, context)
+            if kept is not None:
+                kept.previous_id = ids
+    text = re.sub(r'"(POT-Creation-Date|PO-Revision-Date): [^"]*\\n"\n', "",
+                  buffer.getvalue().decode("utf-8"))
+    for (context, msgid), ids in previous.items():
+        entry = (f"msgctxt {normalize(context, width=WIDTH)}\n" if context else "") + \
+            f"msgid {normalize(msgid, width=WIDTH)}\n"
+        before = "".join(f"#| {line}\n" for line in
+                         f"msgid {normalize(ids[0], width=WIDTH)}".splitlines())
+        text = text.replace(entry, before + entry, 1)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(text)
+    path.write_bytes(text.encode("utf-8"))
 
 
 def template_path(layout: Layout) -> Path:
@@ -255,6 +298,7 @@ def update(layout: Layout, language: str, pot: Catalog) -> Catalog:
             entry.string = kept.string
             entry.flags = set(kept.flags)
             entry.user_comments = kept.user_comments
+            entry.previous_id = kept.previous_id if kept.fuzzy else []  # while still fuzzy
         elif message.context in by_context and by_context[message.context].string:
             previous = by_context[message.context]
             entry.string = previous.string

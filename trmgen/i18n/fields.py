@@ -23,6 +23,7 @@ from trmgen.sources.model import (
     FormSection,
     GoodPractice,
     Guideline,
+    Handover,
     Institution,
     Instrument,
     Measure,
@@ -37,7 +38,7 @@ from trmgen.sources.model import (
 from trmgen.sources.strict_yaml import Loc
 
 TEXT_FIELDS: dict[type[BaseModel], tuple[str, ...]] = {
-    Guideline: ("title", "introduction"),
+    Guideline: ("title", "introduction", "review_status"),
     Actor: ("name", "description"),
     Instrument: ("title", "short_name"),
     Sop: ("title", "purpose"),
@@ -45,6 +46,7 @@ TEXT_FIELDS: dict[type[BaseModel], tuple[str, ...]] = {
     ChildVariant: ("what", "when", "how"),
     GoodPractice: ("title", "text"),
     Edge: ("condition",),
+    Handover: ("shares", "consent"),
     CountryContacts: (),
     Nrm: ("name", "legal_basis"),
     Institution: ("unit", "verified_by"),

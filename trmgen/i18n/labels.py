@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from trmgen.sources.model import ActorKind, CountryRole, Exploitation, Status
+from trmgen.sources.model import ActorKind, Channel, CountryRole, Exploitation, Status
 
 
 def N_(text: str) -> str:
@@ -27,9 +27,11 @@ FORMS = {
     Exploitation.LABOUR: N_("Labour exploitation"),
     Exploitation.BEGGING: N_("Forced begging"),
     Exploitation.CRIMINAL_ACTIVITIES: N_("Forced criminal activities"),
+    Exploitation.DOMESTIC_SERVITUDE: N_("Domestic servitude"),
     Exploitation.FORCED_MARRIAGE: N_("Forced marriage"),
     Exploitation.ORGAN_REMOVAL: N_("Removal of organs"),
     Exploitation.ILLEGAL_ADOPTION: N_("Illegal adoption"),
+    Exploitation.SURROGACY: N_("Exploitation of surrogacy"),
 }
 
 KINDS = {
@@ -41,6 +43,15 @@ KINDS = {
     ActorKind.INTERNATIONAL_ORGANISATION: N_("International organisation"),
     ActorKind.DIPLOMATIC: N_("Diplomatic mission"),
     ActorKind.PROFESSIONAL: N_("Professional"),
+}
+
+CHANNELS = {
+    Channel.FOCAL_POINTS: N_("Between the national focal points"),
+    Channel.POLICE_COOPERATION: N_("Police cooperation (Interpol, Europol, liaison officers)"),
+    Channel.JUDICIAL_COOPERATION: N_("Judicial cooperation (mutual legal assistance, "
+                                     "European Investigation Order, Eurojust)"),
+    Channel.CHILD_PROTECTION: N_("Between the child protection authorities"),
+    Channel.CONSULAR: N_("The person's consulate, at the person's request"),
 }
 
 STATUSES = {
@@ -64,6 +75,9 @@ class Labels:
 
     def kind(self, kind: ActorKind) -> str:
         return self.gettext(KINDS[kind])
+
+    def channel(self, channel: Channel) -> str:
+        return self.gettext(CHANNELS[channel])
 
     def status(self, status: Status) -> str:
         return self.gettext(STATUSES[status])

@@ -94,8 +94,9 @@ def contacts_csv(guide: Guide) -> str:
                 ";".join(phone(p.number) for p in inst.phones),
                 ";".join(phone(p.number) for p in inst.phones if p.always_open),
                 ";".join(inst.emails), inst.website or "", inst.address or "",
-                ";".join(inst.languages), inst.status.value, inst.last_verified.isoformat(),
-                inst.verified_by, "yes" if country.contacts.sample_data else "no"]])
+                ";".join(inst.languages), inst.status.value,
+                inst.last_verified.isoformat() if inst.last_verified else "",
+                inst.verified_by or "", "yes" if country.contacts.sample_data else "no"]])
     return out.getvalue()
 
 
@@ -117,10 +118,11 @@ def _vcard_uri(value: str) -> str:
 def vcard(guide: Guide, country: Country, inst: Institution, loc: Localizer) -> str:
     """One institution as a vCard 4.0, for a phone's address book."""
     roles = ", ".join(guide.actor(a).name for a in inst.serves_as)
-    note = (f"{roles}. {loc.country(country.code)}. Last verified "
-            f"{inst.last_verified.isoformat()} by {inst.verified_by}.")
+    note = f"{roles}. {loc.country(country.code)}."
+    if inst.last_verified:
+        note += f" Last verified {inst.last_verified.isoformat()} by {inst.verified_by}."
     if country.contacts.sample_data:
-        note = "SAMPLE DATA, not a real contact. " + note
+        note = "SAMPLE DATA, not a real contact; the numbers reach nobody. " + note
     lines = ["BEGIN:VCARD", "VERSION:4.0", "KIND:org", f"FN:{_vcard_text(inst.name)}",
              f"ORG:{_vcard_text(inst.name)}{';' + _vcard_text(inst.unit) if inst.unit else ''}",
              f"UID:urn:uuid:{uuid.uuid5(NAMESPACE, inst.id)}"]
@@ -155,6 +157,8 @@ def hsds(guide: Guide, loc: Localizer) -> str:
                 "description": f"{roles} ({loc.country(country.code)})",
                 "email": inst.emails[0] if inst.emails else "",
                 "website": inst.website or "", "phones": phones})
+            verified = {"last_modified": inst.last_verified.isoformat()} \
+                if inst.last_verified else {}
             services.append({
                 "id": str(uuid.uuid5(NAMESPACE, f"{inst.id}/service")),
                 "organization_id": org_id,
@@ -166,6 +170,6 @@ def hsds(guide: Guide, loc: Localizer) -> str:
                 "languages": [{"id": str(uuid.uuid5(NAMESPACE, f"{inst.id}/language/{c}")),
                                "name": loc.language_name(c), "code": c}
                               for c in inst.languages],
-                "last_modified": inst.last_verified.isoformat()})
+                **verified})
     return json.dumps({"organizations": organizations, "services": services}, indent=1,
                       ensure_ascii=False) + "\n"

@@ -55,9 +55,42 @@ class Exploitation(StrEnum):
     LABOUR = "labour"
     BEGGING = "begging"
     CRIMINAL_ACTIVITIES = "criminal-activities"
+    DOMESTIC_SERVITUDE = "domestic-servitude"
     FORCED_MARRIAGE = "forced-marriage"
     ORGAN_REMOVAL = "organ-removal"
     ILLEGAL_ADOPTION = "illegal-adoption"
+    SURROGACY = "surrogacy"
+
+
+class Safeguard(StrEnum):
+    """What must be done before another country's authorities hear of the person."""
+
+    CONSENT = "consent"
+    """The person (for a child, the guardian, having heard the child) has been informed and
+    has agreed to what is shared, with whom and why."""
+    RISK = "risk"
+    """The risks to the person and their family have been assessed."""
+    PROTECTION = "protection"
+    """The person has been checked for international protection needs (asylum,
+    non-refoulement)."""
+
+
+class Channel(StrEnum):
+    """How information about a case passes to another country."""
+
+    FOCAL_POINTS = "focal-points"
+    """Between the national coordinators or referral mechanism focal points."""
+    POLICE_COOPERATION = "police-cooperation"
+    """Between police forces: Interpol, Europol, liaison officers."""
+    JUDICIAL_COOPERATION = "judicial-cooperation"
+    """Between prosecutors and courts: mutual legal assistance, the European Investigation
+    Order, Eurojust."""
+    CHILD_PROTECTION = "child-protection"
+    """Between the child protection authorities of the two countries."""
+    CONSULAR = "consular"
+    """The consulate of the person's country, at the person's own request."""
+
+
 
 
 class ActorKind(StrEnum):
@@ -83,8 +116,9 @@ class Status(StrEnum):
 
 ALL_ROLES = tuple(CountryRole)
 ALL_FORMS = tuple(Exploitation)
-INDICATOR_GROUPS = ("general", *ALL_FORMS)
-"""Indicators are listed per form of exploitation, or as 'general' for every form."""
+INDICATOR_GROUPS = ("general", "child", *ALL_FORMS)
+"""Indicators are listed per form of exploitation, as 'general' for every form, or as
+'child' for the signs specific to children."""
 
 
 def _indicator_group(value: str) -> str:
@@ -113,6 +147,12 @@ class Guideline(Strict):
     """The languages the guideline is published in (ISO 639-1), the source language first."""
     introduction: Markdown
     """A short introduction for the home page: what a TRM is and who this guideline is for."""
+    law_as_of: Date | None = None
+    """The day on which the legal statements were last checked against the instruments:
+    pages say 'Law as of' this day."""
+    review_status: Line | None = None
+    """Where the text stands in its review, shown on the home page and the book's cover, e.g.
+    'Draft: the legal statements await review by a lawyer.'"""
     previous_edition: GitRef | None = None
     """The git tag (or branch, or commit) of the previous edition: the site's "What changed
     in this edition" page lists every change since then."""
@@ -147,6 +187,24 @@ class ActorsFile(Strict):
     """Every actor that measures can name."""
 
 
+class ProvisionKind(StrEnum):
+    """How the provisions of an instrument are cited."""
+
+    ARTICLE = "article"
+    """By article number: '10', '12(1)', '18a'."""
+    PRINCIPLE = "principle"
+    """By Principle or Guideline, as the OHCHR text: 'Principle 8', 'Guideline 2'."""
+
+
+class Amendment(Strict):
+    """A later instrument that amended or inserted provisions of this one."""
+
+    instrument: Ref
+    """The id of the amending instrument."""
+    articles: list[Line] = Field(min_length=1)
+    """The provisions it amended or inserted, e.g. ['2(3)', '11(4)', '18a']."""
+
+
 class Instrument(Strict):
     """A legal instrument that measures cite."""
 
@@ -160,6 +218,24 @@ class Instrument(Strict):
     """The year it was adopted."""
     url: HttpsUrl
     """The official text (https)."""
+    cited_by: ProvisionKind = ProvisionKind.ARTICLE
+    """How its provisions are cited: 'article' ('10', '12(1)'), or 'principle' for texts cited
+    by Principle or Guideline ('Principle 8')."""
+    binding: Flag = True
+    """False for guidance that binds nobody, such as the OHCHR Recommended Principles."""
+    in_force: Date | None = None
+    """The day it entered into force, as YYYY-MM-DD (omit when unsure)."""
+    applies_from: Date | None = None
+    """The day from which it applies, when later than its entry into force."""
+    transposition_deadline: Date | None = None
+    """For a directive: the day by which the Member States had to transpose it."""
+    amends: Ref | None = None
+    """The instrument it amends. An amending instrument is never cited alone: cite the
+    provision of the amended one, with `as_amended_by`."""
+    amended_by: list[Amendment] = []
+    """The later instruments that amended or inserted provisions of this one."""
+    repealed_by: Ref | None = None
+    """The instrument that repealed it, if any."""
 
 
 class InstrumentsFile(Strict):
@@ -175,7 +251,23 @@ class Citation(Strict):
     instrument: Ref
     """The id of an instrument in guidelines/instruments.yaml."""
     articles: list[Line] = []
-    """Article numbers, e.g. ['10', '12(1)']."""
+    """The provisions that apply: article numbers, e.g. ['10', '12(1)'], or for an instrument
+    cited by principle, e.g. ['Principle 8']."""
+    as_amended_by: Ref | None = None
+    """The instrument that amended or inserted these provisions, e.g. 'directive-2024-1712'."""
+
+
+class Handover(Strict):
+    """A contact with another country's authorities about the person: what passes, how,
+    and on whose consent. Allowed only after the safeguards (see `Measure.safeguards`)."""
+
+    channel: Channel
+    """How it passes: focal-points, police-cooperation, judicial-cooperation,
+    child-protection or consular."""
+    shares: Line
+    """The minimum that passes, e.g. 'first name, age, language and the help needed'."""
+    consent: Line
+    """Whose consent it rests on, e.g. 'the person, in writing'."""
 
 
 class Edge(Strict):
@@ -187,6 +279,19 @@ class Edge(Strict):
     """When this path is taken, e.g. 'the person agrees'. Shown on the chart's arrow."""
     child: Flag = False
     """True when only a child's case takes this path."""
+    handover: Handover | None = None
+    """Given when the case passes here to another country; charts draw it in bold."""
+
+
+class Source(Strict):
+    """Where a statement comes from: an organisation, a programme, a law or a publication."""
+
+    name: Line
+    """Its name as published, e.g. 'Modern Slavery Act 2015, section 45'."""
+    year: Number | None = Field(default=None, ge=1900, le=2100)
+    """The year of the publication, or since when the programme has run (omit when unsure)."""
+    url: HttpsUrl | None = None
+    """A public link to it (https), where one exists."""
 
 
 class GoodPractice(Strict):
@@ -197,7 +302,9 @@ class GoodPractice(Strict):
     title: Line
     """A short title."""
     text: Markdown
-    """What is done and why it works."""
+    """What is done and why it works: only what the source supports."""
+    source: Source
+    """Where the practice is described, so that a reader can check it."""
 
 
 ChildField = Literal["what", "when", "who", "how"]
@@ -264,8 +371,16 @@ class Measure(Strict):
     """Ids of related measures in any SOP."""
     next: list[Edge] = []
     """The measures that follow, with the condition for each path."""
+    safeguards: list[Safeguard] = []
+    """The safeguards its steps complete (consent, risk, protection). Every path to a contact
+    with another country passes measures that complete all three; a measure's own count
+    when its steps complete them before its contact."""
+    abroad: list[Handover] = []
+    """The contacts its steps make with another country's authorities."""
     indicators: dict[IndicatorGroup, list[Line]] = {}
-    """Identification indicators, listed per form of exploitation ('general' for all)."""
+    """Identification indicators, listed per form of exploitation ('general' for all forms,
+    'child' for signs specific to children). The pages of each form and of children show
+    them too."""
 
 
 class Sop(Strict):
@@ -328,10 +443,11 @@ class Institution(Strict):
     """Languages spoken by its staff (ISO 639-1)."""
     status: Status = Status.ACTIVE
     """Whether it can be reached now."""
-    last_verified: Date
-    """When these details were last checked, as YYYY-MM-DD."""
-    verified_by: Line
-    """Who checked them: a role, not a person's name."""
+    last_verified: Date | None = None
+    """When these details were last checked, as YYYY-MM-DD (required unless the file is
+    sample data, which claims no verification)."""
+    verified_by: Line | None = None
+    """Who checked them: a role, not a person's name (required unless sample data)."""
 
     @model_validator(mode="after")
     def _reachable(self) -> Institution:
@@ -358,7 +474,8 @@ class CountryContacts(Strict):
     roles: list[CountryRole] = Field(min_length=1)
     """The TRM roles the country plays: origin, transit, destination."""
     sample_data: Flag = False
-    """True while the contacts are demonstration data that must not be published."""
+    """True while the contacts are demonstration data that must not be published. Sample
+    data claims no verification and uses phone numbers that reach nobody."""
     nrm: Nrm
     """Its National Referral Mechanism."""
     institutions: list[Institution] = Field(min_length=1)

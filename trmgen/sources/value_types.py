@@ -197,14 +197,15 @@ def _phone(value: str) -> str:
                   if exc.error_type == phonenumbers.NumberParseException.INVALID_COUNTRY_CODE
                   else "is not a phone number: write + and digits, e.g. '+359 2 123 456'")
         raise _fail("value.phone", f"'{value}' {reason}") from None
-    if not phonenumbers.is_valid_number(number):
+    length = phonenumbers.is_possible_number_with_reason(number)
+    if length not in (phonenumbers.ValidationResult.IS_POSSIBLE,
+                      phonenumbers.ValidationResult.IS_POSSIBLE_LOCAL_ONLY):
         region = phonenumbers.region_code_for_country_code(number.country_code or 0)
-        length = phonenumbers.is_possible_number_with_reason(number)
         reason = {phonenumbers.ValidationResult.TOO_SHORT: "has too few digits",
                   phonenumbers.ValidationResult.TOO_LONG: "has too many digits"}.get(
                       length, "is not a valid number")
         raise _fail("value.phone", f"'{value}' {reason} for {region}; check the number")
-    return value
+    return value  # whether it is in use is checked with the file (checks: phone_numbers)
 
 
 def _hours(value: str) -> str:

@@ -116,6 +116,9 @@ def sop_dot(guide: Guide, sop: Sop, style: ChartStyle, labels: Labels, href: Hre
             if edge.child:
                 attrs.update(color=_quoted(style.child), fontcolor=_quoted(style.child),
                              style="dashed", penwidth="1.6")
+            if edge.handover:
+                attrs.update(color=_quoted(style.handover), fontcolor=_quoted(style.handover),
+                             penwidth="2.6")
             suffix = f" [{_attrs(**attrs)}]" if attrs else ""
             lines.append(f"  {_quoted(measure.id)} -> {_quoted(edge.to)}{suffix};")
     lines.append("}")

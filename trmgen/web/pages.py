@@ -79,6 +79,8 @@ class Anchors:
 
     general_indicators = "general-indicators"
     """On the forms of exploitation page."""
+    child_indicators = "child-indicators"
+    """On the children page."""
     actor_contacts = "contacts"
     """On an actor's page: its contacts by country."""
     contacts = "contacts"
