@@ -3,6 +3,7 @@ in the shipped guidelines, their charts and their pages, and the validator that 
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -16,10 +17,12 @@ from trmgen.content.edition import Validated, validated
 from trmgen.sources import phones
 from trmgen.sources.layout import Layout
 from trmgen.sources.model import Channel, Safeguard
+from trmgen.web.pages import FILES
 
 from .conftest import ROOT
 from .edits import replace_in
 from .html import page
+from .test_print import pdf_text
 
 LANGUAGES = ["en", "fr", "bg", "ro", "ar"]
 
@@ -174,3 +177,22 @@ def test_a_fictional_number_exists_for_every_numbering_plan() -> None:
         assert not phonenumbers.is_valid_number(parsed), (region, number)
     assert not set(missing) & set(europe)
     assert len(missing) < 5, missing
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("code", ["en", "fr"])
+def test_the_new_measures_are_in_the_book_and_the_open_data(shipped_site: Path,
+                                                            shipped: Validated,
+                                                            code: str) -> None:
+    new = ("international-protection", "cross-border-data", "non-voluntary-return")
+    data = json.loads((shipped_site / FILES.data(code)).read_text(encoding="utf-8"))
+    measures = {m["id"]: m for sop in data["sops"] for m in sop["measures"]}
+    assert set(new) <= set(measures)
+    screening = measures["first-screening"]["indicators"]
+    assert {"surrogacy", "domestic-servitude", "child"} <= set(screening)
+    assert measures["referral-to-assistance"]["abroad"]
+    book = pdf_text(shipped_site / FILES.book(code))
+    edition = shipped.edition(code)
+    for measure_id in new:
+        title = " ".join(str(edition.guide.measure(measure_id).title).split())
+        assert title in book, (code, title)

@@ -82,6 +82,25 @@ def test_the_404_page_can_be_left_out(tmp_path: Path) -> None:
     assert "404.html" not in loaded.theme.static_templates  # type: ignore[attr-defined]
 
 
+@relies_on("search-exclude-by-tag")
+def test_material_search_skips_a_marked_element_that_holds_none_of_its_own_tag() -> None:
+    from material.plugins.search.plugin import Parser
+
+    def indexed(html: str) -> str:
+        parser = Parser()
+        parser.feed(html)
+        parser.close()
+        return " ".join("".join(section.text) for section in parser.data)
+
+    page = ('<h1 id="t">T</h1><div><section data-search-exclude><div><p>hidden</p></div>'
+            '<ul><li>gone</li></ul></section><ul data-search-exclude><li>away</li></ul>'
+            '<p>shown</p></div>')
+    assert "shown" in indexed(page)
+    assert not {"hidden", "gone", "away"} & set(re.findall(r"\w+", indexed(page)))
+    nested = '<h1 id="t">T</h1><div data-search-exclude><div>x</div><p>leaks</p></div>'
+    assert "leaks" in indexed(nested)
+
+
 @relies_on("offline-iframe-worker")
 def test_the_offline_plugin_loads_no_shim_when_one_is_listed() -> None:
     import material.plugins.offline.plugin as offline

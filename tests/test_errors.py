@@ -87,3 +87,21 @@ def test_ctrl_c_exits_130_and_leaves_the_last_site(scratch_repo: Path, tmp_path:
     assert not list(scratch_repo.glob(".trmgen-build-*"))
     assert page(site, "en/measures/first-screening/").xpath(
         "normalize-space(//h1/text())") == "Screen on indicators"
+
+
+def test_ctrl_c_that_python_swallowed_still_counts_as_an_interruption() -> None:
+    """When Ctrl-C arrives inside a fork, Python may swallow the driver's KeyboardInterrupt;
+    the workers still end, and the broken pool the driver then meets is the interruption."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    from trmgen.publish.build import _interruptible
+
+    with pytest.raises(KeyboardInterrupt), _interruptible():
+        try:
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(1)
+        except KeyboardInterrupt:
+            pass  # swallowed, as in logging's fork handler
+        raise BrokenProcessPool("a worker ended")
+    with pytest.raises(BrokenProcessPool), _interruptible():  # no Ctrl-C: a real failure
+        raise BrokenProcessPool("a worker ended")

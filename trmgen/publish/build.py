@@ -20,6 +20,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
@@ -91,7 +92,8 @@ def build(layout: Layout, *, languages: Sequence[str] = (), out: Path | None = N
     try:
         staging = work / "site"
         (staging / DOWNLOADS_FOLDER).mkdir(parents=True)
-        own += _make(edition, wanted, work, staging, progress)
+        with _interruptible():
+            own += _make(edition, wanted, work, staging, progress)
         with _timed(progress, "check"):
             problems = list(sitecheck.scan(staging, layout))
         if problems:
@@ -122,6 +124,29 @@ def _adopt(edition: Validated) -> None:
 def _edition() -> Validated:
     assert _EDITION is not None, "a worker of a build runs with the driver's edition"
     return _EDITION
+
+
+@contextmanager
+def _interruptible() -> Iterator[None]:
+    """Ctrl-C while the workers run is an interruption, whichever the driver notices first:
+    its own KeyboardInterrupt (which Python may swallow when it arrives inside a fork), or
+    the pool broken by the workers that Ctrl-C ended."""
+    interrupted = False
+
+    def stop(*_: object) -> None:
+        nonlocal interrupted
+        interrupted = True
+        raise KeyboardInterrupt
+
+    before = signal.signal(signal.SIGINT, stop)
+    try:
+        yield
+    except BrokenProcessPool:
+        if interrupted:
+            raise KeyboardInterrupt from None
+        raise
+    finally:
+        signal.signal(signal.SIGINT, before)
 
 
 def _make(edition: Validated, wanted: list[str], work: Path, staging: Path,

@@ -40,6 +40,10 @@ RELIANCES = {
     "change: both are shortened so that an edit shows within half a second.",
     "static-templates": "mkdocs' Theme.static_templates is a set of pages made without a "
     "source; 404.html is removed from it (it only works at a server's root).",
+    "search-exclude-by-tag": "material's search parser (documented: data-search-exclude) "
+    "matches what it skips by tag name: an element marked data-search-exclude must hold no "
+    "element of its own tag, or the exclusion ends where the first such element closes (and "
+    "the index then fails to build); the pages mark lists and a section that hold none.",
     "offline-iframe-worker": "material's offline plugin loads its search worker shim from "
     "unpkg.com unless a polyfill whose address contains 'iframe-worker' is listed: the "
     "vendored shim is listed instead.",
