@@ -62,7 +62,8 @@ def test_protection_is_checked_before_the_referral_and_before_a_return(
     assert [e.to for e in check.next] == ["cross-border-data"]  # the legal basis, then
     assert [e.to for e in guide.measure("cross-border-data").next] == ["referral-to-assistance"]
     assert Safeguard.PROTECTION in guide.measure("pre-return-risk-assessment").safeguards
-    assert "international protection" in " ".join(guide.measure("pre-return-risk-assessment").how)
+    steps = guide.measure("pre-return-risk-assessment").how
+    assert "international protection" in " ".join(step.text for step in steps)
 
 
 def test_the_overview_crosses_only_after_the_safeguards(shipped: Validated) -> None:

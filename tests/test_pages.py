@@ -61,6 +61,12 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
                "    safeguards: [consent, risk, protection]\n    abroad:\n"
                "      - channel: focal-points\n        shares: first name and the help needed\n"
                "        consent: the person\n    next:\n      - to: referral\n")
+    # a step and an actor in the country of origin
+    replace_in(root / "guidelines/sops/1-identification.yaml",
+               "    who: [police]\n    how:\n      - Talk to the person alone.\n",
+               "    who: [police, {actor: national-coordinator, side: origin}]\n    how:\n"
+               "      - Talk to the person alone.\n      - side: origin\n"
+               "        text: The counterpart confirms the family's address.\n")
     append_to(root / "flowcharts/overview.yaml", "  - from: destination-referral\n"
               "    to: origin-counterpart\n    label: with consent\n")
     replace_in(root / "flowcharts/overview.yaml", "edges:\n", "  - id: origin-counterpart\n"

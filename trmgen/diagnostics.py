@@ -21,13 +21,13 @@ CODES = frozenset({
     "build.language", "build.missing-tool", "build.mkdocs", "build.out-folder",
     "build.unsafe-html",
     "chart.graphviz",
-    "contact.example-address", "contact.missing-actor", "contact.phone-country",
-    "contact.sample-address", "contact.sample-data", "contact.sample-phone",
-    "contact.sample-verified", "contact.stale", "contact.unverified",
+    "contact.example-address", "contact.missing-actor", "contact.missing-channel",
+    "contact.phone-country", "contact.sample-address", "contact.sample-data",
+    "contact.sample-phone", "contact.sample-verified", "contact.stale", "contact.unverified",
     "file.extension", "file.link", "file.missing", "file.more-problems", "file.name",
     "file.not-regular", "file.schema-line", "file.too-large", "file.unreadable",
-    "flow.lane-role", "flow.unconditional-cycle", "flow.unconnected", "flow.unreachable",
-    "flow.unsafe-crossing",
+    "flow.crossing-without-handover", "flow.lane-role", "flow.unconditional-cycle",
+    "flow.unconnected", "flow.unreachable", "flow.unsafe-crossing", "flow.wrong-side",
     "i18n.duplicate", "i18n.encoding", "i18n.fuzzy", "i18n.language", "i18n.links", "i18n.missing",
     "i18n.missing-catalog", "i18n.multiline", "i18n.outdated", "i18n.placeholders",
     "i18n.source-catalog", "i18n.source-language", "i18n.syntax", "i18n.unknown-context",
@@ -36,6 +36,7 @@ CODES = frozenset({
     "law.provision-kind", "law.repealed",
     "ref.duplicate-id", "ref.fixed-severity", "ref.repeated", "ref.self", "ref.unknown-actor",
     "ref.unknown-code", "ref.unknown-instrument", "ref.unknown-measure", "ref.unknown-step",
+    "ref.unreceived-channel",
     "schema.bad-value", "schema.child-replaces", "schema.empty-child", "schema.form-options",
     "schema.hours-and-24-7", "schema.invalid", "schema.missing-field", "schema.missing-style",
     "schema.out-of-range", "schema.too-short", "schema.unknown-field",
@@ -53,7 +54,8 @@ CODES = frozenset({
 """Every code a problem can carry, shown in brackets after its message."""
 
 ADJUSTABLE = frozenset({
-    "contact.example-address", "contact.missing-actor", "contact.phone-country",
+    "contact.example-address", "contact.missing-actor", "contact.missing-channel",
+    "contact.phone-country",
     "contact.stale", "file.extension", "file.schema-line", "flow.unconnected", "i18n.fuzzy",
     "i18n.missing", "i18n.missing-catalog", "ref.repeated", "yaml.bom",
 })

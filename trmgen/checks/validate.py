@@ -6,7 +6,7 @@ import datetime as dt
 import functools
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
@@ -17,7 +17,18 @@ from trmgen.sources import phones
 from trmgen.sources import value_types as values
 from trmgen.sources.layout import Layout, UnsafeFile
 from trmgen.sources.load import Source, Sources, field_path, load_sources
-from trmgen.sources.model import Edge, Instrument, Measure, ProvisionKind, Safeguard, Sop
+from trmgen.sources.model import (
+    Edge,
+    Handover,
+    Instrument,
+    Measure,
+    Participant,
+    ProvisionKind,
+    Safeguard,
+    Side,
+    Sop,
+    Step,
+)
 from trmgen.sources.strict_yaml import Document, Loc
 
 EXAMPLE_DOMAINS = ("example.org", "example.com", "example.net")
@@ -36,8 +47,8 @@ class Finding:
 
     def diagnostic(self) -> Diagnostic:
         mark = self.doc.mark(self.loc, key=self.key)
-        return Diagnostic(self.doc.path, mark.line, mark.col, self.code, field_path(self.loc),
-                          self.message, self.severity)
+        return Diagnostic(self.doc.path, mark.line, mark.col, self.code,
+                          field_path(self.doc.written(self.loc)), self.message, self.severity)
 
 
 @dataclass(frozen=True)
@@ -139,14 +150,14 @@ def actor_references(context: Context) -> Iterator[Finding]:
     known = {a.id for a in sources.actors.model.actors}
     where = "actors are listed in guidelines/actors.yaml"
     for sop, i, measure in _measures(sources):
-        for j, actor in enumerate(measure.who):
-            if actor not in known:
-                yield Finding(sop.doc, ("measures", i, "who", j), "ref.unknown-actor",
-                              _unknown(actor, known, "actor", where))
-        for j, actor in enumerate(measure.child.who if measure.child else []):
-            if actor not in known:
-                yield Finding(sop.doc, ("measures", i, "child", "who", j), "ref.unknown-actor",
-                              _unknown(actor, known, "actor", where))
+        for j, part in enumerate(measure.who):
+            if part.actor not in known:
+                yield Finding(sop.doc, ("measures", i, "who", j, "actor"), "ref.unknown-actor",
+                              _unknown(part.actor, known, "actor", where))
+        for j, part in enumerate(measure.child.who if measure.child else []):
+            if part.actor not in known:
+                yield Finding(sop.doc, ("measures", i, "child", "who", j, "actor"),
+                              "ref.unknown-actor", _unknown(part.actor, known, "actor", where))
     for country in sources.countries.values():
         for i, inst in enumerate(country.model.institutions):
             for j, actor in enumerate(inst.serves_as):
@@ -310,7 +321,7 @@ def repeated_entries(context: Context) -> Iterator[Finding]:
     sources = context.sources
     for sop, i, measure in _measures(sources):
         lists: dict[str, list[object]] = {
-            "who": list(measure.who), "related": list(measure.related),
+            "who": [part.actor for part in measure.who], "related": list(measure.related),
             "next": list(measure.next),
         }
         for name, items in lists.items():
@@ -321,6 +332,48 @@ def repeated_entries(context: Context) -> Iterator[Finding]:
                     yield Finding(sop.doc, ("measures", i, name, j), "ref.repeated",
                                   f"'{shown}' is listed twice; remove one", Severity.WARNING)
                 seen.add(item)
+
+
+def _sided(measure: Measure) -> Iterator[tuple[Loc, Side | None]]:
+    """Each step and actor of a measure (the child's included) with its location."""
+    child = measure.child
+    places: list[tuple[Loc, Sequence[Step | Participant]]] = [
+        (("how",), measure.how), (("who",), measure.who),
+        (("child", "how"), child.how if child else []),
+        (("child", "who"), child.who if child else [])]
+    for where, items in places:
+        for j, item in enumerate(items):
+            yield (*where, j, "side"), item.side
+
+
+def sides(context: Context) -> Iterator[Finding]:
+    """A step or an actor happens on a side of the case that the measure's roles have."""
+    for sop, i, measure in _measures(context.sources):
+        allowed = measure.sides()
+        for loc, side in _sided(measure):
+            if side and side not in allowed:
+                roles = ", ".join(measure.roles)
+                shown = ", ".join(s for s in Side if s in allowed)
+                yield Finding(sop.doc, ("measures", i, *loc), "flow.wrong-side",
+                              f"'{side}' is not a side of this measure: its roles are "
+                              f"[{roles}], so its steps and actors happen on {shown}; choose "
+                              "one of these, or add the role to the measure's roles")
+
+
+def crossing_edges(context: Context) -> Iterator[Finding]:
+    """An edge to a measure that runs on no side of this one passes the case to another
+    country: it is a hand-over, which says its channel, what passes and on whose consent."""
+    sources = context.sources
+    measures = {m.id: m for _, _, m in _measures(sources)}
+    for sop, i, measure in _measures(sources):
+        for j, edge in enumerate(measure.next):
+            target = measures.get(edge.to)
+            if target and not edge.handover and not measure.sides() & target.sides():
+                there = ", ".join(target.roles)
+                yield Finding(sop.doc, ("measures", i, "next", j), "flow.crossing-without-handover",
+                              f"'{edge.to}' runs only in countries of another role ({there}), "
+                              f"so the case passes here to another country; add handover: "
+                              "with its channel, what it shares and on whose consent")
 
 
 def reachable_measures(context: Context) -> Iterator[Finding]:
@@ -751,8 +804,7 @@ def actor_coverage(context: Context) -> Iterator[Finding]:
         needed: dict[str, list[str]] = defaultdict(list)
         for _, _, measure in _measures(sources):
             if roles & set(measure.roles):
-                named = [*measure.who, *(measure.child.who if measure.child else [])]
-                for actor in dict.fromkeys(named):
+                for actor in measure.actors(child=True):
                     if actor in per_country and actor not in served:
                         needed[actor].append(measure.id)
         for actor, measures in sorted(needed.items()):
@@ -765,12 +817,53 @@ def actor_coverage(context: Context) -> Iterator[Finding]:
                           Severity.WARNING, key=True)
 
 
+def _handovers(measure: Measure) -> Iterator[tuple[Loc, Handover]]:
+    for j, contact in enumerate(measure.abroad):
+        yield ("abroad", j), contact
+    for j, edge in enumerate(measure.next):
+        if edge.handover:
+            yield ("next", j, "handover"), edge.handover
+
+
+def channels(context: Context) -> Iterator[Finding]:
+    """Every channel of a hand-over is one that an actor receives, and every country has an
+    institution that can receive it."""
+    sources = context.sources
+    if not sources.actors:
+        return
+    receivers: dict[str, list[str]] = defaultdict(list)
+    for actor in sources.actors.model.actors:
+        for channel in actor.receives:
+            receivers[channel].append(actor.id)
+    used: dict[str, str] = {}
+    for sop, i, measure in _measures(sources):
+        for loc, contact in _handovers(measure):
+            used.setdefault(contact.channel, measure.id)
+            if contact.channel not in receivers:
+                yield Finding(sop.doc, ("measures", i, *loc, "channel"), "ref.unreceived-channel",
+                              f"no actor receives cases through '{contact.channel}'; add it to "
+                              "`receives` of the actor that takes such contacts, in "
+                              "guidelines/actors.yaml")
+    for country in sources.countries.values():
+        served = {actor for inst in country.model.institutions if inst.status != "inactive"
+                  for actor in inst.serves_as}
+        for used_channel, measure_id in sorted(used.items()):
+            actors = receivers.get(used_channel, [])
+            if actors and not served & set(actors):
+                names = " or ".join(f"'{a}'" for a in actors)
+                yield Finding(country.doc, ("institutions",), "contact.missing-channel",
+                              f"no active institution here can receive a case through "
+                              f"'{used_channel}' (as in '{measure_id}'); add {names} to the "
+                              "serves_as of the institution that takes such contacts",
+                              Severity.WARNING, key=True)
+
+
 RULES: tuple[Rule, ...] = (
     unique_ids, actor_references, instrument_references, instrument_history, citations,
-    measure_references,
+    measure_references, sides, crossing_edges,
     repeated_entries, reachable_measures, unconditional_cycles, overview_references,
     safe_crossings, safe_overview_crossings, form_fields,
     severity_codes, languages, translations, phone_numbers, verification,
-    sample_addresses, sample_data, future_dates, stale_contacts, actor_coverage,
+    sample_addresses, sample_data, future_dates, stale_contacts, actor_coverage, channels,
 )
 

@@ -29,7 +29,9 @@ from trmgen.sources.model import (
     Overview,
     OverviewEdge,
     OverviewStep,
+    Participant,
     ReferralForm,
+    Side,
     Sop,
 )
 
@@ -53,13 +55,23 @@ class Cited:
 
 
 @dataclass(frozen=True)
+class Part:
+    """An actor of a measure and the side where it acts."""
+
+    actor: Actor
+    side: Side
+    away: bool
+    """Whether it acts in another country than where the measure runs."""
+
+
+@dataclass(frozen=True)
 class MeasureView:
     """A measure with every reference resolved, as pages and the book show it."""
 
     measure: Measure
     sop: Sop
-    who: tuple[Actor, ...]
-    child_who: tuple[Actor, ...]
+    who: tuple[Part, ...]
+    child_who: tuple[Part, ...]
     citations: tuple[Cited, ...]
     next: tuple[NextStep, ...]
     related: tuple[tuple[Measure, Sop], ...]
@@ -195,8 +207,8 @@ class Guide:
                 before, after = self.neighbours(measure)
                 child = measure.child.who if measure.child else []
                 views[measure.id] = MeasureView(
-                    measure, sop, tuple(self.actor(a) for a in measure.who),
-                    tuple(self.actor(a) for a in child),
+                    measure, sop, self._parts(measure, measure.who),
+                    self._parts(measure, child),
                     tuple(self.cited(c) for c in measure.legal_basis),
                     tuple(NextStep(e, self.measure(e.to), self.sop_of(self.measure(e.to)))
                           for e in measure.next),
@@ -204,6 +216,10 @@ class Guide:
                           for r in measure.related),
                     before, after)
         return views
+
+    def _parts(self, measure: Measure, who: list[Participant]) -> tuple[Part, ...]:
+        return tuple(Part(self.actor(p.actor), p.side or measure.home,
+                          (p.side or measure.home) != measure.home) for p in who)
 
     def contacts(self, country: Country) -> list[Contact]:
         """A country's institutions, with the actors they serve as."""
@@ -226,8 +242,8 @@ class Guide:
         """Per SOP, the measures the actor takes part in, and whether only in a child's case."""
         out = []
         for sop in self.sops:
-            found = [(m, actor.id not in m.who) for m in sop.measures
-                     if actor.id in m.who or (m.child and actor.id in m.child.who)]
+            found = [(m, actor.id not in m.actors()) for m in sop.measures
+                     if actor.id in m.actors(child=True)]
             if found:
                 out.append((sop, found))
         return out

@@ -34,6 +34,7 @@ from trmgen.sources.model import (
     PhoneLine,
     ReferralForm,
     Sop,
+    Step,
 )
 from trmgen.sources.strict_yaml import Loc
 
@@ -59,7 +60,9 @@ TEXT_FIELDS: dict[type[BaseModel], tuple[str, ...]] = {
     FormField: ("label", "help"),
     FormOption: ("label",),
 }
-"""The text fields that translate, by model. Names of institutions stay as they are written."""
+"""The text fields that translate, by model. Names of institutions stay as they are written.
+A step (`Step`) translates as its text: its context is its place in the list, as when steps
+were plain texts, so that a side added to a step keeps its translations."""
 
 ROOTS: dict[type[BaseModel], str] = {
     Measure: "measure", Institution: "institution", Actor: "actor", Instrument: "instrument",
@@ -88,8 +91,8 @@ def walk(model: BaseModel, prefix: str, loc: Loc = ()) -> Iterator[tuple[str, Lo
         if isinstance(value, str):
             yield f"{prefix}/{name}", (*loc, name), value
         elif isinstance(value, list):
-            for i, text in enumerate(value):
-                yield f"{prefix}/{name}/{i}", (*loc, name, i), text
+            for i, item in enumerate(value):
+                yield f"{prefix}/{name}/{i}", (*loc, name, i), _text(item)
         elif isinstance(value, dict):
             for group, texts in value.items():
                 for i, text in enumerate(texts):
@@ -110,7 +113,8 @@ def translate(model: Any, prefix: str, text: Callable[[str, str], str]) -> Any:
         if isinstance(value, str):
             update[name] = text(f"{prefix}/{name}", value)
         elif isinstance(value, list):
-            update[name] = [text(f"{prefix}/{name}/{i}", v) for i, v in enumerate(value)]
+            update[name] = [_retext(v, text(f"{prefix}/{name}/{i}", _text(v)))
+                            for i, v in enumerate(value)]
         elif isinstance(value, dict):
             update[name] = {group: [text(f"{prefix}/{name}/{group}/{i}", v)
                                     for i, v in enumerate(texts)]
@@ -122,6 +126,14 @@ def translate(model: Any, prefix: str, text: Callable[[str, str], str]) -> Any:
             update[name] = [translate(item, _prefix(item, prefix, name, i), text)
                             for i, item in enumerate(child)]
     return model.model_copy(update=update)
+
+
+def _text(item: str | Step) -> str:
+    return item.text if isinstance(item, Step) else item
+
+
+def _retext(item: str | Step, text: str) -> str | Step:
+    return item.model_copy(update={"text": text}) if isinstance(item, Step) else text
 
 
 def _nested(model: BaseModel) -> Iterator[tuple[str, BaseModel | list[BaseModel]]]:

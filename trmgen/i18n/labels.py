@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from trmgen.sources.model import ActorKind, Channel, CountryRole, Exploitation, Status
+from trmgen.sources.model import ActorKind, Channel, CountryRole, Exploitation, Side, Status
 
 
 def N_(text: str) -> str:
@@ -45,6 +45,12 @@ KINDS = {
     ActorKind.PROFESSIONAL: N_("Professional"),
 }
 
+SIDES = {
+    Side.FOUND: N_("Where the person is"),
+    Side.ORIGIN: N_("In the country of origin"),
+    Side.TRANSIT: N_("In the transit country"),
+}
+
 CHANNELS = {
     Channel.FOCAL_POINTS: N_("Between the national focal points"),
     Channel.POLICE_COOPERATION: N_("Police cooperation (Interpol, Europol, liaison officers)"),
@@ -75,6 +81,9 @@ class Labels:
 
     def kind(self, kind: ActorKind) -> str:
         return self.gettext(KINDS[kind])
+
+    def side(self, side: Side) -> str:
+        return self.gettext(SIDES[side])
 
     def channel(self, channel: Channel) -> str:
         return self.gettext(CHANNELS[channel])

@@ -10,6 +10,7 @@ from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema, model_validator
+from pydantic.config import JsonDict
 from pydantic_core import PydanticCustomError
 
 from trmgen.sources.value_types import (
@@ -91,6 +92,57 @@ class Channel(StrEnum):
     """The consulate of the person's country, at the person's own request."""
 
 
+
+
+class Side(StrEnum):
+    """The country where a step happens or an actor acts, as the case sees it."""
+
+    FOUND = "found"
+    """Where the person is found: the country of destination, or a transit country where
+    the person is found."""
+    ORIGIN = "origin"
+    """The person's country of origin."""
+    TRANSIT = "transit"
+    """A country the person passed through, when it is not where the person is found."""
+
+
+def _or_text(schema: JsonDict) -> None:
+    """The JSON Schema of a model that may also be written as a text alone."""
+    whole = dict(schema)
+    schema.clear()
+    schema["anyOf"] = [{"type": "string"}, whole]
+
+
+class Step(Strict):
+    """A step of HOW: its text alone, or its text and the country where it happens."""
+
+    model_config = ConfigDict(json_schema_extra=_or_text)
+
+    text: Markdown
+    """What is done, concretely."""
+    side: Side | None = None
+    """Where it happens: found, origin or transit (default: where the measure runs)."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _text_alone(cls, value: object) -> object:
+        return {"text": value} if isinstance(value, str) else value
+
+
+class Participant(Strict):
+    """An actor of WHO: its id alone, or its id and the country where it acts."""
+
+    model_config = ConfigDict(json_schema_extra=_or_text)
+
+    actor: Ref
+    """An actor id from guidelines/actors.yaml."""
+    side: Side | None = None
+    """Where it acts: found, origin or transit (default: where the measure runs)."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _id_alone(cls, value: object) -> object:
+        return {"actor": value} if isinstance(value, str) else value
 
 
 class ActorKind(StrEnum):
@@ -178,6 +230,10 @@ class Actor(Strict):
     """What this actor is and does in a referral, in two or three sentences."""
     per_country: Flag = True
     """Whether every country should list a contact for it (false for, e.g., Europol)."""
+    receives: list[Channel] = []
+    """The channels through which it takes cases from other countries, e.g.
+    [police-cooperation]: a country can receive a hand-over through a channel when one of its
+    institutions serves as an actor that receives it."""
 
 
 class ActorsFile(Strict):
@@ -317,9 +373,9 @@ class ChildVariant(Strict):
     """What is done in addition (or instead, if listed in `replaces`) for a child."""
     when: Markdown | None = None
     """When, for a child."""
-    who: list[Ref] = []
+    who: list[Participant] = []
     """Actors who take part for a child, e.g. 'guardian', 'child-protection'."""
-    how: list[Markdown] = []
+    how: list[Step] = []
     """Steps for a child, in order."""
     replaces: list[ChildField] = []
     """The parts that replace the adult's instead of adding to them."""
@@ -347,10 +403,13 @@ class Measure(Strict):
     """WHAT is done and why."""
     when: Markdown
     """WHEN: the trigger or the time limit."""
-    who: list[Ref] = Field(min_length=1)
-    """WHO is responsible: actor ids from guidelines/actors.yaml, the lead first."""
-    how: list[Markdown] = Field(min_length=1)
-    """HOW: the concrete steps, in order."""
+    who: list[Participant] = Field(min_length=1)
+    """WHO is responsible: actor ids from guidelines/actors.yaml, the lead first. An actor
+    that acts in another country than where the measure runs is written with its side:
+    `{actor: child-protection, side: origin}`."""
+    how: list[Step] = Field(min_length=1)
+    """HOW: the concrete steps, in order. A step in another country than where the measure
+    runs is written with its side: `{text: ..., side: origin}`."""
     roles: list[CountryRole] = list(ALL_ROLES)
     """The country roles in which the measure applies (default: all three)."""
     exploitation: list[Exploitation] = list(ALL_FORMS)
@@ -381,6 +440,24 @@ class Measure(Strict):
     """Identification indicators, listed per form of exploitation ('general' for all forms,
     'child' for signs specific to children). The pages of each form and of children show
     them too."""
+
+    def actors(self, *, child: bool = False) -> list[str]:
+        """The ids of its actors, the lead first; with the child's too when `child`."""
+        extra = self.child.who if child and self.child else []
+        return list(dict.fromkeys(p.actor for p in (*self.who, *extra)))
+
+    @property
+    def home(self) -> Side:
+        """Where the measure runs: the country of origin for a measure of origin countries
+        only, else where the person is found."""
+        return Side.ORIGIN if set(self.roles) == {CountryRole.ORIGIN} else Side.FOUND
+
+    def sides(self) -> set[Side]:
+        """The sides its roles allow: found for destination or transit, and each role's own."""
+        allowed = {Side(role) for role in self.roles if role != CountryRole.DESTINATION}
+        if {CountryRole.DESTINATION, CountryRole.TRANSIT} & set(self.roles):
+            allowed.add(Side.FOUND)
+        return allowed
 
 
 class Sop(Strict):

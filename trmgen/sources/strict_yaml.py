@@ -64,6 +64,14 @@ class Document:
     keys: dict[Loc, Mark] = field(default_factory=dict)
     scalars: dict[Loc, Scalar] = field(default_factory=dict)
 
+    def written(self, loc: Loc) -> Loc:
+        """The longest start of `loc` that the file writes out: a value written in short form
+        (a step as its text alone) stands for the field that `loc` names inside it."""
+        for end in range(len(loc), -1, -1):
+            if loc[:end] in self.values or loc[:end] in self.keys:
+                return loc[:end]
+        return ()
+
     def mark(self, loc: Loc, *, key: bool = False, offset: int | None = None) -> Mark:
         """The position of a value (or of its key), or of its nearest enclosing value."""
         if key and loc in self.keys:

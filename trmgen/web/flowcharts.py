@@ -76,7 +76,7 @@ def _node(guide: Guide, measure: Measure, style: ChartStyle, href: Href, *, titl
           detail: str, name: str = "", outside: bool = False) -> str:
     """A box for a measure, named after it unless `name` is given, linking to its page."""
     name = name or measure.id
-    lead = guide.actor(measure.who[0])
+    lead = guide.actor(measure.who[0].actor)
     look = style.kinds[lead.kind]
     attrs = {
         "id": _quoted(f"chart-{name}"),
@@ -100,7 +100,7 @@ def sop_dot(guide: Guide, sop: Sop, style: ChartStyle, labels: Labels, href: Hre
     """The chart of one SOP: its measures, the `next` edges between them, and hand-overs."""
     lines = _head(sop.id, style)
     for measure in sop.measures:
-        actors = ", ".join(guide.actor(a).name for a in measure.who)
+        actors = ", ".join(guide.actor(a).name for a in measure.actors())
         lines.append(_node(guide, measure, style, href, title=measure.title, detail=actors))
     for measure_id in outside_targets(sop):
         target = guide.measure(measure_id)
