@@ -164,6 +164,15 @@ def actor_references(context: Context) -> Iterator[Finding]:
                 if actor not in known:
                     yield Finding(country.doc, ("institutions", i, "serves_as", j),
                                   "ref.unknown-actor", _unknown(actor, known, "actor", where))
+            for k, line in enumerate(inst.phones):
+                for j, actor in enumerate(line.serves_as):
+                    if actor not in inst.serves_as:
+                        yield Finding(country.doc, ("institutions", i, "phones", k, "serves_as",
+                                                    j), "ref.phone-actor",
+                                      f"'{actor}' is not among the serves_as of this "
+                                      f"institution ({', '.join(inst.serves_as)}); a number "
+                                      "is for some of the institution's actors: add it there "
+                                      "or remove it here")
 
 
 def instrument_references(context: Context) -> Iterator[Finding]:

@@ -488,6 +488,9 @@ class PhoneLine(Strict):
     """True when the line is answered 24 hours a day, 7 days a week."""
     toll_free: Flag = False
     """True when calls are free of charge."""
+    serves_as: list[Ref] = []
+    """The actors of the institution this number is for, e.g. [border-police]; omit when it
+    is for all of them. Pages give it as the number to call for those actors."""
 
     @model_validator(mode="after")
     def _hours_or_always(self) -> PhoneLine:
