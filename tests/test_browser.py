@@ -6,10 +6,7 @@ Headless Chromium from Debian, driven by Playwright, against the built site serv
 
 from __future__ import annotations
 
-import functools
 import gzip
-import http.server
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -18,28 +15,15 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page
 
-# Every kind of page: home, overview, changes, SOP, measure, actors, actor, directory, country,
-# children, forms of exploitation, one form, law, referral form, downloads, status.
-PAGE_TYPES = ["", "overview/", "changes/", "sops/identification/",
-              "measures/first-screening/", "actors/", "actors/labour-inspectorate/",
-              "contacts/", "contacts/bg/", "children/", "exploitation/",
-              "exploitation/labour/", "legal/", "referral-form/", "downloads/", "status/"]
+# Every kind of page: home, the view of two countries, the first-hour card,
+# overview, changes, SOP, measure, actors, actor, directory, country, children, forms of
+# exploitation, one form, law, referral form, downloads, status.
+PAGE_TYPES = ["", "case/", "first-hour/", "overview/", "changes/",
+              "sops/identification/", "measures/first-screening/", "actors/",
+              "actors/labour-inspectorate/", "contacts/", "contacts/bg/", "children/",
+              "exploitation/", "exploitation/labour/", "legal/", "referral-form/", "downloads/",
+              "status/"]
 PAGES = [f"{code}/{page}" for code in ("en", "bg", "ar") for page in PAGE_TYPES]
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-@pytest.fixture(scope="module")
-def server(shipped_site: Path) -> Iterator[str]:
-    handler = functools.partial(_Quiet, directory=str(shipped_site))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
 
 
 @pytest.fixture

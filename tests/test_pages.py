@@ -31,13 +31,15 @@ TRICKY = """Screen & "indicators" 'now' <3 > 2 {{ 7*7 }} {% raw %}"""
 """A title with what HTML, Markdown and Jinja treat specially."""
 
 PAGES = {
-    "home": "index.html", "overview": "overview/index.html", "changes": "changes/index.html",
+    "home": "index.html", "case": "case/index.html", "overview": "overview/index.html",
+    "changes": "changes/index.html",
     "sop": "sops/identification/index.html", "measure": "measures/first-screening/index.html",
     "actors": "actors/index.html", "actor": "actors/police/index.html",
     "contacts": "contacts/index.html", "country": "contacts/bg/index.html",
     "children": "children/index.html", "forms": "exploitation/index.html",
     "form": "exploitation/labour/index.html", "legal": "legal/index.html",
     "referral-form": "referral-form/index.html", "downloads": "downloads/index.html",
+    "first-hour": "first-hour/index.html",
     "status": "status/index.html",
 }
 """One page of each type, by the name of its golden file."""

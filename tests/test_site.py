@@ -52,7 +52,7 @@ def test_every_measure_has_a_complete_page(shipped_site: Path, sources: Sources)
             steps = tree.xpath("//h2[@id='how']/following-sibling::ol[1]/li")
             assert len(steps) == len(measure.how), measure.id
             who = tree.xpath("//h2[@id='who']/following-sibling::ul[1]/li/a[1]/@href")
-            assert who == [f"../../actors/{a}/" for a in measure.actors()], measure.id
+            assert who == [f"../../actors/{p.actor}/" for p in measure.who], measure.id
             boxes = tree.xpath("//div[contains(@class, 'trm-child')]")
             assert bool(boxes) == bool(measure.child), measure.id
 

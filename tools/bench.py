@@ -24,7 +24,13 @@ make CI slow, each at the size limit: deep nesting, a million values, a million 
 Preview (--serve N): N one-field edits of a measure's text and N of its title in
 `trmgen serve` on the shipped guidelines, and the seconds until the served page shows each.
 
+Countries (--countries 12,50,240): the English site with that many countries, generated and
+built by mkdocs-material with and without the view of two countries (its page and the data
+of each country), the size of each, the view's first load with two countries' data, and the
+milliseconds from choosing another country until its numbers show (Chromium).
+
 Usage: python tools/bench.py [--sizes 1,10,50] [--languages 1,5,10] [--serve 5]
+       [--countries 12,50,240]
 """
 
 from __future__ import annotations
@@ -90,8 +96,10 @@ def _spare_countries(used: set[str], count: int) -> list[str]:
     return sorted(spare)[:count]
 
 
-def synthesize(size: int, dest: Path, languages: list[str]) -> None:
-    """Copy the project, repeat its measures and countries `size` times, set the languages."""
+def synthesize(size: int, dest: Path, languages: list[str],
+               country_count: int | None = None) -> None:
+    """Copy the project, repeat its measures and countries `size` times (or give it
+    `country_count` countries in all), set the languages."""
     for part in ("guidelines", "contacts", "flowcharts", "templates", "schemas"):
         shutil.copytree(ROOT / part, dest / part)
     shutil.copy(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
@@ -117,7 +125,9 @@ def synthesize(size: int, dest: Path, languages: list[str]) -> None:
     countries = {path.stem: _data(path) for path in layout.contact_files()}
     template_path = layout.contact_files()[0]
     template = countries[template_path.stem]
-    for code in _spare_countries(set(countries), len(countries) * (size - 1)):
+    more = len(countries) * (size - 1) if country_count is None else (
+        country_count - len(countries))
+    for code in _spare_countries(set(countries), more):
         data = yaml.safe_load(yaml.safe_dump(template))
         example = phonenumbers.example_number(code)
         assert example is not None  # _spare_countries chose countries that have one
@@ -341,6 +351,123 @@ def bench_languages(count: int) -> tuple[Rows, dict[str, float]]:
         return rows, figures
 
 
+def _without_the_pair_view() -> None:
+    """In this process: no view of two countries (its page, its nav entry, the country data)."""
+    from trmgen.web import countries, pages, site
+
+    def plan(*args: Any, **kwargs: Any) -> tuple[list[pages.Page], pages.Nav]:
+        found, nav = pages.plan(*args, **kwargs)
+        return ([p for p in found if p.src != pages.PATHS.case],
+                [entry for entry in nav if pages.PATHS.case not in entry.values()])
+
+    def no_files(*_: Any, **__: Any) -> dict[str, bytes]:
+        return {}
+
+    setattr(site, "plan", plan)  # noqa: B010 (patched in this process only)
+    setattr(countries, "files", no_files)  # noqa: B010
+
+
+def _site(root: Path, dest: Path, view: bool) -> dict[str, float]:
+    """The English site generated and built by mkdocs-material, with or without the view of
+    two countries: seconds, and the size of the site."""
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+
+    if not view:
+        _without_the_pair_view()
+    _clear("pages")
+    start = time.perf_counter()
+    site = generate(validated(Layout(root)), "en", keep=False)
+    docs = dest.parent / f"{dest.name}-docs"
+    for src, content in [(p.src, p.text.encode()) for p in site.pages] + list(site.files.items()):
+        (docs / src).parent.mkdir(parents=True, exist_ok=True)
+        (docs / src).write_bytes(content)
+    config = load_config(str(root / "mkdocs.yml"), docs_dir=str(docs), site_dir=str(dest),
+                         plugins=["search"])
+    config.nav = site.nav
+    mkdocs_build(config)
+    seconds = time.perf_counter() - start
+    size = sum(path.stat().st_size for path in dest.rglob("*") if path.is_file())
+    return {"seconds": seconds, "MB": size / 1e6}
+
+
+def _switching(site: Path, codes: list[str]) -> tuple[float, float]:
+    """The view of two countries in Chromium: milliseconds from choosing another country
+    until its numbers are shown (the median of several switches, its data not yet loaded),
+    and the first load of the view with two countries' data (KB, gzip)."""
+    import functools
+    import http.server
+    import threading
+
+    from playwright.sync_api import sync_playwright
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *_: Any) -> None:
+            pass
+
+    handler = functools.partial(Quiet, directory=str(site))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{httpd.server_address[1]}/case/#here={codes[0]}&from={codes[1]}"
+    times = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium")
+        page = browser.new_page()
+        page.goto(url)
+        page.wait_for_selector("[data-trm-calls] li")
+        for code in codes[2:8]:
+            times.append(page.evaluate("""async code => {
+                const select = document.querySelector('[data-trm-choice] select[name=from]');
+                const name = select.querySelector(`option[value=${code}]`).textContent;
+                const start = performance.now();
+                select.value = code;
+                select.dispatchEvent(new Event('change'));
+                while (!document.querySelector('[data-trm-calls]').textContent.includes(name)) {
+                    await new Promise(requestAnimationFrame);
+                }
+                return performance.now() - start;
+            }""", code))
+        browser.close()
+    httpd.shutdown()
+    first = first_load_bytes(site, site / "case/index.html") + sum(
+        len(gzip.compress((site / f"case/countries/{c.lower()}.js").read_bytes()))
+        for c in codes[:2])
+    return statistics.median(times), first / 1e3
+
+
+def bench_countries(count: int) -> dict[str, float]:
+    """The English site with `count` countries, with and without the view of two countries."""
+    with tempfile.TemporaryDirectory(prefix=f"trmgen-bench-{count}-countries-") as folder:
+        work = Path(folder)
+        os.environ["TRMGEN_CACHE"] = str(work / "cache")
+        root = work / "repo"
+        synthesize(1, root, ["en"], country_count=count)
+        figures: dict[str, float] = {}
+        for view in (True, False):
+            name = "with the view" if view else "without it"
+            _in_process(_site, root, work / name, view)  # charts drawn, the cache warm
+            seconds, _, result = _in_process(_site, root, work / name, view)
+            figures[f"site build, {name} (s)"] = seconds
+            figures[f"site size, {name} (MB)"] = result["MB"]
+        figures["build with / without"] = (figures["site build, with the view (s)"]
+                                           / figures["site build, without it (s)"])
+        codes = sorted(p.stem for p in Layout(root).contact_files())
+        switch, first = _switching(work / "with the view", codes)
+        figures["view, first load with two countries (KB, gzip)"] = first
+        figures["view, switching the country (ms, median)"] = switch
+        return figures
+
+
+def report_countries(counts: list[int]) -> None:
+    results = {count: bench_countries(count) for count in counts}
+    for count in counts:
+        print(f"{count} countries: " + ", ".join(
+            f"{name} {value:.2f}" for name, value in results[count].items()), flush=True)
+    _table("The view of two countries, by the number of countries",
+           [f"{c} countries" for c in counts],
+           {name: [f"{results[c][name]:.2f}" for c in counts] for name in results[counts[0]]})
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -500,6 +627,8 @@ def main() -> None:
     parser.add_argument("--sizes", default="1,10,50", help="comma-separated, e.g. 1,10,50")
     parser.add_argument("--languages", default="1,5,10", help="comma-separated counts")
     parser.add_argument("--serve", type=int, default=5, help="edits to time in the preview")
+    parser.add_argument("--countries", default="12,50,240",
+                        help="comma-separated counts of countries for the view of two")
     parser.add_argument("--hostile", action=argparse.BooleanOptionalAction, default=True,
                         help="time the validation of files made to be slow to read")
     args = parser.parse_args()
@@ -515,6 +644,9 @@ def main() -> None:
     counts = [int(c) for c in args.languages.split(",") if c]
     if counts:
         report_languages(counts)
+    countries = [int(c) for c in args.countries.split(",") if c]
+    if countries:
+        report_countries(countries)
     sizes = [int(s) for s in args.sizes.split(",") if s]
     if sizes:
         report_sizes(sizes)

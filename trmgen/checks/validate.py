@@ -18,6 +18,7 @@ from trmgen.sources import value_types as values
 from trmgen.sources.layout import Layout, UnsafeFile
 from trmgen.sources.load import Source, Sources, field_path, load_sources
 from trmgen.sources.model import (
+    CountryRole,
     Edge,
     Handover,
     Instrument,
@@ -330,14 +331,16 @@ def repeated_entries(context: Context) -> Iterator[Finding]:
     sources = context.sources
     for sop, i, measure in _measures(sources):
         lists: dict[str, list[object]] = {
-            "who": [part.actor for part in measure.who], "related": list(measure.related),
+            "who": [(part.actor, part.side or measure.home) for part in measure.who],
+            "related": list(measure.related),
             "next": list(measure.next),
         }
         for name, items in lists.items():
             seen: set[object] = set()
             for j, item in enumerate(items):
                 if item in seen:
-                    shown = item.to if isinstance(item, Edge) else item
+                    shown = item.to if isinstance(item, Edge) else (
+                        item[0] if isinstance(item, tuple) else item)
                     yield Finding(sop.doc, ("measures", i, name, j), "ref.repeated",
                                   f"'{shown}' is listed twice; remove one", Severity.WARNING)
                 seen.add(item)
@@ -377,7 +380,7 @@ def crossing_edges(context: Context) -> Iterator[Finding]:
     for sop, i, measure in _measures(sources):
         for j, edge in enumerate(measure.next):
             target = measures.get(edge.to)
-            if target and not edge.handover and not measure.sides() & target.sides():
+            if target and not edge.handover and not set(measure.sides()) & set(target.sides()):
                 there = ", ".join(target.roles)
                 yield Finding(sop.doc, ("measures", i, "next", j), "flow.crossing-without-handover",
                               f"'{edge.to}' runs only in countries of another role ({there}), "
@@ -801,7 +804,9 @@ def stale_contacts(context: Context) -> Iterator[Finding]:
 
 
 def actor_coverage(context: Context) -> Iterator[Finding]:
-    """Each country has a contact for every actor that its roles' measures name."""
+    """Each country has a contact for every actor that its roles' measures name; an actor
+    that acts in the country of origin (or of transit) is needed only where a country plays
+    that role."""
     sources = context.sources
     if not sources.actors:
         return
@@ -812,10 +817,16 @@ def actor_coverage(context: Context) -> Iterator[Finding]:
                   for actor in inst.serves_as}
         needed: dict[str, list[str]] = defaultdict(list)
         for _, _, measure in _measures(sources):
-            if roles & set(measure.roles):
-                for actor in measure.actors(child=True):
-                    if actor in per_country and actor not in served:
-                        needed[actor].append(measure.id)
+            if not roles & set(measure.roles):
+                continue
+            child = measure.child.who if measure.child else []
+            for part in (*measure.who, *child):
+                away = part.side in (Side.ORIGIN, Side.TRANSIT)  # only countries in that role
+                if away and CountryRole(str(part.side)) not in roles:
+                    continue
+                if part.actor in per_country and part.actor not in served and \
+                        measure.id not in needed[part.actor]:
+                    needed[part.actor].append(measure.id)
         for actor, measures in sorted(needed.items()):
             shown = ", ".join(measures[:3]) + (", ..." if len(measures) > 3 else "")
             many = f"{len(measures)} measures" if len(measures) > 1 else "a measure"

@@ -30,9 +30,11 @@ from trmgen.sources.model import (
     OverviewEdge,
     OverviewStep,
     Participant,
+    PhoneLine,
     ReferralForm,
     Side,
     Sop,
+    Status,
 )
 
 
@@ -89,6 +91,15 @@ class Contact:
     actors: tuple[Actor, ...]
     stale: bool
     """Whether its details are due for a check."""
+
+
+@dataclass(frozen=True)
+class Reach:
+    """An institution of a country that serves as an actor, with the numbers to call for it:
+    the lines for that actor (or for all its actors), those answered 24/7 first."""
+
+    institution: Institution
+    phones: tuple[PhoneLine, ...]
 
 
 @dataclass(frozen=True)
@@ -260,6 +271,30 @@ class Guide:
     def serving(self, actor: Actor) -> list[Contact]:
         """The institutions, country by country, that serve as this actor."""
         return [self._contact(country, inst) for country, inst in self._serving.get(actor.id, [])]
+
+    def parts(self, sop: Sop) -> list[Part]:
+        """Every actor of an SOP's measures (a child's included) on each side, once, in order."""
+        found: dict[tuple[str, Side], Part] = {}
+        for measure in sop.measures:
+            view = self.view(measure)
+            for part in (*view.who, *view.child_who):
+                found.setdefault((part.actor.id, part.side), part)
+        return list(found.values())
+
+    def reach(self, country: Country, actor_id: str) -> list[Reach]:
+        """The active institutions of a country that serve as an actor, with their numbers."""
+        return [Reach(inst, tuple(sorted((line for line in inst.phones
+                                          if not line.serves_as or actor_id in line.serves_as),
+                                         key=lambda line: not line.always_open)))
+                for inst in country.contacts.institutions
+                if actor_id in inst.serves_as and inst.status != Status.INACTIVE]
+
+    def country(self, code: str) -> Country:
+        return self._countries[code]
+
+    @cached_property
+    def _countries(self) -> dict[str, Country]:
+        return {c.code: c for c in self.countries}
 
     def child_measures(self, sop: Sop) -> list[Measure]:
         """The measures of an SOP that change or exist for children."""

@@ -418,6 +418,9 @@ class Measure(Strict):
     """True when the SOP's flow can begin here (its first measure always can)."""
     child_only: Flag = False
     """True when the measure applies only to children."""
+    first_hour: Flag = False
+    """True when its steps belong on the first-hour card: what a frontline officer does first,
+    on one printed page with the numbers answered day and night."""
     child: ChildVariant | None = None
     """What changes for a child."""
     good_practices: list[GoodPractice] = []
@@ -452,12 +455,17 @@ class Measure(Strict):
         only, else where the person is found."""
         return Side.ORIGIN if set(self.roles) == {CountryRole.ORIGIN} else Side.FOUND
 
-    def sides(self) -> set[Side]:
-        """The sides its roles allow: found for destination or transit, and each role's own."""
-        allowed = {Side(role) for role in self.roles if role != CountryRole.DESTINATION}
-        if {CountryRole.DESTINATION, CountryRole.TRANSIT} & set(self.roles):
-            allowed.add(Side.FOUND)
-        return allowed
+    def steps_on(self, side: Side) -> list[Step]:
+        """Its steps that happen on one side, in order."""
+        return [step for step in self.how if (step.side or self.home) == side]
+
+    def sides(self) -> list[Side]:
+        """The sides its roles allow, in the order of Side: found for destination or transit,
+        and origin and transit for those roles."""
+        roles = set(self.roles)
+        return [side for side in Side
+                if (roles & {CountryRole.DESTINATION, CountryRole.TRANSIT} if side == Side.FOUND
+                    else CountryRole(side.value) in roles)]
 
 
 class Sop(Strict):
@@ -654,6 +662,9 @@ class FormOption(Strict):
     """The answer as printed."""
 
 
+Prefill = Literal["here-organisation", "here-contact", "other-organisation", "other-contact"]
+
+
 class FormField(Strict):
     """A field of the referral form."""
 
@@ -667,6 +678,10 @@ class FormField(Strict):
     """The answers of a choice or checkboxes field."""
     help: Line | None = None
     """A hint printed under the field."""
+    prefill: Prefill | None = None
+    """What the site fills in for the countries a reader chose: the focal point's
+    organisation or contact point, where the person is ('here-...') or in the other
+    country ('other-...'). The reader can change it; nothing is sent anywhere."""
 
     @model_validator(mode="after")
     def _options_fit(self) -> FormField:

@@ -185,6 +185,11 @@ _COMMENT = re.compile(r"<!--.*?-->\n?", re.DOTALL)
 _SIZE = re.compile(r'<svg width="[^"]*" height="[^"]*"')
 
 
+def without_comments(svg: bytes) -> bytes:
+    """The chart file to open full size: Graphviz's comments (node and edge ids) left out."""
+    return _COMMENT.sub("", svg.decode("utf-8")).encode("utf-8")
+
+
 def inline_svg(svg: bytes, label: str) -> str:
     """An SVG ready to sit inside a page: no prologue or comments, scaled by CSS, named."""
     text = _COMMENT.sub("", _PROLOGUE.sub("", svg.decode("utf-8"), count=1))

@@ -36,6 +36,7 @@ class Paths:
     The one place that knows them: Python and the templates (as `paths`) both use it."""
 
     home = "index.md"
+    case = "case/index.md"
     overview = "overview/index.md"
     actors = "actors/index.md"
     contacts = "contacts/index.md"
@@ -66,6 +67,16 @@ class Paths:
     @staticmethod
     def form(form: str) -> str:
         return f"exploitation/{form}.md"
+
+    first_hour = "first-hour.md"
+
+    @staticmethod
+    def country_data(code: str) -> str:
+        """A country's institutions as data for the browser (web.countries)."""
+        return f"case/countries/{code.lower()}.js"
+
+    country_list = "case/countries/index.js"
+    """Every country's code and name, for the choice of countries (web.countries)."""
 
     @staticmethod
     def chart(page_src: str) -> str:
@@ -235,11 +246,15 @@ def plan(guide: Guide, labels: Labels, loc: Localizer, *,
     """
     _ = labels.gettext
     pages = [Page(PATHS.home, guide.guideline.title, "home.md.j2", source=guide.files["guideline"]),
+             Page(PATHS.case, _("Two countries, one case"), "case.md.j2",
+                  source=guide.files["sops"]),
+
              Page(PATHS.overview, guide.overview.title, "overview.md.j2",
                   source=guide.files["overview"])]
     pages.append(Page(PATHS.changes, _("What changed in this edition"), "changes.md.j2",
                       source=guide.files["guideline"]))
-    nav: Nav = [{_("Home"): PATHS.home}, {guide.overview.title: PATHS.overview},
+    nav: Nav = [{_("Home"): PATHS.home}, {_("Two countries, one case"): PATHS.case},
+                {guide.overview.title: PATHS.overview},
                 {_("What changed in this edition"): PATHS.changes}]
     for sop in guide.sops:
         made_from = guide.files[f"sop/{sop.id}"]
@@ -268,9 +283,11 @@ def plan(guide: Guide, labels: Labels, loc: Localizer, *,
                 source=actors) for a in guide.actors])
     group(_("Contacts"), Page(PATHS.contacts, _("Contacts by country"), "contacts.md.j2",
                               source=contacts),
-          [Page(PATHS.country(c.code), loc.country(c.code), "country.md.j2",
+          [Page(PATHS.first_hour, _("The first hour"), "first-hour.md.j2",
+                source=guide.files["sops"]),
+           *(Page(PATHS.country(c.code), loc.country(c.code), "country.md.j2",
                 {"country": c, "contacts": guide.contacts(c)}, source=c.source)
-           for c in guide.countries])
+             for c in guide.countries)])
     sops = guide.files["sops"]
     pages.append(Page(PATHS.children, _("Children"), "children.md.j2", source=sops))
     nav.append({_("Children"): PATHS.children})

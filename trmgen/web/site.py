@@ -15,8 +15,8 @@ from trmgen.content.history import Change
 from trmgen.diagnostics import BuildError, Diagnostic
 from trmgen.i18n.localizer import phone, tel_uri
 from trmgen.sources import cache
-from trmgen.sources.model import ALL_FORMS, ALL_ROLES
-from trmgen.web import flowcharts
+from trmgen.sources.model import ALL_FORMS, ALL_ROLES, Side
+from trmgen.web import countries, flowcharts
 from trmgen.web.pages import ANCHORS, FILES, PATHS, Download, Nav, Page, plan, relative_url
 from trmgen.web.templates import Renderer
 
@@ -62,10 +62,14 @@ class Site:
 
 def template_values(edition: Edition) -> dict[str, Any]:
     """What every page template and print template receives."""
-    return {"guide": edition.guide, "labels": edition.labels, "loc": edition.loc,
+    loc = edition.loc
+    return {"guide": edition.guide, "labels": edition.labels, "loc": loc,
             "paths": PATHS, "anchors": ANCHORS, "files": FILES, "language": edition.language,
             "tel": tel_uri, "phone": phone,
-            "all_forms": ALL_FORMS, "all_roles": ALL_ROLES, "status": edition.status}
+            "all_forms": ALL_FORMS, "all_roles": ALL_ROLES, "all_sides": tuple(Side),
+            "status": edition.status,
+            "countries": sorted(((c.code, loc.country(c.code)) for c in edition.guide.countries),
+                                key=lambda pair: pair[1])}
 
 
 def generate(validated: Validated, language: str | None = None, *, directory_urls: bool = True,
@@ -117,6 +121,7 @@ def _generate(edition: Edition, directory_urls: bool, downloads: list[Download] 
             text += renderer.render("_actions.md.j2", page.src, {**values, **links})
         rendered.append(RenderedPage(page.src, str(page.title), text))
     files = {PATHS.chart(src): chart.svg for src, chart in charts.items()}
+    files.update(countries.files(edition, directory_urls=directory_urls))
     return Site(edition.language, str(edition.guide.guideline.title), rendered, files,
                 _plain_nav(nav), edition.languages)
 
@@ -185,4 +190,4 @@ def _href(page_src: str, directory_urls: bool) -> flowcharts.Href:
 
 def _draw(dot: str, label: str) -> Chart:
     svg = flowcharts.draw(dot)
-    return Chart(flowcharts.inline_svg(svg, label), svg)
+    return Chart(flowcharts.inline_svg(svg, label), flowcharts.without_comments(svg))

@@ -192,6 +192,11 @@ class Renderer:
             here = posixpath.dirname(destination(src, self.directory_urls))
             return relative_path(posixpath.join("..", path), here)
 
+        def root() -> str:
+            """The language's folder, relative to this page ('' on the home page)."""
+            here = posixpath.dirname(destination(src, self.directory_urls))
+            return "".join("../" for part in here.split("/") if part)
+
         link: Callable[[str, str], str] = href
         return self.env.get_template(template).render(**values, href=link, outside=outside,
-                                                      page_src=src)
+                                                      root=root, page_src=src)
