@@ -186,8 +186,12 @@
     var list = box.querySelector("[data-trm-first-calls]");
     list.textContent = "";
     box.hidden = !here;
-    if (!here) { return; }
-    here.institutions.forEach(function (institution) {
+    if (here) { alwaysOpen(root, here, list); }
+  }
+
+  /* A country's lines answered day and night, each with its institution, as list items. */
+  function alwaysOpen(root, country, list) {
+    country.institutions.forEach(function (institution) {
       institution.phones.filter(function (line) { return line.always; }).forEach(function (line) {
         var item = element("li");
         item.appendChild(phoneLine(line));
@@ -229,15 +233,7 @@
     nrms.textContent = "";
     both.forEach(function (country) {
       var list = element("ul", "", {"class": "trm-pair-call-list"});
-      country.institutions.forEach(function (institution) {
-        institution.phones.filter(function (line) { return line.always; }).forEach(function (line) {
-          var item = element("li");
-          item.appendChild(phoneLine(line));
-          item.appendChild(document.createTextNode(" · "));
-          item.appendChild(element("a", institution.name, {href: root + institution.link}));
-          list.appendChild(item);
-        });
-      });
+      alwaysOpen(root, country, list);
       calls.appendChild(element("h3", country.name));
       calls.appendChild(list);
       var nrm = element("p");
