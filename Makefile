@@ -56,14 +56,16 @@ summary: $(STAMP)
 	@echo; echo "## Contacts due for verification"; echo; echo '```'; \
 		$(BIN)/trmgen contacts --stale; echo '```'
 
-# Benchmark (about 40 minutes): synthetic guidelines at 1x, 10x and 50x stage by stage, whole
-# builds with 1, 5 and 10 languages, and edits in the preview. Smaller: BENCH_SIZES=1,10.
+# Benchmark (about 50 minutes): synthetic guidelines at 1x, 10x and 50x stage by stage, whole
+# builds with 1, 5 and 10 languages, edits in the preview, and the view of two countries with
+# 12, 50 and 240 countries. Smaller: BENCH_SIZES=1,10.
 BENCH_SIZES ?= 1,10,50
 BENCH_LANGUAGES ?= 1,5,10
 BENCH_EDITS ?= 5
+BENCH_COUNTRIES ?= 12,50,240
 bench: $(STAMP) system
 	$(BIN)/python tools/bench.py --sizes $(BENCH_SIZES) --languages $(BENCH_LANGUAGES) \
-		--serve $(BENCH_EDITS)
+		--serve $(BENCH_EDITS) --countries $(BENCH_COUNTRIES)
 
 stale: $(STAMP)
 	@echo '```'; $(BIN)/trmgen contacts --stale; echo '```'
