@@ -66,7 +66,7 @@ sys.path.insert(0, str(ROOT))
 from trmgen.checks.validate import validate  # noqa: E402
 from trmgen.content.edition import validated  # noqa: E402
 from trmgen.publish import build, documents  # noqa: E402
-from trmgen.sources import cache  # noqa: E402
+from trmgen.sources import cache, phones  # noqa: E402
 from trmgen.sources.layout import Layout  # noqa: E402
 from trmgen.sources.strict_yaml import MAX_BYTES, parse_bytes  # noqa: E402
 from trmgen.web.pages import DOWNLOADS_FOLDER  # noqa: E402
@@ -92,8 +92,18 @@ def _dump(path: Path, data: Any, like: Path) -> None:
 def _spare_countries(used: set[str], count: int) -> list[str]:
     """Up to `count` more countries: the world has some 240, so 50x holds all of them."""
     spare = [c.alpha_2 for c in pycountry.countries
-             if c.alpha_2 not in used and phonenumbers.example_number(c.alpha_2)]
+             if c.alpha_2 not in used and phonenumbers.example_number(c.alpha_2)
+             and _has_sample_numbers(c.alpha_2)]
     return sorted(spare)[:count]
+
+
+def _has_sample_numbers(code: str) -> bool:
+    """Whether the country has numbers that reach nobody, for sample data."""
+    try:
+        phones.fictional(code)
+    except LookupError:
+        return False
+    return True
 
 
 def synthesize(size: int, dest: Path, languages: list[str],
@@ -129,9 +139,7 @@ def synthesize(size: int, dest: Path, languages: list[str],
         country_count - len(countries))
     for code in _spare_countries(set(countries), more):
         data = yaml.safe_load(yaml.safe_dump(template))
-        example = phonenumbers.example_number(code)
-        assert example is not None  # _spare_countries chose countries that have one
-        number = phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+        number = phones.fictional(code)  # sample data: a number that reaches nobody
         for inst in data["institutions"]:
             inst["id"] = f"{code.lower()}-{inst['id'].split('-', 1)[1]}"
             for line in inst.get("phones", []):
