@@ -137,3 +137,38 @@ def test_debug_shows_the_traceback(monkeypatch: pytest.MonkeyPatch,
     monkeypatch.setattr(cli, "validate", broken)
     assert cli.main(["validate", "--debug"]) == cli.INTERNAL
     assert "Traceback" in capsys.readouterr().err
+
+
+def adoption(capsys: pytest.CaptureFixture[str], *args: str) -> str:
+    assert cli.main(["adoption", "--root", str(ROOT), *args]) == cli.OK
+    return capsys.readouterr().out
+
+
+def test_adoption_lists_what_a_coordinator_must_act_on(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Measures not adopted or of unknown status (unlisted), and reviews older than 24 months,
+    as the YAML says; sample data is marked as such."""
+    from trmgen.checks.validate import validate
+
+    sources, _ = validate(Layout(ROOT))
+    country = sources.countries["RO"].model
+    listed = country.adoption.measures
+    ids = [m.id for sop in sorted(sources.sops, key=lambda s: s.model.number)
+           for m in sop.model.measures]
+    rows = json.loads(adoption(capsys, "--country", "ro", "--format", "json"))
+    expected = [i for i in ids if i not in listed or listed[i].status == "not-adopted"]
+    assert [r["measure"] for r in rows] == expected
+    assert all(r["sample"] and r["country"] == "RO" for r in rows)
+    assert "RO (SAMPLE DATA: not fact)" in adoption(capsys, "--country", "RO")
+    # Two years on, every review of 2026 is due.
+    later = json.loads(adoption(capsys, "--country", "RO", "--format", "json",
+                                "--as-of", "2029-01-01"))
+    reviewed = [i for i in ids if i in listed and listed[i].reviewed]
+    assert {r["measure"] for r in later if r["review_due"]} == set(reviewed)
+
+
+def test_adoption_by_status_as_csv(capsys: pytest.CaptureFixture[str]) -> None:
+    out = adoption(capsys, "--status", "binding-law", "--format", "csv").splitlines()
+    assert out[0].startswith("country,sop,measure,title,status,act")
+    assert len(out) > 1
+    assert all(",binding-law,anti-trafficking-law," in line for line in out[1:])

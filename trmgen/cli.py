@@ -17,13 +17,14 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from trmgen import __version__, scaffold
-from trmgen.checks import freshness
+from trmgen.checks import adoption, freshness
 from trmgen.checks.validate import validate
 from trmgen.content import history as changes
 from trmgen.diagnostics import BuildError, Severity, count, excerpt, report, visible
 from trmgen.i18n import catalogs
 from trmgen.sources import schemas
 from trmgen.sources.layout import Layout
+from trmgen.sources.model import AdoptionStatus
 
 OK, PROBLEMS, USAGE, INTERNAL, INTERRUPTED = 0, 1, 2, 3, 130
 
@@ -67,6 +68,20 @@ def _contacts(args: argparse.Namespace) -> int:
     countries = [(code, c.model) for code, c in sources.countries.items()]
     found = freshness.checks(countries, args.as_of or dt.date.today(), months)
     print(freshness.report(found, args.format, months, only_due=args.stale))
+    return OK
+
+
+def _adoption(args: argparse.Namespace) -> int:
+    sources, diagnostics = validate(Layout(args.root))
+    if count(diagnostics, Severity.ERROR):
+        print(report(diagnostics, "text"))
+        return PROBLEMS
+    found = adoption.rows(sources, args.as_of or dt.date.today())
+    if args.country:
+        found = [r for r in found if r.country == args.country.upper()]
+    found = [r for r in found if r.status == args.status] if args.status else \
+        adoption.to_act_on(found)
+    print(adoption.report(found, args.format))
     return OK
 
 
@@ -203,6 +218,17 @@ def parser() -> argparse.ArgumentParser:
     contacts.add_argument("--as-of", type=dt.date.fromisoformat, metavar="YYYY-MM-DD",
                           help="judge freshness as of this date (default: today)")
     contacts.set_defaults(run=_contacts)
+
+    adopted = commands.add_parser("adoption", parents=[common], help="what a national "
+                                  "coordinator must act on: measures not adopted, of unknown "
+                                  "status, or due for a review")
+    adopted.add_argument("--country", help="one country, e.g. BG")
+    adopted.add_argument("--status", choices=[s.value for s in AdoptionStatus],
+                         help="list the measures in this status instead")
+    adopted.add_argument("--format", choices=("text", "csv", "json"), default="text")
+    adopted.add_argument("--as-of", type=dt.date.fromisoformat, metavar="YYYY-MM-DD",
+                         help="judge reviews due as of this date (default: today)")
+    adopted.set_defaults(run=_adoption)
 
     diff = commands.add_parser("diff", parents=[common], help="what changed in the measures, "
                                "contacts and translations since a git ref")

@@ -18,6 +18,7 @@ class Severity(StrEnum):
 
 
 CODES = frozenset({
+    "adoption.review-due", "adoption.step",
     "build.language", "build.missing-tool", "build.mkdocs", "build.out-folder",
     "build.unsafe-html",
     "chart.graphviz",
@@ -35,10 +36,11 @@ CODES = frozenset({
     "law.amended", "law.amendment", "law.bare-amendment", "law.not-yet-applicable",
     "law.provision-kind", "law.repealed",
     "ref.duplicate-id", "ref.fixed-severity", "ref.phone-actor", "ref.repeated", "ref.self",
-    "ref.unknown-actor",
+    "ref.unknown-act", "ref.unknown-actor", "ref.unknown-institution",
     "ref.unknown-code", "ref.unknown-instrument", "ref.unknown-measure", "ref.unknown-step",
     "ref.unreceived-channel",
-    "schema.bad-value", "schema.child-replaces", "schema.empty-child", "schema.form-options",
+    "schema.adoption-act", "schema.adoption-note", "schema.bad-value", "schema.child-replaces",
+    "schema.empty-child", "schema.form-options",
     "schema.hours-and-24-7", "schema.invalid", "schema.missing-field", "schema.missing-style",
     "schema.out-of-range", "schema.too-short", "schema.unknown-field",
     "schema.unreachable-contact", "schema.wrong-type",
@@ -55,6 +57,7 @@ CODES = frozenset({
 """Every code a problem can carry, shown in brackets after its message."""
 
 ADJUSTABLE = frozenset({
+    "adoption.review-due",
     "contact.example-address", "contact.missing-actor", "contact.missing-channel",
     "contact.phone-country",
     "contact.stale", "file.extension", "file.schema-line", "flow.unconnected", "i18n.fuzzy",

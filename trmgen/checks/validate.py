@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
+from trmgen.checks.adoption import REVIEW_MONTHS
 from trmgen.checks.freshness import stale_before
 from trmgen.diagnostics import ADJUSTABLE, CODES, Diagnostic, Severity, limit, promote
 from trmgen.i18n import catalogs
@@ -878,6 +879,53 @@ def channels(context: Context) -> Iterator[Finding]:
                               Severity.WARNING, key=True)
 
 
+def adoption(context: Context) -> Iterator[Finding]:
+    """Each country's adoption names measures, acts and institutions that exist, replaces
+    steps the measure has, and was reviewed in the last 24 months (not in the future)."""
+    sources = context.sources
+    measures = {m.id: m for _, _, m in _measures(sources)}
+    due = stale_before(context.today, REVIEW_MONTHS)
+    for country in sources.countries.values():
+        adopted = country.model.adoption
+        acts = {act.id for act in adopted.acts}
+        institutions = {inst.id for inst in country.model.institutions}
+        yield from _first_seen(((act.id, country.doc, ("adoption", "acts", i, "id"))
+                                for i, act in enumerate(adopted.acts)),
+                               "ref.duplicate-id", "act id")
+        for measure_id, status in adopted.measures.items():
+            where = ("adoption", "measures", measure_id)
+            measure = measures.get(measure_id)
+            if measure is None:
+                yield Finding(country.doc, where, "ref.unknown-measure",
+                              _unknown(measure_id, set(measures), "measure",
+                                       "measures are defined in guidelines/sops/"), key=True)
+            if status.act and status.act not in acts:
+                yield Finding(country.doc, (*where, "act"), "ref.unknown-act",
+                              _unknown(status.act, acts, "act",
+                                       "acts are listed in adoption.acts of this file"))
+            if status.lead and status.lead not in institutions:
+                yield Finding(country.doc, (*where, "lead"), "ref.unknown-institution",
+                              _unknown(status.lead, institutions, "institution",
+                                       "the institutions of this file"))
+            for j, step in enumerate(status.steps):
+                if measure and step.replaces and step.replaces > len(measure.how):
+                    yield Finding(country.doc, (*where, "steps", j, "replaces"),
+                                  "adoption.step", f"'{measure_id}' has {len(measure.how)} "
+                                  f"step{'s' if len(measure.how) > 1 else ''}, so there is no "
+                                  f"step {step.replaces} to replace; "
+                                  "give the number of a step, or leave out 'replaces' to add "
+                                  "the step after the common ones")
+            if status.reviewed and status.reviewed > context.today:
+                yield Finding(country.doc, (*where, "reviewed"), "value.future-date",
+                              f"{status.reviewed.isoformat()} is in the future; give the date "
+                              "on which the status was checked")
+            elif status.reviewed and status.reviewed < due:
+                yield Finding(country.doc, (*where, "reviewed"), "adoption.review-due",
+                              f"last reviewed on {status.reviewed.isoformat()}, more than "
+                              f"{REVIEW_MONTHS} months ago; check the status with the national "
+                              "coordinator and update 'reviewed'", Severity.WARNING)
+
+
 RULES: tuple[Rule, ...] = (
     unique_ids, actor_references, instrument_references, instrument_history, citations,
     measure_references, sides, crossing_edges,
@@ -885,5 +933,6 @@ RULES: tuple[Rule, ...] = (
     safe_crossings, safe_overview_crossings, form_fields,
     severity_codes, languages, translations, phone_numbers, verification,
     sample_addresses, sample_data, future_dates, stale_contacts, actor_coverage, channels,
+    adoption,
 )
 

@@ -556,6 +556,95 @@ class Nrm(Strict):
     """Where it is described (https)."""
 
 
+class AdoptionStatus(StrEnum):
+    """How a country has taken up a measure of the guidelines."""
+
+    BINDING_LAW = "binding-law"
+    """In binding law: an act of parliament or a decree with the force of law."""
+    REGULATION = "regulation"
+    """In a regulation or a standard operating procedure adopted by the government."""
+    GUIDANCE = "guidance"
+    """Adopted as guidance that binds no one."""
+    ADAPTED = "adapted"
+    """Adopted with changes; the note says what differs."""
+    PLANNED = "planned"
+    """Adoption is planned."""
+    NOT_ADOPTED = "not-adopted"
+    """Not adopted."""
+    UNKNOWN = "unknown"
+    """Not known."""
+
+
+BINDING_STATUSES = (AdoptionStatus.BINDING_LAW, AdoptionStatus.REGULATION)
+"""The statuses that rest on a national act, which must be named."""
+
+
+class NationalAct(Strict):
+    """A national law, regulation or order that adopts measures of the guidelines."""
+
+    id: Slug
+    """Stable id, unique in the country's file, that measures' adoption names in `act`."""
+    title: Line
+    """Its title as published."""
+    number: Line | None = None
+    """Its official number, e.g. 'No. 92/2016'."""
+    date: Date | None = None
+    """When it was adopted."""
+    url: HttpsUrl | None = None
+    """The official text."""
+
+
+class StepVariant(Strict):
+    """A national step: in place of a common step, or added to the common steps."""
+
+    replaces: Number | None = Field(default=None, ge=1)
+    """The number of the common step it replaces (1 for the first); omit for a step added
+    after the common ones."""
+    text: Markdown
+    """What is done in this country."""
+
+
+class Adoption(Strict):
+    """How a country has taken up one measure."""
+
+    status: AdoptionStatus
+    """binding-law, regulation, guidance, adapted, planned, not-adopted or unknown."""
+    act: Ref | None = None
+    """The id of the national act (in `acts`) that adopts it; required for binding-law and
+    regulation."""
+    reviewed: Date | None = None
+    """When this status was last checked."""
+    reviewed_by: Line | None = None
+    """Who checked it, e.g. 'National coordinator's office'."""
+    note: Markdown | None = None
+    """What differs in practice; required for 'adapted'."""
+    steps: list[StepVariant] = []
+    """National variants of the measure's steps."""
+    lead: Ref | None = None
+    """The id of the institution of this country that leads the measure, where it differs
+    from the guidelines' lead actor."""
+
+    @model_validator(mode="after")
+    def _grounded(self) -> Adoption:
+        if self.status in BINDING_STATUSES and not self.act:
+            raise PydanticCustomError("schema.adoption-act", f"a measure in status "
+                                      f"'{self.status.value}' rests on a national act: name "
+                                      "it in 'act' (an id from 'acts')")
+        if self.status == AdoptionStatus.ADAPTED and not self.note:
+            raise PydanticCustomError("schema.adoption-note", "an adapted measure says what "
+                                      "differs: add a 'note'")
+        return self
+
+
+class CountryAdoption(Strict):
+    """How a country has taken up the guidelines, measure by measure."""
+
+    acts: list[NationalAct] = []
+    """The national acts that adopt measures."""
+    measures: dict[Slug, Adoption] = {}
+    """The status of each measure, by measure id; a measure not listed is 'unknown'."""
+
+
 class CountryContacts(Strict):
     """A country's contacts (contacts/CC.yaml, named by its ISO 3166-1 alpha-2 code)."""
 
@@ -568,6 +657,9 @@ class CountryContacts(Strict):
     """Its National Referral Mechanism."""
     institutions: list[Institution] = Field(min_length=1)
     """The institutions to contact."""
+    adoption: CountryAdoption = CountryAdoption()
+    """How the country has taken up the guidelines, measure by measure (sample data too
+    when `sample_data` is true)."""
 
 
 class NodeStyle(Strict):
