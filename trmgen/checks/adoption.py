@@ -19,6 +19,11 @@ REVIEW_MONTHS = 24
 TO_ACT_ON = (AdoptionStatus.NOT_ADOPTED, AdoptionStatus.UNKNOWN)
 
 
+def review_due(reviewed: dt.date | None, today: dt.date) -> bool:
+    """Whether a status reviewed on that day is due for a review again."""
+    return reviewed is not None and reviewed < stale_before(today, REVIEW_MONTHS)
+
+
 @dataclass(frozen=True)
 class Row:
     """One measure in one country."""
@@ -37,7 +42,6 @@ class Row:
 
 def rows(sources: Sources, today: dt.date) -> list[Row]:
     """Every measure in every country, in the order of the SOPs (unlisted: unknown)."""
-    due = stale_before(today, REVIEW_MONTHS)
     found = []
     for code, country in sorted(sources.countries.items()):
         adopted = country.model.adoption.measures
@@ -48,7 +52,7 @@ def rows(sources: Sources, today: dt.date) -> list[Row]:
                 reviewed = entry.reviewed if entry else None
                 found.append(Row(code, sop.model.number, measure.id, measure.title,
                                  status.value, entry.act if entry else None, reviewed,
-                                 reviewed is not None and reviewed < due,
+                                 review_due(reviewed, today),
                                  country.model.sample_data))
     return found
 

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
-from trmgen.checks.adoption import REVIEW_MONTHS
+from trmgen.checks.adoption import REVIEW_MONTHS, review_due
 from trmgen.checks.freshness import stale_before
 from trmgen.diagnostics import ADJUSTABLE, CODES, Diagnostic, Severity, limit, promote
 from trmgen.i18n import catalogs
@@ -773,7 +773,7 @@ def sample_data(context: Context) -> Iterator[Finding]:
 
 
 def future_dates(context: Context) -> Iterator[Finding]:
-    """Publication and verification dates have happened already."""
+    """Publication, verification and review dates have happened already."""
     sources = context.sources
     dated: list[tuple[Document, Loc, dt.date]] = []
     if sources.guideline:
@@ -784,6 +784,9 @@ def future_dates(context: Context) -> Iterator[Finding]:
     for country in sources.countries.values():
         dated += [(country.doc, ("institutions", i, "last_verified"), inst.last_verified)
                   for i, inst in enumerate(country.model.institutions) if inst.last_verified]
+        dated += [(country.doc, ("adoption", "measures", measure_id, "reviewed"), status.reviewed)
+                  for measure_id, status in country.model.adoption.measures.items()
+                  if status.reviewed]
     for doc, loc, day in dated:
         if day > context.today:
             yield Finding(doc, loc, "value.future-date", f"{day.isoformat()} is in the future; "
@@ -881,10 +884,9 @@ def channels(context: Context) -> Iterator[Finding]:
 
 def adoption(context: Context) -> Iterator[Finding]:
     """Each country's adoption names measures, acts and institutions that exist, replaces
-    steps the measure has, and was reviewed in the last 24 months (not in the future)."""
+    steps the measure has, and was reviewed in the last 24 months."""
     sources = context.sources
     measures = {m.id: m for _, _, m in _measures(sources)}
-    due = stale_before(context.today, REVIEW_MONTHS)
     for country in sources.countries.values():
         adopted = country.model.adoption
         acts = {act.id for act in adopted.acts}
@@ -915,13 +917,9 @@ def adoption(context: Context) -> Iterator[Finding]:
                                   f"step {step.replaces} to replace; "
                                   "give the number of a step, or leave out 'replaces' to add "
                                   "the step after the common ones")
-            if status.reviewed and status.reviewed > context.today:
-                yield Finding(country.doc, (*where, "reviewed"), "value.future-date",
-                              f"{status.reviewed.isoformat()} is in the future; give the date "
-                              "on which the status was checked")
-            elif status.reviewed and status.reviewed < due:
+            if review_due(status.reviewed, context.today):
                 yield Finding(country.doc, (*where, "reviewed"), "adoption.review-due",
-                              f"last reviewed on {status.reviewed.isoformat()}, more than "
+                              f"last reviewed on {status.reviewed}, more than "
                               f"{REVIEW_MONTHS} months ago; check the status with the national "
                               "coordinator and update 'reviewed'", Severity.WARNING)
 

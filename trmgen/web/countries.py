@@ -29,12 +29,16 @@ LIST_CALLBACK = "trmgenCountries"
 """The function of the site's script that the list of countries calls."""
 
 
+def names(edition: Edition) -> list[tuple[str, str]]:
+    """Every country's code and name in the edition's language, in the order of the names."""
+    return sorted(((c.code, edition.loc.country(c.code)) for c in edition.guide.countries),
+                  key=lambda pair: pair[1])
+
+
 def files(edition: Edition, *, directory_urls: bool) -> dict[str, bytes]:
     """The list of countries with the texts of the choice, and the data file of each
     country, by source path in the site."""
-    names = sorted(((c.code, edition.loc.country(c.code)) for c in edition.guide.countries),
-                   key=lambda pair: pair[1])
-    listed = json.dumps({"countries": names, "texts": choice_texts(edition)},
+    listed = json.dumps({"countries": names(edition), "texts": choice_texts(edition)},
                         ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return {PATHS.country_list: f"{LIST_CALLBACK}({listed});\n".encode(),
             **{PATHS.country_data(c.code): script(edition, c, directory_urls=directory_urls)

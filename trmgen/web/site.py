@@ -62,14 +62,12 @@ class Site:
 
 def template_values(edition: Edition) -> dict[str, Any]:
     """What every page template and print template receives."""
-    loc = edition.loc
-    return {"guide": edition.guide, "labels": edition.labels, "loc": loc,
+    return {"guide": edition.guide, "labels": edition.labels, "loc": edition.loc,
             "paths": PATHS, "anchors": ANCHORS, "files": FILES, "language": edition.language,
             "tel": tel_uri, "phone": phone,
             "all_forms": ALL_FORMS, "all_roles": ALL_ROLES, "all_sides": tuple(Side),
             "status": edition.status,
-            "countries": sorted(((c.code, loc.country(c.code)) for c in edition.guide.countries),
-                                key=lambda pair: pair[1])}
+            "countries": countries.names(edition)}
 
 
 def generate(validated: Validated, language: str | None = None, *, directory_urls: bool = True,
