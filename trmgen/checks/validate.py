@@ -501,6 +501,8 @@ def safe_crossings(context: Context) -> Iterator[Finding]:
     path of `next` edges to a contact abroad (a measure's `abroad`, an edge's `handover`)
     passes measures with the safeguards consent, risk and protection. Paths begin where no
     edge leads, and at measures marked `start`."""
+    if not context.sources.complete:
+        return  # a path through a file that failed to load would look unsafe
     measures = list(_measures(context.sources))
     ids = {m.id for _, _, m in measures}
     graph = {m.id: [e.to for e in m.next if e.to in ids] for _, _, m in measures}
@@ -533,8 +535,8 @@ def safe_overview_crossings(context: Context) -> Iterator[Finding]:
     """No arrow of the overview chart crosses to another lane before every path to it has
     passed boxes whose measures have the safeguards consent, risk and protection."""
     sources = context.sources
-    if not sources.overview:
-        return
+    if not sources.overview or not sources.complete:
+        return  # a box's measure in a file that failed to load would look unsafe
     doc, overview = sources.overview.doc, sources.overview.model
     held = {m.id: set(m.safeguards) for _, _, m in _measures(sources)}
     steps = {step.id: step for step in overview.steps}
@@ -559,8 +561,8 @@ def safe_overview_crossings(context: Context) -> Iterator[Finding]:
 def overview_references(context: Context) -> Iterator[Finding]:
     """The overview's boxes name measures in lanes where they apply; its arrows name boxes."""
     sources = context.sources
-    if not sources.overview:
-        return
+    if not sources.overview or not sources.complete:
+        return  # a box's measure in a file that failed to load would look unsafe
     doc, overview = sources.overview.doc, sources.overview.model
     yield from _first_seen(((step.id, doc, ("steps", i, "id"))
                             for i, step in enumerate(overview.steps)), "ref.duplicate-id",
@@ -897,7 +899,7 @@ def adoption(context: Context) -> Iterator[Finding]:
         for measure_id, status in adopted.measures.items():
             where = ("adoption", "measures", measure_id)
             measure = measures.get(measure_id)
-            if measure is None:
+            if measure is None and sources.complete:  # else it may be in a file not loaded
                 yield Finding(country.doc, where, "ref.unknown-measure",
                               _unknown(measure_id, set(measures), "measure",
                                        "measures are defined in guidelines/sops/"), key=True)
