@@ -90,8 +90,9 @@ def test_ctrl_c_exits_130_and_leaves_the_last_site(scratch_repo: Path, tmp_path:
 
 
 def test_ctrl_c_that_python_swallowed_still_counts_as_an_interruption() -> None:
-    """When Ctrl-C arrives inside a fork, Python may swallow the driver's KeyboardInterrupt;
-    the workers still end, and the broken pool the driver then meets is the interruption."""
+    """Ctrl-C in the driver is noted, not raised (raised inside a fork's lock handling, it
+    would be swallowed); the workers still end, and the broken pool the driver then meets
+    is the interruption."""
     from concurrent.futures.process import BrokenProcessPool
 
     from trmgen.publish.build import _interruptible

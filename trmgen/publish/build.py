@@ -128,17 +128,21 @@ def _edition() -> Validated:
 
 @contextmanager
 def _interruptible() -> Iterator[None]:
-    """Ctrl-C while the workers run is an interruption, whichever the driver notices first:
-    its own KeyboardInterrupt (which Python may swallow when it arrives inside a fork), or
-    the pool broken by the workers that Ctrl-C ended."""
+    """Ctrl-C while the workers run is an interruption, noticed where it is safe: the handler
+    only notes it (a KeyboardInterrupt raised inside a fork's lock handling would be
+    swallowed and leave the lock held), the workers that Ctrl-C ended break the pool, and
+    the driver then stops with KeyboardInterrupt. A worker forked while this is in place has
+    this handler until it sets its own: there Ctrl-C ends it at once, as its own does."""
     interrupted = False
+    driver = os.getpid()
 
-    def stop(*_: object) -> None:
+    def note(*_: object) -> None:
         nonlocal interrupted
+        if os.getpid() != driver:
+            os._exit(130)
         interrupted = True
-        raise KeyboardInterrupt
 
-    before = signal.signal(signal.SIGINT, stop)
+    before = signal.signal(signal.SIGINT, note)
     try:
         yield
     except BrokenProcessPool:
@@ -147,6 +151,8 @@ def _interruptible() -> Iterator[None]:
         raise
     finally:
         signal.signal(signal.SIGINT, before)
+    if interrupted:
+        raise KeyboardInterrupt
 
 
 def _make(edition: Validated, wanted: list[str], work: Path, staging: Path,
