@@ -156,6 +156,24 @@ def test_language_switcher_lands_on_the_same_measure(server: str, browser: Brows
     context.close()
 
 
+@pytest.mark.parametrize("width", [1280, 375])
+def test_chart_text_is_readable_and_the_chart_pans(server: str, browser: Browser,
+                                                    width: int) -> None:
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    page = context.new_page()
+    page.goto(server + "en/sops/identification/")
+    sizes = page.locator("figure.trm-chart svg text").evaluate_all(
+        "texts => texts.map(t => t.getBoundingClientRect().height)")
+    assert sizes and min(sizes) >= 12, min(sizes)
+    region = page.locator(".trm-chart-scroll")
+    assert region.evaluate("r => r.scrollWidth > r.clientWidth")
+    region.focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function(
+        "() => document.querySelector('.trm-chart-scroll').scrollLeft > 0")
+    context.close()
+
+
 def test_keyboard_reaches_search_switcher_and_every_chart_link(server: str,
                                                                browser: Browser) -> None:
     context = browser.new_context(viewport={"width": 1280, "height": 900})

@@ -128,7 +128,8 @@ def test_every_sop_page_inlines_its_chart_with_working_links(shipped_site: Path)
         for href in hrefs:
             target = resolve(index, str(href))
             assert target and target[0].is_file(), href
-        ET.parse(folder / "chart.svg")  # the full-size chart is well-formed XML
+        assert svg[0].get("width", "").endswith("pt"), "the chart keeps its drawn size"
+        assert not (folder / "chart.svg").exists(), "the page's chart is the only copy"
         listed = tree.xpath("//ol[@class='trm-flow-list']/li/a/@href")
         assert listed, "the text alternative lists the flow"
 

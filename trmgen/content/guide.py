@@ -12,10 +12,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from trmgen.checks.adoption import review_due
 from trmgen.checks.freshness import stale_before
 from trmgen.sources.load import Sources
 from trmgen.sources.model import (
+    ADOPTED_STATUSES,
     Actor,
+    Adoption,
+    AdoptionStatus,
     ChartStyle,
     Citation,
     CountryContacts,
@@ -26,6 +30,7 @@ from trmgen.sources.model import (
     Institution,
     Instrument,
     Measure,
+    NationalAct,
     Overview,
     OverviewEdge,
     OverviewStep,
@@ -121,6 +126,31 @@ class Country:
     contacts: CountryContacts
     source: str
     """The path of its contacts file, for 'edit this page' and messages."""
+
+
+@dataclass(frozen=True)
+class Adopted:
+    """How one country has taken up one measure, with its references resolved."""
+
+    country: Country
+    measure: Measure
+    status: AdoptionStatus
+    """'unknown' for a measure the country does not list."""
+    entry: Adoption | None
+    act: NationalAct | None
+    lead: Institution | None
+    """The national institution that leads it, where it differs from the guidelines."""
+    review_due: bool
+
+    @property
+    def adopted(self) -> bool:
+        return self.status in ADOPTED_STATUSES
+
+    @property
+    def differs(self) -> bool:
+        """Whether the country does the measure differently: a note, national steps or its
+        own lead."""
+        return bool(self.entry and (self.entry.note or self.entry.steps or self.lead))
 
 
 @dataclass(frozen=True)
@@ -295,6 +325,27 @@ class Guide:
     @cached_property
     def _countries(self) -> dict[str, Country]:
         return {c.code: c for c in self.countries}
+
+    def adoption(self, country: Country, measure: Measure) -> Adopted:
+        """How a country has taken up a measure."""
+        taken = country.contacts.adoption
+        entry = taken.measures.get(measure.id)
+        if entry is None:
+            return Adopted(country, measure, AdoptionStatus.UNKNOWN, None, None, None, False)
+        acts = {act.id: act for act in taken.acts}
+        leads = {inst.id: inst for inst in country.contacts.institutions}
+        return Adopted(country, measure, entry.status, entry,
+                       acts.get(entry.act) if entry.act else None,
+                       leads.get(entry.lead) if entry.lead else None,
+                       review_due(entry.reviewed, self.today))
+
+    def adopted_in(self, measure: Measure) -> list[Adopted]:
+        """How each country has taken up a measure, in the order of the country codes."""
+        return [self.adoption(country, measure) for country in self.countries]
+
+    def adoption_by_sop(self, country: Country) -> list[tuple[Sop, list[Adopted]]]:
+        """How a country has taken up each measure, SOP by SOP."""
+        return [(sop, [self.adoption(country, m) for m in sop.measures]) for sop in self.sops]
 
     def child_measures(self, sop: Sop) -> list[Measure]:
         """The measures of an SOP that change or exist for children."""

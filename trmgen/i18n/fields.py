@@ -15,7 +15,9 @@ from pydantic import BaseModel
 
 from trmgen.sources.model import (
     Actor,
+    Adoption,
     ChildVariant,
+    CountryAdoption,
     CountryContacts,
     Edge,
     FormField,
@@ -35,6 +37,7 @@ from trmgen.sources.model import (
     ReferralForm,
     Sop,
     Step,
+    StepVariant,
 )
 from trmgen.sources.strict_yaml import Loc
 
@@ -49,6 +52,9 @@ TEXT_FIELDS: dict[type[BaseModel], tuple[str, ...]] = {
     Edge: ("condition",),
     Handover: ("shares", "consent"),
     CountryContacts: (),
+    CountryAdoption: (),
+    Adoption: ("note",),
+    StepVariant: ("text",),
     Nrm: ("name", "legal_basis"),
     Institution: ("unit", "verified_by"),
     PhoneLine: ("label",),
@@ -60,7 +66,8 @@ TEXT_FIELDS: dict[type[BaseModel], tuple[str, ...]] = {
     FormField: ("label", "help"),
     FormOption: ("label",),
 }
-"""The text fields that translate, by model. Names of institutions stay as they are written.
+"""The text fields that translate, by model. Names of institutions, titles of national acts
+and who reviewed an adoption stay as they are written.
 A step (`Step`) translates as its text: its context is its place in the list, as when steps
 were plain texts, so that a side added to a step keeps its translations."""
 
@@ -100,6 +107,9 @@ def walk(model: BaseModel, prefix: str, loc: Loc = ()) -> Iterator[tuple[str, Lo
     for name, child in _nested(model):
         if isinstance(child, BaseModel):
             yield from walk(child, f"{prefix}/{name}", (*loc, name))
+        elif isinstance(child, dict):
+            for key, item in child.items():
+                yield from walk(item, f"{prefix}/{name}/{key}", (*loc, name, key))
         else:
             for i, item in enumerate(child):
                 yield from walk(item, _prefix(item, prefix, name, i), (*loc, name, i))
@@ -122,6 +132,9 @@ def translate(model: Any, prefix: str, text: Callable[[str, str], str]) -> Any:
     for name, child in _nested(model):
         if isinstance(child, BaseModel):
             update[name] = translate(child, f"{prefix}/{name}", text)
+        elif isinstance(child, dict):
+            update[name] = {key: translate(item, f"{prefix}/{name}/{key}", text)
+                            for key, item in child.items()}
         else:
             update[name] = [translate(item, _prefix(item, prefix, name, i), text)
                             for i, item in enumerate(child)]
@@ -136,10 +149,14 @@ def _retext(item: str | Step, text: str) -> str | Step:
     return item.model_copy(update={"text": text}) if isinstance(item, Step) else text
 
 
-def _nested(model: BaseModel) -> Iterator[tuple[str, BaseModel | list[BaseModel]]]:
-    """The fields of a model that hold models or lists of models with translatable text."""
+def _nested(model: BaseModel) -> Iterator[
+        tuple[str, BaseModel | list[BaseModel] | dict[str, BaseModel]]]:
+    """The fields of a model that hold models, or lists or dicts of models, with
+    translatable text."""
     for name in type(model).model_fields:
         value = getattr(model, name)
         first = value[0] if isinstance(value, list) and value else value
+        if isinstance(value, dict) and value:
+            first = next(iter(value.values()))
         if isinstance(first, BaseModel) and type(first) in TEXT_FIELDS:
             yield name, value

@@ -8,7 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from trmgen.sources.model import ActorKind, Channel, CountryRole, Exploitation, Side, Status
+from trmgen.sources.model import (
+    ActorKind,
+    AdoptionStatus,
+    Channel,
+    CountryRole,
+    Exploitation,
+    Side,
+    Status,
+)
 
 
 def N_(text: str) -> str:
@@ -66,6 +74,28 @@ STATUSES = {
     Status.INACTIVE: N_("Inactive"),
 }
 
+ADOPTION = {
+    AdoptionStatus.BINDING_LAW: N_("In binding law"),
+    AdoptionStatus.REGULATION: N_("In a government regulation or SOP"),
+    AdoptionStatus.GUIDANCE: N_("Adopted as non-binding guidance"),
+    AdoptionStatus.ADAPTED: N_("Adopted with changes"),
+    AdoptionStatus.PLANNED: N_("Adoption planned"),
+    AdoptionStatus.NOT_ADOPTED: N_("Not adopted"),
+    AdoptionStatus.UNKNOWN: N_("Status unknown"),
+}
+"""How a country has taken up a measure, in full (legends, lists)."""
+
+ADOPTION_SHORT = {
+    AdoptionStatus.BINDING_LAW: N_("Law"),
+    AdoptionStatus.REGULATION: N_("Regulation"),
+    AdoptionStatus.GUIDANCE: N_("Guidance"),
+    AdoptionStatus.ADAPTED: N_("Adapted"),
+    AdoptionStatus.PLANNED: N_("Planned"),
+    AdoptionStatus.NOT_ADOPTED: N_("Not adopted"),
+    AdoptionStatus.UNKNOWN: N_("Unknown"),
+}
+"""The same, short, for the cells of the adoption matrix."""
+
 
 class Labels:
     """The reader's names of fixed values, in one language."""
@@ -90,3 +120,6 @@ class Labels:
 
     def status(self, status: Status) -> str:
         return self.gettext(STATUSES[status])
+
+    def adoption(self, status: AdoptionStatus, short: bool = False) -> str:
+        return self.gettext((ADOPTION_SHORT if short else ADOPTION)[status])

@@ -578,6 +578,9 @@ class AdoptionStatus(StrEnum):
 BINDING_STATUSES = (AdoptionStatus.BINDING_LAW, AdoptionStatus.REGULATION)
 """The statuses that rest on a national act, which must be named."""
 
+ADOPTED_STATUSES = (*BINDING_STATUSES, AdoptionStatus.GUIDANCE, AdoptionStatus.ADAPTED)
+"""The statuses of a measure that a country has adopted, in whatever form."""
+
 
 class NationalAct(Strict):
     """A national law, regulation or order that adopts measures of the guidelines."""

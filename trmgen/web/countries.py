@@ -17,7 +17,7 @@ import lxml.html
 from trmgen.content.edition import Edition
 from trmgen.content.guide import Country
 from trmgen.i18n.localizer import phone, tel_uri
-from trmgen.sources.model import Channel
+from trmgen.sources.model import AdoptionStatus, Channel
 from trmgen.web.pages import ANCHORS, PATHS, relative_url
 from trmgen.web.templates import to_html
 
@@ -57,6 +57,13 @@ def choice_texts(edition: Edition) -> dict[str, str]:
                   "anywhere."),
         "none": _("No institution listed"),
         "languages": _("Languages spoken: %(languages)s") % {"languages": "%(languages)s"},
+        "statuses": {status.value: edition.labels.adoption(status) for status in AdoptionStatus},
+        "national": _("In %(country)s") % {"country": "%(country)s"},
+        "sample": _("sample data, not facts"),
+        "replaces": _("In place of step %(number)s:"),
+        "added": _("Added after the steps:"),
+        "lead": _("Led by %(name)s") % {"name": "%(name)s"},
+        "adoption": _("Adoption"),
     }
 
 
@@ -97,6 +104,18 @@ def country_data(edition: Edition, country: Country, *, directory_urls: bool) ->
                                  [numbers[r.institution.id][id(line)] for line in r.phones]]
                                 for r in found]
     spoken = sorted({code for inst in contacts.institutions for code in inst.languages})
+    adoption = {}
+    for measure in guide.measures:
+        taken = guide.adoption(country, measure)
+        entry: dict[str, Any] = {"status": taken.status.value}
+        if taken.entry and taken.entry.note:
+            entry["note"] = _text(taken.entry.note)
+        if taken.entry and taken.entry.steps:
+            entry["steps"] = [[step.replaces or 0, _text(step.text)]
+                              for step in taken.entry.steps]
+        if taken.lead:
+            entry["lead"] = taken.lead.name
+        adoption[measure.id] = entry
     focal = [a.id for a in guide.actors if Channel.FOCAL_POINTS in a.receives]
     focal_points = [position[r.institution.id] for actor in focal
                     for r in guide.reach(country, actor)]
@@ -108,6 +127,7 @@ def country_data(edition: Edition, country: Country, *, directory_urls: bool) ->
         "languages": {code: loc.language_name(code) for code in spoken},
         "institutions": institutions, "actors": actors,
         "focal": focal_points[0] if focal_points else None,
+        "adoption": adoption,
     }
 
 

@@ -181,20 +181,23 @@ def draw(dot: str, fmt: str = "svg") -> bytes:
 
 
 _PROLOGUE = re.compile(r"^.*?(?=<svg)", re.DOTALL)
-_COMMENT = re.compile(r"<!--.*?-->\n?", re.DOTALL)
-_SIZE = re.compile(r'<svg width="[^"]*" height="[^"]*"')
-
-
-def without_comments(svg: bytes) -> bytes:
-    """The chart file to open full size: Graphviz's comments (node and edge ids) left out."""
-    return _COMMENT.sub("", svg.decode("utf-8")).encode("utf-8")
+_UNSHOWN = re.compile(r"<!--.*?-->\n?|<title>[^<]*</title>\n?", re.DOTALL)
+_SVG = re.compile(r'<svg (?=width="[^"]*" height="[^"]*")')
+_FONT = re.compile(r' font-family="([^"]*)"')
 
 
 def inline_svg(svg: bytes, label: str) -> str:
-    """An SVG ready to sit inside a page: no prologue or comments, scaled by CSS, named."""
-    text = _COMMENT.sub("", _PROLOGUE.sub("", svg.decode("utf-8"), count=1))
-    named = f'<svg class="trm-chart-svg" role="group" aria-label="{_html(label)}"'
-    return _SIZE.sub(named, text, count=1).strip()
+    """An SVG ready to sit inside a page at its drawn size (its text as readable as the
+    page's; the page pans it): no prologue, comments or Graphviz's titles (ids, which a
+    screen reader would read out in place of the names), named. The font is named once, on
+    the chart, where Graphviz names it on every line of text."""
+    text = _UNSHOWN.sub("", _PROLOGUE.sub("", svg.decode("utf-8"), count=1))
+    fonts = set(_FONT.findall(text))
+    font = f'font-family="{fonts.pop()}" ' if len(fonts) == 1 else ""
+    if font:
+        text = _FONT.sub("", text)
+    named = f'<svg class="trm-chart-svg" role="group" aria-label="{_html(label)}" {font}'
+    return _SVG.sub(named, text, count=1).strip()
 
 
 def outside_targets(sop: Sop) -> list[str]:

@@ -43,6 +43,7 @@ class Paths:
     children = "children.md"
     forms = "exploitation/index.md"
     legal = "legal.md"
+    adoption = "adoption.md"
     status = "status.md"
     changes = "changes.md"
     referral_form = "referral-form.md"
@@ -78,11 +79,6 @@ class Paths:
     country_list = "case/countries/index.js"
     """Every country's code and name, for the choice of countries (web.countries)."""
 
-    @staticmethod
-    def chart(page_src: str) -> str:
-        """The full-size chart beside the page that shows it: its links work from both."""
-        return posixpath.join(posixpath.dirname(page_src), "chart.svg")
-
 
 class Anchors:
     """The ids that links point to inside pages (the site's and the book's), as `anchors`
@@ -100,6 +96,8 @@ class Anchors:
     """In the book: the legal instruments annex."""
     introduction = "introduction"
     overview = "overview"
+    adoption = "adoption"
+    """On a country's and a measure's page, and in the book: how countries adopted it."""
 
     @staticmethod
     def instrument(instrument_id: str) -> str:
@@ -110,6 +108,16 @@ class Anchors:
     def institution(institution_id: str) -> str:
         """On a country's page."""
         return institution_id
+
+    @staticmethod
+    def adoption_of(measure_id: str) -> str:
+        """On a country's page: how the country has taken up a measure."""
+        return f"adoption-{measure_id}"
+
+    @staticmethod
+    def act(act_id: str) -> str:
+        """On a country's page: a national act."""
+        return f"act-{act_id}"
 
     @staticmethod
     def sop(sop_id: str) -> str:
@@ -298,6 +306,9 @@ def plan(guide: Guide, labels: Labels, loc: Localizer, *,
     pages.append(Page(PATHS.legal, _("Legal instruments"), "legal.md.j2",
                       source=guide.files["instruments"]))
     nav.append({_("Legal instruments"): PATHS.legal})
+    pages.append(Page(PATHS.adoption, _("Adoption by country"), "adoption.md.j2",
+                      source=guide.files["contacts"]))
+    nav.append({_("Adoption by country"): PATHS.adoption})
     pages.append(Page(PATHS.referral_form, guide.form.title, "referral-form.md.j2",
                       source=guide.files["form"]))
     nav.append({guide.form.title: PATHS.referral_form})

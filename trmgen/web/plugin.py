@@ -187,8 +187,12 @@ class TrmgenPlugin(BasePlugin[TrmgenConfig]):
 
     def on_env(self, env: jinja2.Environment, *, config: MkDocsConfig,  # noqa: ARG002
                files: Files) -> jinja2.Environment:  # noqa: ARG002 (mkdocs passes them)
-        """The theme's templates compiled once per process, not in every build."""
+        """The theme's templates compiled once per process, not in every build. The theme's
+        settings in each page (`tojson`) keep their letters as they are, instead of six bytes
+        each as `\\uXXXX`: a kilobyte less per page in Bulgarian or Arabic. `tojson` still
+        escapes the characters that could end the script element."""
         env.bytecode_cache = COMPILED
+        env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
         return env
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files | None:

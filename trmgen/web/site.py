@@ -15,7 +15,7 @@ from trmgen.content.history import Change
 from trmgen.diagnostics import BuildError, Diagnostic
 from trmgen.i18n.localizer import phone, tel_uri
 from trmgen.sources import cache
-from trmgen.sources.model import ALL_FORMS, ALL_ROLES, Side
+from trmgen.sources.model import ALL_FORMS, ALL_ROLES, AdoptionStatus, Side
 from trmgen.web import countries, flowcharts
 from trmgen.web.pages import ANCHORS, FILES, PATHS, Download, Nav, Page, plan, relative_url
 from trmgen.web.templates import Renderer
@@ -66,6 +66,7 @@ def template_values(edition: Edition) -> dict[str, Any]:
             "paths": PATHS, "anchors": ANCHORS, "files": FILES, "language": edition.language,
             "tel": tel_uri, "phone": phone,
             "all_forms": ALL_FORMS, "all_roles": ALL_ROLES, "all_sides": tuple(Side),
+            "adoption_statuses": tuple(AdoptionStatus),
             "status": edition.status,
             "countries": countries.names(edition)}
 
@@ -111,15 +112,14 @@ def _generate(edition: Edition, directory_urls: bool, downloads: list[Download] 
     for page in pages:
         chart = charts.get(page.src)
         values = {**template_values(edition), **page.values, "title": page.title,
-                  "chart": Markup(chart.inline) if chart else None,
+                  "chart": Markup(chart) if chart else None,
                   "downloads": downloads or [], "changes": _changes(edition)}
         text = renderer.render(page.template, page.src, values)
         if repository:
             links = _actions(edition, page, repository)
             text += renderer.render("_actions.md.j2", page.src, {**values, **links})
         rendered.append(RenderedPage(page.src, str(page.title), text))
-    files = {PATHS.chart(src): chart.svg for src, chart in charts.items()}
-    files.update(countries.files(edition, directory_urls=directory_urls))
+    files = countries.files(edition, directory_urls=directory_urls)
     return Site(edition.language, str(edition.guide.guideline.title), rendered, files,
                 _plain_nav(nav), edition.languages)
 
@@ -155,16 +155,8 @@ def _actions(edition: Edition, page: Page, repository: str) -> dict[str, str | N
     return {"edit_url": edit, "report_url": f"{repository.rstrip('/')}/issues/new?{query}"}
 
 
-@dataclass(frozen=True)
-class Chart:
-    """A chart to inline in its page, and the same chart as a file to open full size."""
-
-    inline: str
-    svg: bytes
-
-
-def _charts(edition: Edition, directory_urls: bool) -> dict[str, Chart]:
-    """Every chart, by the page that shows it."""
+def _charts(edition: Edition, directory_urls: bool) -> dict[str, str]:
+    """Every chart, as the SVG to inline, by the page that shows it."""
     guide, labels = edition.guide, edition.labels
     drawn = {}
     for sop in guide.sops:
@@ -186,6 +178,5 @@ def _href(page_src: str, directory_urls: bool) -> flowcharts.Href:
     return href
 
 
-def _draw(dot: str, label: str) -> Chart:
-    svg = flowcharts.draw(dot)
-    return Chart(flowcharts.inline_svg(svg, label), flowcharts.without_comments(svg))
+def _draw(dot: str, label: str) -> str:
+    return flowcharts.inline_svg(flowcharts.draw(dot), label)

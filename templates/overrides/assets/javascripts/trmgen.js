@@ -177,6 +177,86 @@
     summary(root, countries);
     firstHour(root, countries.here);
     prefill(countries);
+    variants([countries.here, countries.from], texts);
+    pairAdoption([countries.here, countries.from], texts);
+  }
+
+  function adoptionStatus(status, texts) {
+    return element("span", texts.statuses[status], {"class": "trm-ad trm-ad-" + status});
+  }
+
+  function countryTitle(country, texts) {
+    return texts.national.replace("%(country)s", country.name) +
+      (country.sample ? " (" + texts.sample + ")" : "");
+  }
+
+  /* On a measure's page, beside its steps: how each chosen country does it differently. */
+  function variants(chosen, texts) {
+    document.querySelectorAll("[data-trm-variants]").forEach(function (box) {
+      var id = box.getAttribute("data-trm-variants");
+      box.textContent = "";
+      chosen.filter(Boolean).forEach(function (country) {
+        var taken = country.adoption[id];
+        if (!taken || !(taken.steps || taken.note || taken.lead)) { return; }
+        var title = element("p", "", {"class": "trm-variants-title"});
+        title.appendChild(element("strong", countryTitle(country, texts) + ": "));
+        title.appendChild(adoptionStatus(taken.status, texts));
+        box.appendChild(title);
+        var list = element("ul");
+        (taken.steps || []).forEach(function (step) {
+          list.appendChild(element("li", (step[0] ? texts.replaces.replace(
+            "%(number)s", step[0]) : texts.added) + " " + step[1]));
+        });
+        if (taken.lead) { list.appendChild(element("li", texts.lead.replace("%(name)s", taken.lead))); }
+        if (taken.note) { list.appendChild(element("li", taken.note)); }
+        box.appendChild(list);
+      });
+      box.hidden = !box.firstChild;
+    });
+  }
+
+  /* In the view of two countries: both countries' status for each measure. */
+  function pairAdoption(chosen, texts) {
+    document.querySelectorAll("[data-trm-adoption]").forEach(function (line) {
+      var id = line.getAttribute("data-trm-adoption");
+      line.textContent = "";
+      chosen.filter(Boolean).forEach(function (country) {
+        line.appendChild(document.createTextNode(
+          (line.firstChild ? " · " : texts.adoption + ": ") + country.name + " "));
+        line.appendChild(adoptionStatus((country.adoption[id] || {status: "unknown"}).status,
+                                        texts));
+      });
+      line.hidden = !line.firstChild;
+    });
+  }
+
+  /* The adoption matrix: rows of one SOP, rows where some country has one status. */
+  function filters(form) {
+    var count = form.querySelector("[data-trm-ad-count]");
+    var rows = document.querySelectorAll("tr[data-trm-ad-row]");
+    function apply() {
+      var sop = form.elements.sop.value;
+      var status = form.elements.status.value;
+      var shown = 0;
+      rows.forEach(function (row) {
+        var match = (!sop || row.parentNode.getAttribute("data-sop") === sop) &&
+          (!status || row.querySelector("td.trm-ad-" + status));
+        row.hidden = !match;
+        row.querySelectorAll("td").forEach(function (cell) {
+          cell.classList.toggle("trm-ad-dim", !!status && !cell.classList.contains("trm-ad-" + status));
+        });
+        if (match) { shown += 1; }
+      });
+      document.querySelectorAll("tbody[data-sop]").forEach(function (group) {
+        group.hidden = !group.querySelector("tr[data-trm-ad-row]:not([hidden])");
+      });
+      count.textContent = count.getAttribute("data-text").replace("%(shown)s", shown)
+        .replace("%(all)s", rows.length);
+    }
+    form.addEventListener("change", apply);
+    form.addEventListener("submit", function (event) { event.preventDefault(); });
+    form.hidden = false;
+    apply();
   }
 
   /* The first-hour card: the numbers answered day and night where the reader works. */
@@ -335,4 +415,6 @@
 
   var form = document.querySelector("[data-trm-choice]");
   if (form) { show(form); }
+  var matrix = document.querySelector("[data-trm-ad-filters]");
+  if (matrix) { filters(matrix); }
 })();
