@@ -49,12 +49,16 @@ validate: $(STAMP)
 annotate: $(STAMP)
 	$(BIN)/trmgen validate --format github
 
-# A Markdown summary for reviewers: problems, translation status, contacts due.
+# A Markdown summary for reviewers: problems, translation status, contacts due, what the
+# change does against BASE, the branch it goes into (measures, contacts, adoption, translations).
+BASE ?= origin/main
 summary: $(STAMP)
 	@echo "## Problems"; echo; echo '```'; $(BIN)/trmgen validate || true; echo '```'
 	@echo; echo "## Translation status"; echo; echo '```'; $(BIN)/trmgen i18n status; echo '```'
 	@echo; echo "## Contacts due for verification"; echo; echo '```'; \
 		$(BIN)/trmgen contacts --stale; echo '```'
+	@echo; echo "## Changes since $(BASE) (measures, contacts, adoption, translations)"; echo; \
+		echo '```'; $(BIN)/trmgen diff $(BASE) || true; echo '```'
 
 # Benchmark (about 50 minutes): synthetic guidelines at 1x, 10x and 50x stage by stage, whole
 # builds with 1, 5 and 10 languages, edits in the preview, and the view of two countries with

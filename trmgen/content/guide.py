@@ -343,9 +343,9 @@ class Guide:
         """How each country has taken up a measure, in the order of the country codes."""
         return [self.adoption(country, measure) for country in self.countries]
 
-    def adoption_by_sop(self, country: Country) -> list[tuple[Sop, list[Adopted]]]:
-        """How a country has taken up each measure, SOP by SOP."""
-        return [(sop, [self.adoption(country, m) for m in sop.measures]) for sop in self.sops]
+    def adoption_of(self, country: Country) -> list[Adopted]:
+        """How a country has taken up each measure, in the order of the measures."""
+        return [self.adoption(country, m) for m in self.measures]
 
     def child_measures(self, sop: Sop) -> list[Measure]:
         """The measures of an SOP that change or exist for children."""

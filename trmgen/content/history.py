@@ -12,7 +12,7 @@ import subprocess
 import tarfile
 import tempfile
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -33,12 +33,17 @@ class Change:
     """One difference: what kind of thing, which one, and what happened to which fields."""
 
     kind: str
-    """measure, actor, instrument, country, institution or translation."""
+    """measure, actor, instrument, country, institution, adoption (id 'CC/measure'), act (id
+    'CC/act') or translation."""
     id: str
     action: str
     """added, removed or changed."""
     fields: tuple[str, ...] = ()
     """For a change: the fields that differ."""
+    before: str = ""
+    """For adoption: the status before ('' when added)."""
+    after: str = ""
+    """For adoption: the status after ('' when removed)."""
 
 
 def refs(layout: Layout) -> str:
@@ -161,10 +166,29 @@ def compare(old: Sources, new: Sources) -> list[Change]:
     countries_old = {code: c.model for code, c in old.countries.items()}
     countries_new = {code: c.model for code, c in new.countries.items()}
     found += _differ("country", countries_old, countries_new,  # type: ignore[arg-type]
-                     ignore=("institutions",))
+                     ignore=("institutions", "adoption"))
     found += _differ("institution", institutions(old), institutions(new))
+    found += _adoption(old, new)
     found += _translations(old, new)
     return found
+
+
+def _adoption(old: Sources, new: Sources) -> list[Change]:
+    """The changes of each country's adoption: each measure's status (with the status before
+    and after), and the national acts."""
+    def statuses(s: Sources) -> dict[str, BaseModel]:
+        return {f"{code}/{measure}": entry for code, c in s.countries.items()
+                for measure, entry in c.model.adoption.measures.items()}
+
+    def acts(s: Sources) -> dict[str, BaseModel]:
+        return {f"{code}/{act.id}": act for code, c in s.countries.items()
+                for act in c.model.adoption.acts}
+
+    before, after = statuses(old), statuses(new)
+    found = [replace(change, before=str(getattr(before.get(change.id), "status", "")),
+                     after=str(getattr(after.get(change.id), "status", "")))
+             for change in _differ("adoption", before, after)]
+    return found + list(_differ("act", acts(old), acts(new)))
 
 
 def report(changes: list[Change], fmt: str, ref: str) -> str:
@@ -176,6 +200,8 @@ def report(changes: list[Change], fmt: str, ref: str) -> str:
     lines = []
     for change in changes:
         detail = f": {', '.join(change.fields)}" if change.action == "changed" else ""
+        if change.kind == "adoption" and change.before != change.after:
+            detail += f" ({change.before or 'none'} -> {change.after or 'none'})"
         if change.kind == "translation":
             detail = f": {len(change.fields)} texts ({', '.join(change.fields[:3])}" + (
                 ", ...)" if len(change.fields) > 3 else ")")

@@ -45,7 +45,7 @@ def files(edition: Edition, *, directory_urls: bool) -> dict[str, bytes]:
                for c in edition.guide.countries}}
 
 
-def choice_texts(edition: Edition) -> dict[str, str]:
+def choice_texts(edition: Edition) -> dict[str, Any]:
     """What the choice of countries says, in the edition's language."""
     _ = edition.labels.gettext
     return {

@@ -125,12 +125,14 @@ def _generate(edition: Edition, directory_urls: bool, downloads: list[Download] 
 
 
 def _changes(edition: Edition) -> list[tuple[Change, str | None]] | None:
-    """What changed since the previous edition, each with its measure's title (if any)."""
+    """What changed since the previous edition, each with the title of the measure it
+    concerns (a measure, or a country's adoption of it), if any."""
     if edition.validated.changes is None:
         return None
     titles = {m.id: m.title for m in edition.guide.measures}
-    return [(change, titles.get(change.id) if change.kind == "measure" else None)
-            for change in edition.validated.changes]
+    measure = {"measure": lambda i: i, "adoption": lambda i: i.partition("/")[2]}
+    return [(change, titles.get(measure[change.kind](change.id)) if change.kind in measure
+             else None) for change in edition.validated.changes]
 
 
 def _plain_nav(nav: Nav) -> Nav:
