@@ -11,7 +11,7 @@ import pytest
 
 from trmgen.sources.layout import Layout
 
-from .edits import replace_in
+from .edits import append_to, replace_in
 from .html import page
 from .sites import generated
 
@@ -53,7 +53,7 @@ def test_diff_lists_changes_field_by_field(history: Path) -> None:
     ]
     records = json.loads(trmgen(history, "diff", "edition-1.0", "--format", "json").stdout)
     assert records[0] == {"kind": "measure", "id": "first-screening", "action": "changed",
-                          "fields": ["when"]}
+                          "fields": ["when"], "before": "", "after": ""}
     assert trmgen(history, "diff", "HEAD").stdout.splitlines()[-1] == "2 changes since HEAD"
 
 
@@ -95,3 +95,31 @@ def test_the_page_follows_the_edition_it_compares_with(history: Path) -> None:
                      "commit", "-q", "-am", "Edition 1.1"], ["git", "tag", "-f", "edition-1.0"]):
         assert run(history, *command).returncode == 0
     assert "first-screening" not in changed()
+
+
+def test_diff_shows_adoption_with_the_status_before_and_after(history: Path) -> None:
+    contacts = history / "contacts/BG.yaml"
+    append_to(contacts, "adoption:\n  measures:\n    first-screening: {status: guidance}\n")
+    assert "adoption BG/first-screening added (none -> guidance)" in trmgen(
+        history, "diff", "edition-1.0").stdout.splitlines()
+    for command in (["git", "-c", "user.name=Editor", "-c", "user.email=editor@example.org",
+                     "commit", "-q", "-am", "Adoption"], ["git", "tag", "adopted"]):
+        assert run(history, *command).returncode == 0
+    replace_in(contacts, "    first-screening: {status: guidance}\n",
+               "    first-screening: {status: binding-law, act: law}\n"
+               "  acts:\n    - id: law\n      title: Law on trafficking (sample)\n")
+    result = trmgen(history, "diff", "adopted")
+    assert result.stdout.splitlines() == [
+        "adoption BG/first-screening changed: status, act (guidance -> binding-law)",
+        "act BG/law added",
+        "2 changes since adopted",
+    ]
+    records = json.loads(trmgen(history, "diff", "adopted", "--format", "json").stdout)
+    assert records[0] == {"kind": "adoption", "id": "BG/first-screening", "action": "changed",
+                          "fields": ["status", "act"], "before": "guidance",
+                          "after": "binding-law"}
+    guideline = history / "guidelines/guideline.yaml"
+    guideline.write_text(guideline.read_text() + "previous_edition: adopted\n")
+    shown = {p.src: p.text for p in generated(Layout(history)).pages}["changes.md"]
+    assert ('Bulgaria · <a href="../measures/first-screening/">Screen on indicators</a>: '
+            "changed (Adopted as non-binding guidance → In binding law)") in shown

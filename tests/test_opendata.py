@@ -35,6 +35,15 @@ def test_guidelines_json_matches_its_schema(shipped_site: Path) -> None:
     assert french["sops"][0]["measures"][0]["title"] != english["sops"][0]["measures"][0][
         "title"]
     assert french["sops"][0]["measures"][0]["id"] == english["sops"][0]["measures"][0]["id"]
+    sources, _ = validate(Layout(ROOT))
+    for code, country in sources.countries.items():
+        exported = english["contacts"][code]["adoption"]
+        assert exported["measures"].keys() == country.model.adoption.measures.keys()
+        assert [a["id"] for a in exported["acts"]] == [a.id for a in country.model.adoption.acts]
+    bulgaria = french["contacts"]["BG"]["adoption"]["measures"]["first-screening"]
+    assert bulgaria["status"] == "guidance" and bulgaria["steps"][0]["replaces"] == 2
+    assert bulgaria["steps"][0]["text"] != english["contacts"]["BG"]["adoption"]["measures"][
+        "first-screening"]["steps"][0]["text"], "national steps translate"
 
 
 def test_contacts_csv(shipped_site: Path) -> None:

@@ -39,7 +39,7 @@ PAGES = {
     "children": "children/index.html", "forms": "exploitation/index.html",
     "form": "exploitation/labour/index.html", "legal": "legal/index.html",
     "referral-form": "referral-form/index.html", "downloads": "downloads/index.html",
-    "first-hour": "first-hour/index.html",
+    "first-hour": "first-hour/index.html", "adoption": "adoption/index.html",
     "status": "status/index.html",
 }
 """One page of each type, by the name of its golden file."""
@@ -74,6 +74,16 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     replace_in(root / "flowcharts/overview.yaml", "edges:\n", "  - id: origin-counterpart\n"
                "    measure: first-screening\n    lane: origin\n"
                "    label: The counterpart is informed\nedges:\n")
+    # adoption: a measure in binding law with a national step, one adapted, one unknown
+    append_to(root / "contacts/BG.yaml",
+              "adoption:\n  acts:\n    - id: law\n      title: Law on trafficking & \"abuse\"\n"
+              "      number: No. 1/2020\n      url: https://example.org/law\n"
+              "  measures:\n    first-screening:\n      status: binding-law\n      act: law\n"
+              "      reviewed: 2024-01-15\n      reviewed_by: Coordinator's office\n"
+              "      steps:\n        - replaces: 1\n          text: Talk to the person alone, "
+              "with a **sworn** interpreter.\n      lead: bg-ngo\n"
+              "    referral: {status: adapted, note: Regional offices refer., "
+              "reviewed: 2026-10-01}\n")
     (root / "guidelines/translations").mkdir(exist_ok=True)
     (root / "guidelines/translations/fr.po").write_text(
         'msgid ""\nmsgstr ""\n"Language: fr\\n"\n"Content-Type: text/plain; charset=UTF-8\\n"\n',
