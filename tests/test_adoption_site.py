@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -55,7 +56,7 @@ def test_the_matrix_shows_every_measure_in_every_country(
     rows = tree.xpath("//tr[@data-trm-ad-row]")
     assert len(rows) == len(guide.measures)
     for row, measure in zip(rows, guide.measures, strict=True):
-        assert text(row.xpath("th")[0]) == " ".join(str(measure.title).split())
+        assert text(row.xpath("th")[0]).startswith(" ".join(str(measure.title).split()))
         cells = row.xpath("td")
         for cell, country in zip(cells, guide.countries, strict=True):
             status = guide.adoption(country, measure).status
@@ -234,9 +235,12 @@ def test_the_book_has_an_adoption_annex(shipped_site: Path, editions: dict[str, 
     guide, labels = editions[code].guide, editions[code].labels
     printed = pdf_text(path)
     marks = print_marks()
+    rows = [" ".join(line.split()) for line in subprocess.run(
+        ["pdftotext", "-layout", "-enc", "UTF-8", str(path), "-"], capture_output=True,
+        text=True, check=True).stdout.splitlines()]
     for measure in guide.measures:
         row = " ".join(marks[guide.adoption(c, measure).status] for c in guide.countries)
-        assert row in printed, measure.id
+        assert [r for r in rows if r.endswith(row)], measure.id
     for status in AdoptionStatus:
         assert f"{marks[status]} {' '.join(labels.adoption(status).split())}" in printed
     bulgaria = guide.adoption(guide.country("BG"), guide.measure("first-screening"))

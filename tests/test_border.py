@@ -121,12 +121,12 @@ def test_a_measure_page_shows_its_contacts_abroad(shipped_site: Path, code: str)
 def test_a_hand_over_is_bold_in_its_sop_chart_and_named_in_what_comes_next(
         shipped_site: Path, shipped: Validated) -> None:
     tree = page(shipped_site, "en/sops/return/")
-    edges = {" ".join(g.xpath("string(title)").split()): g
+    edges = {g.get("id"): g
              for g in tree.xpath("//figure[@class='trm-chart']//svg//*[@class='edge']")}
-    handover = edges["safe-transfer-reception->reintegration-plan"]
+    handover = edges["chart-safe-transfer-reception--reintegration-plan"]
     colour = shipped.guide.style.handover
     assert handover.xpath(f".//*[@stroke='{colour}']")
-    other = edges["travel-documents->safe-transfer-reception"]
+    other = edges["chart-travel-documents--safe-transfer-reception"]
     assert not other.xpath(f".//*[@stroke='{colour}']")
     assert tree.xpath("//ul[@class='trm-legend']/li/span[contains(@class,'trm-key-handover')]")
     measure = page(shipped_site, "en/measures/safe-transfer-reception/")

@@ -96,6 +96,15 @@ def _node(guide: Guide, measure: Measure, style: ChartStyle, href: Href, *, titl
     return f"  {_quoted(name)} [{_attrs(**attrs)}];"
 
 
+def _edge_id(seen: set[str], source: str, to: str) -> str:
+    """An arrow's id in the page (Graphviz's own titles of arrows are left out of it)."""
+    name = f"chart-{source}--{to}"
+    while name in seen:
+        name += "-again"
+    seen.add(name)
+    return name
+
+
 def sop_dot(guide: Guide, sop: Sop, style: ChartStyle, labels: Labels, href: Href) -> str:
     """The chart of one SOP: its measures, the `next` edges between them, and hand-overs."""
     lines = _head(sop.id, style)
@@ -108,6 +117,7 @@ def sop_dot(guide: Guide, sop: Sop, style: ChartStyle, labels: Labels, href: Hre
         lines.append(_node(guide, target, style, href, title=target.title, outside=True,
                            detail=labels.gettext("SOP %(number)d: %(title)s")
                            % {"number": other.number, "title": other.title}))
+    seen: set[str] = set()
     for measure in sop.measures:
         for edge in measure.next:
             attrs = {}
@@ -119,8 +129,8 @@ def sop_dot(guide: Guide, sop: Sop, style: ChartStyle, labels: Labels, href: Hre
             if edge.handover:
                 attrs.update(color=_quoted(style.handover), fontcolor=_quoted(style.handover),
                              penwidth="2.6")
-            suffix = f" [{_attrs(**attrs)}]" if attrs else ""
-            lines.append(f"  {_quoted(measure.id)} -> {_quoted(edge.to)}{suffix};")
+            attrs["id"] = _quoted(_edge_id(seen, measure.id, edge.to))
+            lines.append(f"  {_quoted(measure.id)} -> {_quoted(edge.to)} [{_attrs(**attrs)}];")
     lines.append("}")
     return "\n".join(lines) + "\n"
 
@@ -146,6 +156,7 @@ def overview_dot(guide: Guide, overview: Overview, style: ChartStyle, labels: La
             lines.append("  " + _node(guide, measure, style, href, name=step.id,
                                       title=step.label or measure.title, detail=detail))
         lines.append("  }")
+    seen: set[str] = set()
     for edge in overview.edges:
         attrs = {}
         if edge.label:
@@ -153,8 +164,8 @@ def overview_dot(guide: Guide, overview: Overview, style: ChartStyle, labels: La
         if lanes[edge.source] != lanes[edge.to]:
             attrs.update(color=_quoted(style.handover), fontcolor=_quoted(style.handover),
                          penwidth="2.4")
-        suffix = f" [{_attrs(**attrs)}]" if attrs else ""
-        lines.append(f"  {_quoted(edge.source)} -> {_quoted(edge.to)}{suffix};")
+        attrs["id"] = _quoted(_edge_id(seen, edge.source, edge.to))
+        lines.append(f"  {_quoted(edge.source)} -> {_quoted(edge.to)} [{_attrs(**attrs)}];")
     lines.append("}")
     return "\n".join(lines) + "\n"
 
