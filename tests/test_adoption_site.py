@@ -218,7 +218,8 @@ def test_the_view_of_two_countries_shows_both_statuses(server: str, browser: Bro
         shown = line.inner_text()
         for code in ("BG", "RO"):
             status = guide.adoption(guide.country(code), measure).status
-            assert f"{editions['bg'].loc.country(code)} " \
+            sample = editions["bg"].translations.gettext("sample")
+            assert f"{editions['bg'].loc.country(code)} ({sample}) " \
                    f"{editions['bg'].labels.adoption(status)}" in shown, (measure.id, shown)
     context.close()
 

@@ -252,7 +252,7 @@ def test_vcard_text_cannot_start_a_property(base_tree: Path) -> None:
     ("@SUM(A1)", "'@SUM(A1)"), ("-2+3", "'-2+3"), ("+1+cmd|' /C calc'!A0", "'+1+cmd|' /C calc'!A0"),
     ("+359 40 123 456;+359 40 123 457", "+359 40 123 456;+359 40 123 457"), ("Police", "Police")])
 def test_csv_cells_that_look_like_formulas_are_text(value: str, shown: str) -> None:
-    from trmgen.publish.opendata import cell
+    from trmgen.sources.safe_text import spreadsheet_cell as cell
 
     assert cell(value) == shown
 
@@ -271,6 +271,23 @@ def test_the_contacts_csv_shows_a_formula_as_text(base_tree: Path) -> None:
     rows = list(csv.DictReader(io.StringIO(opendata.contacts_csv(Guide.from_sources(sources)))))
     assert rows[0]["name"] == "'=HYPERLINK(\"https://example.org\";\"Police\")"
     assert rows[0]["phones"] == "+359 40 123 456"
+
+
+def test_the_adoption_csv_shows_a_formula_as_text(base_tree: Path) -> None:
+    import csv
+    import io
+
+    from trmgen.content.guide import Guide
+    from trmgen.publish import opendata
+
+    replace_in(base_tree / "guidelines/sops/1-identification.yaml",
+               "title: Screen on indicators", "title: '=1+2 Screen on indicators'")
+    sources, found = validate(Layout(base_tree))
+    assert not [d for d in found if d.severity is Severity.ERROR]
+    made = opendata.adoption_csv(Guide.from_sources(sources))
+    rows = list(csv.DictReader(io.StringIO(made)))
+    assert rows[0]["title"] == "'=1+2 Screen on indicators"
+    assert made.endswith("\r\n") and "\r\n" in made.splitlines(keepends=True)[0]
 
 
 # 1. Data loss: the output folder

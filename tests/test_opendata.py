@@ -46,6 +46,21 @@ def test_guidelines_json_matches_its_schema(shipped_site: Path) -> None:
         "first-screening"]["steps"][0]["text"], "national steps translate"
 
 
+def test_adoption_csv(shipped_site: Path) -> None:
+    sources, _ = validate(Layout(ROOT))
+    measures = [m.id for sop in sorted(sources.sops, key=lambda s: s.model.number)
+                for m in sop.model.measures]
+    with (shipped_site / "downloads/trm-adoption.csv").open(newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) == len(measures) * len(sources.countries)
+    assert [r["measure"] for r in rows if r["country"] == "BG"] == measures
+    bulgaria = next(r for r in rows if r["country"] == "BG" and r["measure"] == "first-screening")
+    assert (bulgaria["status"], bulgaria["sample"]) == ("guidance", "yes")
+    entry = sources.countries["RO"].model.adoption.measures["cross-border-data"]
+    romania = next(r for r in rows if r["country"] == "RO" and r["measure"] == "cross-border-data")
+    assert (romania["status"], romania["act"]) == (entry.status.value, entry.act or "")
+
+
 def test_contacts_csv(shipped_site: Path) -> None:
     with (shipped_site / "downloads/trm-contacts.csv").open(newline="") as handle:
         rows = list(csv.DictReader(handle))

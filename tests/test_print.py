@@ -129,9 +129,10 @@ def test_downloads_page_lists_every_file(shipped_site: Path) -> None:
     files = {p.relative_to(shipped_site).as_posix()
              for p in (shipped_site / "downloads").rglob("*") if p.is_file()}
     # per language: book, contact sheets, form, JSON, offline copy, 12 country sheets;
-    # then the copy with all languages, the JSON Schema, CSV, HSDS, and the vCards
+    # then the copy with all languages, the JSON Schema, the contacts as CSV and HSDS, the
+    # adoption as CSV, and the vCards
     vcards = 12 + sum(1 for _ in (shipped_site / "downloads/vcards").glob("*/*.vcf"))
-    assert len(files) == 5 * (5 + 12) + 1 + 3 + vcards
+    assert len(files) == 5 * (5 + 12) + 1 + 4 + vcards
     for code in LANGUAGES:
         tree = page(shipped_site, f"{code}/downloads/")
         rows = tree.xpath("//tbody/tr")

@@ -76,7 +76,8 @@ def _adoption(args: argparse.Namespace) -> int:
     if count(diagnostics, Severity.ERROR):
         print(report(diagnostics, "text"))
         return PROBLEMS
-    found = adoption.rows(sources, args.as_of or dt.date.today())
+    found = adoption.rows({code: c.model for code, c in sources.countries.items()},
+                          [sop.model for sop in sources.sops], args.as_of or dt.date.today())
     if args.country:
         found = [r for r in found if r.country == args.country.upper()]
     found = [r for r in found if r.status == args.status] if args.status else \

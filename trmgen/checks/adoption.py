@@ -10,8 +10,8 @@ import json
 from dataclasses import asdict, dataclass
 
 from trmgen.checks.freshness import stale_before
-from trmgen.sources.load import Sources
-from trmgen.sources.model import AdoptionStatus
+from trmgen.sources.model import AdoptionStatus, CountryContacts, Sop
+from trmgen.sources.safe_text import spreadsheet_cell
 
 REVIEW_MONTHS = 24
 """An adoption status not reviewed for this long is due for a review."""
@@ -40,20 +40,19 @@ class Row:
     """Whether the country's data is sample data, never fact."""
 
 
-def rows(sources: Sources, today: dt.date) -> list[Row]:
+def rows(countries: dict[str, CountryContacts], sops: list[Sop], today: dt.date) -> list[Row]:
     """Every measure in every country, in the order of the SOPs (unlisted: unknown)."""
     found = []
-    for code, country in sorted(sources.countries.items()):
-        adopted = country.model.adoption.measures
-        for sop in sorted(sources.sops, key=lambda s: s.model.number):
-            for measure in sop.model.measures:
+    for code, country in sorted(countries.items()):
+        adopted = country.adoption.measures
+        for sop in sorted(sops, key=lambda s: s.number):
+            for measure in sop.measures:
                 entry = adopted.get(measure.id)
                 status = entry.status if entry else AdoptionStatus.UNKNOWN
                 reviewed = entry.reviewed if entry else None
-                found.append(Row(code, sop.model.number, measure.id, measure.title,
+                found.append(Row(code, sop.number, measure.id, measure.title,
                                  status.value, entry.act if entry else None, reviewed,
-                                 review_due(reviewed, today),
-                                 country.model.sample_data))
+                                 review_due(reviewed, today), country.sample_data))
     return found
 
 
@@ -69,14 +68,15 @@ def report(found: list[Row], fmt: str) -> str:
                             else None} for r in found], indent=1, ensure_ascii=False)
     if fmt == "csv":
         out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
+        writer = csv.writer(out, lineterminator="\r\n")
         writer.writerow(["country", "sop", "measure", "title", "status", "act", "reviewed",
                          "review_due", "sample"])
         for r in found:
-            writer.writerow([r.country, r.sop, r.measure, r.title, r.status, r.act or "",
-                             r.reviewed.isoformat() if r.reviewed else "",
-                             "yes" if r.review_due else "no", "yes" if r.sample else "no"])
-        return out.getvalue().rstrip("\n")
+            writer.writerow([spreadsheet_cell(str(value)) for value in [
+                r.country, r.sop, r.measure, r.title, r.status, r.act or "",
+                r.reviewed.isoformat() if r.reviewed else "",
+                "yes" if r.review_due else "no", "yes" if r.sample else "no"]])
+        return out.getvalue().rstrip("\r\n")
     if not found:
         return "nothing to act on"
     lines: list[str] = []

@@ -75,12 +75,14 @@ def _make(edition: Edition, printed: dt.date) -> tuple[list[Made], float]:
 
 
 def _contact_data(edition: Edition) -> dict[str, bytes]:
-    """The open data that is the same in every language: schema, CSV, HSDS, vCards."""
+    """The open data that is the same in every language: schema, contacts (CSV, HSDS,
+    vCards) and adoption (CSV)."""
     guide, loc = edition.guide, edition.loc
     files = {
         FILES.schema: opendata.guidelines_schema().encode(),
         FILES.contacts_csv: opendata.contacts_csv(guide).encode(),
         FILES.contacts_hsds: opendata.hsds(guide, loc).encode(),
+        FILES.adoption_csv: opendata.adoption_csv(guide).encode(),
     }
     for country in guide.countries:
         cards = {inst.id: opendata.vcard(guide, country, inst, loc)

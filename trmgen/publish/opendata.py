@@ -9,12 +9,12 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 import uuid
 from typing import Any
 
 from pydantic import BaseModel
 
+from trmgen.checks import adoption
 from trmgen.content.guide import Country, Guide
 from trmgen.i18n.localizer import Localizer, phone
 from trmgen.sources.model import (
@@ -27,6 +27,7 @@ from trmgen.sources.model import (
     ReferralForm,
     Sop,
 )
+from trmgen.sources.safe_text import spreadsheet_cell
 
 NAMESPACE = uuid.UUID("6c1d3f0e-51b2-4f45-9a53-7f4f2b1e0a10")
 """HSDS wants UUIDs: ours are derived from the stable ids, so they never change."""
@@ -67,17 +68,6 @@ def guidelines_schema() -> str:
     return json.dumps(schema, indent=1, ensure_ascii=False) + "\n"
 
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_PHONES = re.compile(r"\+[0-9 ;+]*")
-
-
-def cell(value: str) -> str:
-    """A CSV cell that a spreadsheet shows as text: a value that starts like a formula
-    (= + - @) gets a leading apostrophe, except a list of phone numbers, which holds only
-    digits, spaces, '+' and ';' and cannot call anything."""
-    if value.startswith(_FORMULA_START) and not _PHONES.fullmatch(value):
-        return "'" + value
-    return value
 
 
 def contacts_csv(guide: Guide) -> str:
@@ -89,7 +79,7 @@ def contacts_csv(guide: Guide) -> str:
                      "verified_by", "sample_data"])
     for country in guide.countries:
         for inst in country.contacts.institutions:
-            writer.writerow([cell(value) for value in [
+            writer.writerow([spreadsheet_cell(value) for value in [
                 country.code, inst.id, inst.name, ";".join(inst.serves_as), inst.unit or "",
                 ";".join(phone(p.number) for p in inst.phones),
                 ";".join(phone(p.number) for p in inst.phones if p.always_open),
@@ -173,3 +163,11 @@ def hsds(guide: Guide, loc: Localizer) -> str:
                 **verified})
     return json.dumps({"organizations": organizations, "services": services}, indent=1,
                       ensure_ascii=False) + "\n"
+
+
+def adoption_csv(guide: Guide) -> str:
+    """Every measure in every country with its status of adoption, as `trmgen adoption
+    --status ... --format csv` lists them (RFC 4180)."""
+    rows = adoption.rows({c.code: c.contacts for c in guide.countries}, list(guide.sops),
+                         guide.today)
+    return adoption.report(rows, "csv") + "\r\n"

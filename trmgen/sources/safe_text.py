@@ -138,3 +138,16 @@ def _invisible(text: str) -> Iterator[TextProblem]:
             name = unicodedata.name(char, "control character")
             yield TextProblem(offset, "text.invisible-character", f"the invisible character "
                               f"U+{ord(char):04X} ({name}) is not allowed; delete it")
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PHONES = re.compile(r"\+[0-9 ;+]*")
+
+
+def spreadsheet_cell(value: str) -> str:
+    """A CSV cell that a spreadsheet shows as text: a value that starts like a formula
+    (= + - @) gets a leading apostrophe, except a list of phone numbers, which holds only
+    digits, spaces, '+' and ';' and cannot call anything."""
+    if value.startswith(_FORMULA_START) and not _PHONES.fullmatch(value):
+        return "'" + value
+    return value

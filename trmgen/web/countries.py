@@ -60,6 +60,7 @@ def choice_texts(edition: Edition) -> dict[str, Any]:
         "statuses": {status.value: edition.labels.adoption(status) for status in AdoptionStatus},
         "national": _("In %(country)s") % {"country": "%(country)s"},
         "sample": _("sample data, not facts"),
+        "sampleShort": _("sample"),
         "replaces": _("In place of step %(number)s:"),
         "added": _("Added after the steps:"),
         "lead": _("Led by %(name)s") % {"name": "%(name)s"},

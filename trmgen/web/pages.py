@@ -183,6 +183,7 @@ class Files:
     schema = f"{DOWNLOADS_FOLDER}/trm-guidelines.schema.json"
     contacts_csv = f"{DOWNLOADS_FOLDER}/trm-contacts.csv"
     contacts_hsds = f"{DOWNLOADS_FOLDER}/trm-contacts-hsds.json"
+    adoption_csv = f"{DOWNLOADS_FOLDER}/trm-adoption.csv"
 
     @staticmethod
     def vcards(code: str, institution_id: str | None = None) -> str:

@@ -222,7 +222,8 @@
       line.textContent = "";
       chosen.filter(Boolean).forEach(function (country) {
         line.appendChild(document.createTextNode(
-          (line.firstChild ? " · " : texts.adoption + ": ") + country.name + " "));
+          (line.firstChild ? " · " : texts.adoption + ": ") + country.name +
+          (country.sample ? " (" + texts.sampleShort + ")" : "") + " "));
         line.appendChild(adoptionStatus((country.adoption[id] || {status: "unknown"}).status,
                                         texts));
       });
