@@ -123,6 +123,9 @@ def test_form_page_stores_nothing(shipped_site: Path) -> None:
     assert len(tree.xpath("//input | //textarea")) >= 25
     labels = {str(x) for x in tree.xpath("//label/@for")}
     assert {str(x) for x in tree.xpath("//input[@type='text']/@id")} <= labels
+    (pdf,) = tree.xpath("//p[@class='trm-form-pdf']/a/@href")
+    assert (shipped_site / "fr/referral-form" / pdf).resolve() == \
+        (shipped_site / "downloads/trm-referral-form-fr.pdf").resolve()
 
 
 def test_downloads_page_lists_every_file(shipped_site: Path) -> None:

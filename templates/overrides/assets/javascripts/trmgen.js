@@ -231,6 +231,21 @@
     });
   }
 
+  /* The referral form: a button to print it or save it as a PDF, and a warning before the
+     page is left with something typed in it (nothing is stored: leaving loses it). */
+  function referralForm(button) {
+    button.hidden = false;
+    button.addEventListener("click", function () { window.print(); });
+    window.addEventListener("beforeunload", function (event) {
+      var typed = Array.prototype.some.call(
+        document.querySelectorAll(".trm-form input, .trm-form textarea"), function (field) {
+          return field.type === "radio" || field.type === "checkbox" ? field.checked
+            : field.value !== "" && field.value !== field.getAttribute("data-trm-filled");
+        });
+      if (typed) { event.preventDefault(); event.returnValue = ""; }
+    });
+  }
+
   /* The adoption matrix: rows of one SOP, rows where some country has one status. */
   function filters(form) {
     var count = form.querySelector("[data-trm-ad-count]");
@@ -418,4 +433,6 @@
   if (form) { show(form); }
   var matrix = document.querySelector("[data-trm-ad-filters]");
   if (matrix) { filters(matrix); }
+  var print = document.querySelector("[data-trm-print]");
+  if (print) { referralForm(print); }
 })();
