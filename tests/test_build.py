@@ -78,6 +78,24 @@ def test_strict_build_refuses_sample_data(scratch_repo: Path) -> None:
     assert not (scratch_repo / "site").exists()
 
 
+def test_strict_build_refuses_the_placeholder_repository(scratch_repo: Path) -> None:
+    settings = scratch_repo / "mkdocs.yml"
+    result = trmgen(scratch_repo, "build", "--strict")
+    line = settings.read_text().splitlines().index(
+        "      repository: https://github.com/example/trm-guidelines") + 1
+    assert (f"mkdocs.yml:{line}:1: error: plugins.trmgen.repository: 'https://github.com/"
+            "example/trm-guidelines' is the placeholder") in result.stdout
+    assert "[build.placeholder-repository]" in result.stdout
+    assert not (scratch_repo / "site").exists()
+    replace_in(settings, "https://github.com/example/trm-guidelines",
+               "https://github.com/national-coordinator/trm-guidelines")
+    result = trmgen(scratch_repo, "build", "--strict")
+    assert "placeholder" not in result.stdout and "sample_data" in result.stdout
+    assert trmgen(scratch_repo, "build").returncode == 0
+    assert "https://github.com/national-coordinator/trm-guidelines/edit/" in (
+        scratch_repo / "site/en/measures/first-screening/index.html").read_text()
+
+
 def test_adversarial_content_is_refused_before_any_page_is_built(scratch_repo: Path) -> None:
     sop = scratch_repo / "guidelines/sops/1-identification.yaml"
     text = sop.read_text()

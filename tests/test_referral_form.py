@@ -141,7 +141,7 @@ def test_every_pdf_field_fills_and_reads_back_on_its_own(shipped_site: Path) -> 
             assert back[name].get("/V") == values[name], name
         else:
             assert back[name].get("/V") in (None, "/Off"), name
-    chosen = {name: [] for name in radios}  # a radio group: one answer, the one given
+    chosen: dict[str, list[str]] = {name: [] for name in radios}  # one answer, the one given
     for page in PdfReader(io.BytesIO(out.getvalue())).pages:
         for annotation in page.get("/Annots", []):
             widget = annotation.get_object()

@@ -20,7 +20,7 @@ class Severity(StrEnum):
 CODES = frozenset({
     "adoption.review-due", "adoption.step",
     "build.language", "build.missing-tool", "build.mkdocs", "build.out-folder",
-    "build.unsafe-html",
+    "build.placeholder-repository", "build.unsafe-html",
     "chart.graphviz",
     "contact.example-address", "contact.missing-actor", "contact.missing-channel",
     "contact.phone-country", "contact.sample-address", "contact.sample-data",

@@ -72,10 +72,15 @@ def build(layout: Layout, *, languages: Sequence[str] = (), out: Path | None = N
     used = _processor_seconds()
     target = (out or layout.site).resolve()
     refuse_out(layout, target)
-    check_settings(layout)
+    unpublishable = check_settings(layout, strict=strict)
     begun = time.perf_counter()
     with _timed(progress, "validate"):
-        edition = validated(layout, strict=strict)
+        try:
+            edition = validated(layout, strict=strict)
+        except BuildError as exc:
+            raise BuildError([*unpublishable, *exc.diagnostics]) from None
+    if unpublishable:
+        raise BuildError(unpublishable)
     own = time.perf_counter() - begun
     published = edition.guide.guideline.languages
     wanted = list(languages) or list(published)

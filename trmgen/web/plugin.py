@@ -18,6 +18,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import jinja2
 from mkdocs.commands.build import build as mkdocs_build
@@ -305,10 +306,36 @@ def mkdocs_config(layout: Layout, **settings: Any) -> MkDocsConfig:
         logger.removeHandler(collect)
 
 
-def check_settings(layout: Layout) -> None:
-    """Raise BuildError when mkdocs cannot use mkdocs.yml (checked before a build starts)."""
+PLACEHOLDER_HOSTS = ("example.org", "example.com", "example.net")
+"""Hosts that no real repository lives on, and (on github.com) the owner 'example'."""
+
+
+def check_settings(layout: Layout, *, strict: bool = False) -> list[Diagnostic]:
+    """Raise BuildError when mkdocs cannot use mkdocs.yml (checked before a build starts).
+    With `strict` (a build to publish), return the problem of a `repository` that is still
+    the placeholder: no page may link readers to someone else's repository."""
     with tempfile.TemporaryDirectory(prefix="trmgen-settings-") as docs:
-        mkdocs_config(layout, docs_dir=docs)
+        config = mkdocs_config(layout, docs_dir=docs)
+    plugin = config.plugins.get("trmgen")
+    repository = plugin.config.repository if isinstance(plugin, TrmgenPlugin) else None
+    if not (strict and repository and _placeholder(repository)):
+        return []
+    text = layout.mkdocs_config.read_text(encoding="utf-8")
+    found = re.search(r"^[ \t]*repository[ \t]*:", text, re.MULTILINE)
+    line = text.count("\n", 0, found.start()) + 1 if found else 1
+    return [Diagnostic(
+        layout.display(layout.mkdocs_config), line, 1, "build.placeholder-repository",
+        "plugins.trmgen.repository",
+        f"'{repository}' is the placeholder: every page's 'Edit this page' and 'Report a "
+        "problem' would lead there; set it to the web address of your repository, or remove "
+        "the setting to publish without those links")]
+
+
+def _placeholder(url: str) -> bool:
+    parts = urlsplit(url)
+    host = (parts.hostname or "").removeprefix("www.")
+    return host.endswith(PLACEHOLDER_HOSTS) or (
+        host == "github.com" and parts.path.strip("/").split("/")[0].lower() == "example")
 
 
 def _config_problem(layout: Layout, reason: str) -> Diagnostic:
