@@ -157,6 +157,23 @@ def test_language_switcher_lands_on_the_same_measure(server: str, browser: Brows
 
 
 @pytest.mark.parametrize("width", [1280, 375])
+def test_language_switcher_keeps_the_section_being_read(server: str, browser: Browser,
+                                                        width: int) -> None:
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    page = context.new_page()
+    page.goto(server + "fr/measures/risk-assessment/#how")
+    page.locator(".md-header__option .md-select button").click()
+    page.locator("li.md-select__item a[hreflang='ro']").click()
+    page.wait_for_url("**/ro/measures/risk-assessment/#how")
+    assert page.evaluate("document.getElementById('how').getBoundingClientRect().top") < 200
+    page.goto(server + "ro/contacts/bg/#bg-prosecution")
+    page.locator(".md-header__option .md-select button").click()
+    page.locator("li.md-select__item a[hreflang='en']").click()
+    page.wait_for_url("**/en/contacts/bg/#bg-prosecution")
+    context.close()
+
+
+@pytest.mark.parametrize("width", [1280, 375])
 def test_chart_text_is_readable_and_the_chart_pans(server: str, browser: Browser,
                                                     width: int) -> None:
     context = browser.new_context(viewport={"width": width, "height": 800})

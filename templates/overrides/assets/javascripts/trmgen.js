@@ -435,4 +435,12 @@
   if (matrix) { filters(matrix); }
   var print = document.querySelector("[data-trm-print]");
   if (print) { referralForm(print); }
+
+  /* The language switcher keeps the section being read: the sections' ids are the same in
+     every language. */
+  document.querySelectorAll(".md-select__item a[hreflang]").forEach(function (link) {
+    link.addEventListener("click", function () {
+      link.href = link.href.split("#")[0] + window.location.hash;
+    });
+  });
 })();
