@@ -219,3 +219,20 @@ def test_keyboard_reaches_search_switcher_and_every_chart_link(server: str,
     assert "search" in reached
     assert "switcher" in reached
     assert chart_links <= {r.removeprefix("chart:") for r in reached if r.startswith("chart:")}
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_the_home_page_starts_with_the_tasks(server: str, browser: Browser,
+                                            width: int) -> None:
+    context = browser.new_context(viewport={"width": width, "height": 812})
+    page = context.new_page()
+    page.goto(server + "en/")
+    tasks = page.locator("nav.trm-start a.trm-start-task")
+    assert tasks.count() == 4
+    for i in range(tasks.count()):
+        box = tasks.nth(i).bounding_box()
+        assert box and box["y"] + box["height"] <= 812, "on the first screen"
+        assert box["height"] >= 44, "a target a finger can hit"
+    targets = tasks.evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    assert targets == ["first-hour/", "children/", "referral-form/", "contacts/"]
+    context.close()

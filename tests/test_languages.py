@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
+import subprocess
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser
 
 from .html import page, parse
 
@@ -50,6 +53,39 @@ def test_arabic_falls_back_visibly_outside_sop_1(shipped_site: Path) -> None:
     blocks = later.xpath("//div[contains(@class, 'trm-fallback')]")
     assert blocks and all(b.get("lang") == "en" for b in blocks)
     assert all(b.xpath("string(p[@class='trm-fallback-note'])").strip() for b in blocks)
+
+
+def test_english_fallback_keeps_its_own_direction_on_the_arabic_site(
+        server: str, browser: Browser) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    tab.goto(server + "ar/measures/safe-accommodation/")
+    block = tab.locator("div.trm-fallback").first
+    assert block.evaluate("b => getComputedStyle(b).direction") == "ltr"
+    assert block.locator(".trm-fallback-note").evaluate(
+        "n => getComputedStyle(n).direction") == "rtl", "the note is in Arabic"
+    first, last, stop = block.locator("p:not(.trm-fallback-note)").first.evaluate("""p => {
+        const text = p.firstChild, range = document.createRange(), end = text.length;
+        range.setStart(text, 0); range.setEnd(text, 1);
+        const first = range.getBoundingClientRect();
+        range.setStart(text, end - 1); range.setEnd(text, end);
+        return [first.left, range.getBoundingClientRect().left, text.data.slice(-1)]; }""")
+    assert stop == "." and last > first, "the full stop ends the English line on the right"
+    inline = tab.locator("span.trm-fallback").first
+    assert inline.evaluate("s => getComputedStyle(s).direction") == "ltr"
+    context.close()
+
+
+def test_english_fallback_keeps_its_own_direction_in_the_arabic_book(
+        shipped_site: Path) -> None:
+    """Set right to left, an English sentence's full stop lands before its first word: in the
+    PDF's words, '.compensation' instead of 'compensation.'."""
+    words = re.findall(r"<word [^>]*>([^<]*)</word>", subprocess.run(
+        ["pdftotext", "-bbox", str(shipped_site / "downloads/trm-guidelines-ar.pdf"), "-"],
+        capture_output=True, text=True, check=True).stdout)
+    english = [w for w in words if re.search("[A-Za-z]{3}", w)]
+    assert len(english) > 1000, "Arabic still falls back to English in SOPs 2-5"
+    assert [w for w in english if re.match(r"[.,;:][A-Za-z]", w)] == []
 
 
 def test_names_dates_and_hours_come_from_cldr(shipped_site: Path) -> None:

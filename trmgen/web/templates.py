@@ -140,8 +140,10 @@ class Renderer:
         self.env.filters.update(md=self._block, md_inline=self._inline, plain=self._plain)
 
     def _mark(self, html: Markup) -> Markup:
-        """Inline English text, with a visible mark that explains itself."""
-        return Markup('<span class="trm-fallback" lang="en">{}</span> <abbr '
+        """Inline English text, with a visible mark that explains itself. English keeps its
+        own direction (dir="ltr" isolates it) on a right-to-left page, so that its
+        punctuation stays where it belongs."""
+        return Markup('<span class="trm-fallback" lang="en" dir="ltr">{}</span> <abbr '
                       'class="trm-fallback-mark" title="{}">(EN)</abbr>').format(
                           html, self.note)
 
@@ -151,8 +153,9 @@ class Renderer:
     def _block(self, text: str) -> Markup:
         html = to_html(text)
         if isinstance(text, Fallback):
-            return Markup('<div class="trm-fallback" lang="en"><p class="trm-fallback-note" '
-                          'lang="{}">{}</p>{}</div>').format(self.language, self.note, html)
+            return Markup('<div class="trm-fallback" lang="en" dir="ltr"><p '
+                          'class="trm-fallback-note" lang="{}" dir="auto">{}</p>{}</div>').format(
+                              self.language, self.note, html)
         return html
 
     def _inline(self, text: str) -> Markup:
