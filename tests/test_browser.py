@@ -236,3 +236,20 @@ def test_the_home_page_starts_with_the_tasks(server: str, browser: Browser,
     targets = tasks.evaluate_all("links => links.map(a => a.getAttribute('href'))")
     assert targets == ["first-hour/", "children/", "referral-form/", "contacts/"]
     context.close()
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_contacts_and_the_form_are_one_tap_from_any_page(server: str, browser: Browser,
+                                                         width: int) -> None:
+    context = browser.new_context(viewport={"width": width, "height": 812}, has_touch=True)
+    page = context.new_page()
+    for start in ("en/measures/non-punishment/", "bg/sops/return/", "ar/legal/"):
+        for name, landing in (("contacts", "**/contacts/"), ("form", "**/referral-form/")):
+            page.goto(server + start)
+            links = page.locator("header a.trm-quick")
+            assert links.count() == 2
+            link = links.nth(0 if name == "contacts" else 1)
+            assert link.get_attribute("aria-label")
+            link.tap()
+            page.wait_for_url(landing)
+    context.close()

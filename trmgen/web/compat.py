@@ -59,6 +59,7 @@ RELIANCES = {
 FORKED_PARTIALS = {
     "templates/overrides/partials/alternate.html": "partials/alternate.html",
     "templates/overrides/partials/search.html": "partials/search.html",
+    "templates/overrides/partials/header.html": "partials/header.html",
 }
 """The theme's partials that trmgen overrides, and the upstream file each is forked from."""
 

@@ -36,7 +36,7 @@ from trmgen.content.edition import Validated, validated
 from trmgen.diagnostics import BuildError, Diagnostic, Severity, report
 from trmgen.sources.layout import Layout
 from trmgen.web import compat, preview
-from trmgen.web.pages import Download
+from trmgen.web.pages import PATHS, Download, destination
 from trmgen.web.preview import Preview
 from trmgen.web.site import Site, generate
 from trmgen.web.templates import COMPILED
@@ -168,6 +168,13 @@ class TrmgenPlugin(BasePlugin[TrmgenConfig]):
             search.config["lang"] = [SEARCH_LANGUAGES.get(language, language)]
             if self.dirty:
                 compat.merge_search_index_ourselves(search)
+        titles = {page.src: page.title for page in self.site.pages}
+        config.extra["trm_quick"] = [
+            {"title": titles[src], "icon": icon,
+             "url": destination(src, config.use_directory_urls).removesuffix(
+                 "index.html" if config.use_directory_urls else "")}
+            for src, icon in ((PATHS.contacts, "card-account-phone"),
+                              (PATHS.referral_form, "file-document-edit-outline"))]
         together = [(code, name) for code, name in self.site.languages
                     if not job.languages or code in job.languages]
         if len(together) > 1:
