@@ -17,12 +17,12 @@ from playwright.sync_api import Browser, Page
 
 # Every kind of page: home, the view of two countries, the first-hour card,
 # overview, changes, SOP, measure, actors, actor, directory, country, children, forms of
-# exploitation, one form, law, referral form, downloads, status.
+# exploitation, one form, law, adoption, referral form, downloads, open data, status.
 PAGE_TYPES = ["", "case/", "first-hour/", "overview/", "changes/",
               "sops/identification/", "measures/first-screening/", "actors/",
               "actors/labour-inspectorate/", "contacts/", "contacts/bg/", "children/",
-              "exploitation/", "exploitation/labour/", "legal/", "referral-form/", "downloads/",
-              "status/"]
+              "exploitation/", "exploitation/labour/", "legal/", "adoption/", "referral-form/",
+              "downloads/", "open-data/", "status/"]
 PAGES = [f"{code}/{page}" for code in ("en", "bg", "ar") for page in PAGE_TYPES]
 
 

@@ -40,6 +40,7 @@ PAGES = {
     "form": "exploitation/labour/index.html", "legal": "legal/index.html",
     "referral-form": "referral-form/index.html", "downloads": "downloads/index.html",
     "first-hour": "first-hour/index.html", "adoption": "adoption/index.html",
+    "open-data": "open-data/index.html",
     "status": "status/index.html",
 }
 """One page of each type, by the name of its golden file."""

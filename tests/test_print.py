@@ -165,13 +165,24 @@ def test_downloads_page_lists_every_file(shipped_site: Path) -> None:
     vcards = 12 + sum(1 for _ in (shipped_site / "downloads/vcards").glob("*/*.vcf"))
     assert len(files) == 5 * (5 + 12) + 1 + 4 + vcards
     for code in LANGUAGES:
-        tree = page(shipped_site, f"{code}/downloads/")
-        rows = tree.xpath("//tbody/tr")
+        rows = [row for url in (f"{code}/downloads/", f"{code}/open-data/")
+                for row in page(shipped_site, url).xpath("//tbody/tr")]
         linked = {str(row.xpath("string(td[2]/a/@href)")).replace("../../", "")
                   for row in rows}
         assert linked == files, code
         assert all(row.xpath("string(td[3])").strip() and row.xpath("string(td[4])").strip()
                    for row in rows)
+        data = {str(h).replace("../../", "") for h in page(
+            shipped_site, f"{code}/open-data/").xpath("//tbody/tr/td[2]/a/@href")}
+        assert "downloads/trm-adoption.csv" in data and all(
+            not h.endswith((".pdf", ".zip")) for h in data), "open data on its own page"
+        mine = page(shipped_site, f"{code}/downloads/").xpath(
+            "//ul[@class='trm-downloads-mine']/li/a/@href")
+        assert {str(h).replace("../../", "") for h in mine} >= {
+            f"downloads/trm-guidelines-{code}.pdf", f"downloads/trm-referral-form-{code}.pdf",
+            f"downloads/trm-contacts-{code}.pdf", f"downloads/trm-guidelines-{code}-offline.zip"}
+        assert all(f"/{code}" in str(h) or f"-{code}" in str(h) for h in mine), \
+            "the reader's language first, and only it"
 
 
 def test_offline_copies_are_small(shipped_site: Path) -> None:

@@ -48,6 +48,7 @@ class Paths:
     changes = "changes.md"
     referral_form = "referral-form.md"
     downloads = "downloads.md"
+    open_data = "open-data.md"
 
     @staticmethod
     def sop(sop_id: str) -> str:
@@ -320,8 +321,9 @@ def plan(guide: Guide, labels: Labels, loc: Localizer, *,
                       source=guide.files["form"]))
     nav.append({guide.form.title: PATHS.referral_form})
     if downloads:
-        pages.append(Page(PATHS.downloads, _("Downloads"), "downloads.md.j2"))
-        nav.append({_("Downloads"): PATHS.downloads})
+        pages += [Page(PATHS.downloads, _("Downloads"), "downloads.md.j2"),
+                  Page(PATHS.open_data, _("Open data"), "open-data.md.j2")]
+        nav += [{_("Downloads"): PATHS.downloads}, {_("Open data"): PATHS.open_data}]
     if len(guide.guideline.languages) > 1:
         pages.append(Page(PATHS.status, _("Translation status"), "status.md.j2",
                           source=guide.files["translations"]))
