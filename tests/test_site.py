@@ -217,3 +217,20 @@ def test_the_shipped_site_links_no_sample_number(shipped_site: Path) -> None:
     pages = list(shipped_site.rglob("*.html"))
     assert len(pages) > 100
     assert not [p for p in pages if 'href="tel:' in p.read_text(encoding="utf-8")]
+
+
+def test_each_country_page_starts_with_its_numbers_open_day_and_night(
+        shipped_site: Path, sources: Sources) -> None:
+    for code, country in sources.countries.items():
+        tree = page(shipped_site, f"en/contacts/{code.lower()}/")
+        items = tree.xpath("//ul[@class='trm-always-open']/li")
+        expected = [(inst.id, line) for inst in country.model.institutions
+                    if inst.status != "inactive" for line in inst.phones if line.always_open]
+        assert len(items) == len(expected) > 0, code
+        for item, (inst_id, line) in zip(items, expected, strict=True):
+            assert item.xpath("a/@href")[-1] == f"#{inst_id}"
+            assert tree.xpath(f"//*[@id='{inst_id}']"), "the link lands on the institution"
+            if line.label:
+                assert str(line.label) in item.text_content()
+        headings = [h.get("id") for h in tree.xpath("//article//h2")]
+        assert headings.index("always-open") < headings.index("nrm"), "first on the page"

@@ -173,8 +173,7 @@ class TrmgenPlugin(BasePlugin[TrmgenConfig]):
             {"title": titles[src], "icon": icon,
              "url": destination(src, config.use_directory_urls).removesuffix(
                  "index.html" if config.use_directory_urls else "")}
-            for src, icon in ((PATHS.contacts, "card-account-phone"),
-                              (PATHS.referral_form, "file-document-edit-outline"))]
+            for src, icon in ((PATHS.contacts, "contacts"), (PATHS.referral_form, "form"))]
         together = [(code, name) for code, name in self.site.languages
                     if not job.languages or code in job.languages]
         if len(together) > 1:
