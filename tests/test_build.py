@@ -137,8 +137,8 @@ def test_stale_contact_shows_a_badge(scratch_repo: Path) -> None:
                         "//span[contains(@class, 'trm-badge-stale')]/text()")
     assert badges == ["Due for verification"]
     # verified contacts: the numbers can be called, and the check is named
-    assert tree.xpath("//a[starts-with(@href, 'tel:')]/@href") == ["tel:+359-2-123-456",
-                                                                   "tel:+359-2-123-457"]
+    assert tree.xpath("//div[@class='trm-institution']//a[starts-with(@href, 'tel:')]/@href") \
+        == ["tel:+359-2-123-456", "tel:+359-2-123-457"]
     assert "Last verified on" in tree.xpath("string(//p[@class='trm-verified'])")
     assert not tree.xpath("//h3[@id='bg-ngo']/following-sibling::div[1]"
                           "//span[contains(@class, 'trm-badge-stale')]")

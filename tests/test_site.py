@@ -84,7 +84,8 @@ def test_country_page_links_phones_and_mails(shipped_site: Path, sources: Source
     assert tree.xpath("normalize-space(//h1/text())") == "Bulgaria"
     assert country.sample_data  # sample numbers reach nobody and are shown, not linked
     assert not tree.xpath("//a[starts-with(@href, 'tel:')]")
-    shown = tree.xpath("//span[@class='trm-sample-number']/text()")
+    shown = tree.xpath("//div[@class='trm-institution']//span[@class='trm-sample-number']"
+                       "/text()")
     expected = [phonenumbers.format_number(phonenumbers.parse(p.number),
                                            phonenumbers.PhoneNumberFormat.INTERNATIONAL)
                 for inst in country.institutions for p in inst.phones]
