@@ -142,7 +142,9 @@ def _plain_nav(nav: Nav) -> Nav:
 
 
 def _actions(edition: Edition, page: Page, repository: str) -> dict[str, str | None]:
-    """Where to edit a page's source (the catalog for a translation) and report a problem."""
+    """Where to edit a page's source (the catalog for a translation) and report a problem.
+    The report's title names the page by its path: in English letters, so the link stays
+    short in every language (a title in Cyrillic takes six bytes a letter in a URL)."""
     source = page.source
     if source and not edition.lang_is_source:
         source = edition.guide.files["translations"] + f"{edition.language}.po"
@@ -151,7 +153,7 @@ def _actions(edition: Edition, page: Page, repository: str) -> dict[str, str | N
         kind = "tree" if source.endswith("/") else "edit"
         edit = f"{repository.rstrip('/')}/{kind}/main/{source}"
     query = urlencode({"template": "problem.yml",
-                       "title": f"[{edition.language}] {page.title}",
+                       "title": f"[{edition.language}] {page.src.removesuffix('.md')}",
                        "page": f"{edition.language}/{page.src}",
                        "section": page.src.rsplit("/", 1)[-1].removesuffix(".md")})
     return {"edit_url": edit, "report_url": f"{repository.rstrip('/')}/issues/new?{query}"}
