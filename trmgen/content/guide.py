@@ -328,16 +328,26 @@ class Guide:
 
     def adoption(self, country: Country, measure: Measure) -> Adopted:
         """How a country has taken up a measure."""
-        taken = country.contacts.adoption
-        entry = taken.measures.get(measure.id)
-        if entry is None:
-            return Adopted(country, measure, AdoptionStatus.UNKNOWN, None, None, None, False)
-        acts = {act.id: act for act in taken.acts}
-        leads = {inst.id: inst for inst in country.contacts.institutions}
-        return Adopted(country, measure, entry.status, entry,
-                       acts.get(entry.act) if entry.act else None,
-                       leads.get(entry.lead) if entry.lead else None,
-                       review_due(entry.reviewed, self.today))
+        return self._adoption[country.code, measure.id]
+
+    @cached_property
+    def _adoption(self) -> dict[tuple[str, str], Adopted]:
+        """Every country's adoption of every measure, its references resolved once."""
+        found = {}
+        for country in self.countries:
+            taken = country.contacts.adoption
+            acts = {act.id: act for act in taken.acts}
+            leads = {inst.id: inst for inst in country.contacts.institutions}
+            for measure in self.measures:
+                entry = taken.measures.get(measure.id)
+                found[country.code, measure.id] = Adopted(
+                    country, measure, AdoptionStatus.UNKNOWN, None, None, None, False
+                ) if entry is None else Adopted(
+                    country, measure, entry.status, entry,
+                    acts.get(entry.act) if entry.act else None,
+                    leads.get(entry.lead) if entry.lead else None,
+                    review_due(entry.reviewed, self.today))
+        return found
 
     def adopted_in(self, measure: Measure) -> list[Adopted]:
         """How each country has taken up a measure, in the order of the country codes."""

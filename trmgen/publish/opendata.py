@@ -68,8 +68,6 @@ def guidelines_schema() -> str:
     return json.dumps(schema, indent=1, ensure_ascii=False) + "\n"
 
 
-
-
 def contacts_csv(guide: Guide) -> str:
     """Every institution of every country, one row each (RFC 4180)."""
     out = io.StringIO()

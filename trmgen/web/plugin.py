@@ -36,7 +36,7 @@ from trmgen.content.edition import Validated, validated
 from trmgen.diagnostics import BuildError, Diagnostic, Severity, report
 from trmgen.sources.layout import Layout
 from trmgen.web import compat, preview
-from trmgen.web.pages import PATHS, Download, destination
+from trmgen.web.pages import PATHS, Download, relative_url
 from trmgen.web.preview import Preview
 from trmgen.web.site import Site, generate
 from trmgen.web.templates import COMPILED
@@ -171,8 +171,7 @@ class TrmgenPlugin(BasePlugin[TrmgenConfig]):
         titles = {page.src: page.title for page in self.site.pages}
         config.extra["trm_quick"] = [
             {"title": titles[src], "icon": icon,
-             "url": destination(src, config.use_directory_urls).removesuffix(
-                 "index.html" if config.use_directory_urls else "")}
+             "url": relative_url(PATHS.home, src, config.use_directory_urls)}
             for src, icon in ((PATHS.contacts, "contacts"), (PATHS.referral_form, "form"))]
         together = [(code, name) for code, name in self.site.languages
                     if not job.languages or code in job.languages]
