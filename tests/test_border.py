@@ -128,7 +128,8 @@ def test_a_hand_over_is_bold_in_its_sop_chart_and_named_in_what_comes_next(
     assert handover.xpath(f".//*[@stroke='{colour}']")
     other = edges["chart-travel-documents--safe-transfer-reception"]
     assert not other.xpath(f".//*[@stroke='{colour}']")
-    assert tree.xpath("//ul[@class='trm-legend']/li/span[contains(@class,'trm-key-handover')]")
+    keys = tree.xpath("//ul[@class='trm-legend']/li[span[contains(@style, '3px solid')]]")
+    assert keys and "hand-over" in keys[0].text_content()
     measure = page(shipped_site, "en/measures/safe-transfer-reception/")
     assert measure.xpath("//ul[@class='trm-next']//span[@class='trm-handover']")
 

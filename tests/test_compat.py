@@ -4,6 +4,7 @@ versions: an upgrade that changes one fails here, loudly, instead of degrading t
 from __future__ import annotations
 
 import filecmp
+import json
 import re
 from pathlib import Path
 
@@ -125,6 +126,21 @@ def test_material_ships_its_search_languages_where_the_copies_look() -> None:
     assert {"lunr.ar.min.js", "lunr.fr.min.js", "lunr.ro.min.js", "lunr.ru.min.js",
             "lunr.multi.min.js", "lunr.stemmer.support.min.js"} <= {
                 p.name for p in folder.iterdir()}
+
+
+@relies_on("search-settings")
+def test_material_search_indexes_the_fields_and_words_it_is_given() -> None:
+    import material.plugins.search.plugin as plugin
+
+    text = Path(plugin.__file__).read_text(encoding="utf-8")
+    assert 'for key in ["lang", "separator", "pipeline", "fields"]' in text
+    worker = compat.theme_partial("assets/javascripts/workers")
+    sources = "".join(
+        "".join(json.loads(m.read_text(encoding="utf-8"))["sourcesContent"])
+        for m in worker.glob("search.*.min.js.map"))
+    assert "for (const [name, spec] of Object.entries(config.fields))" in sources
+    assert "lunr.tokenizer.separator = new RegExp(config.separator)" in sources
+    assert "if (term.length === 0)" in sources  # matches of no length move on
 
 
 @relies_on("weasyprint-anchors")

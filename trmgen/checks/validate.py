@@ -347,6 +347,32 @@ def repeated_entries(context: Context) -> Iterator[Finding]:
                 seen.add(item)
 
 
+def step_actors(context: Context) -> Iterator[Finding]:
+    """A step is done by actors of its measure's WHO (a child's step: or of the child's WHO),
+    and a measure's focus is among the forms of exploitation it concerns."""
+    for sop, i, measure in _measures(context.sources):
+        adult = [p.actor for p in measure.who]
+        child = adult + [p.actor for p in (measure.child.who if measure.child else [])]
+        steps: list[tuple[Loc, Sequence[Step], list[str]]] = [
+            (("how",), measure.how, adult),
+            (("child", "how"), measure.child.how if measure.child else [], child)]
+        for where, items, allowed in steps:
+            for j, step in enumerate(items):
+                for k, actor in enumerate(step.by):
+                    if actor not in allowed:
+                        yield Finding(sop.doc, ("measures", i, *where, j, "by", k),
+                                      "ref.step-actor",
+                                      f"'{actor}' does not take part in this measure (its who: "
+                                      f"{', '.join(dict.fromkeys(allowed))}); name one of "
+                                      "them, or add the actor to who")
+        for j, form in enumerate(measure.focus):
+            if form not in measure.exploitation:
+                yield Finding(sop.doc, ("measures", i, "focus", j), "ref.focus-form",
+                              f"'{form}' is not among the forms this measure concerns "
+                              f"({', '.join(measure.exploitation)}); remove it, or add it to "
+                              "exploitation")
+
+
 def _sided(measure: Measure) -> Iterator[tuple[Loc, Side | None]]:
     """Each step and actor of a measure (the child's included) with its location."""
     child = measure.child
@@ -927,8 +953,8 @@ def adoption(context: Context) -> Iterator[Finding]:
 
 
 RULES: tuple[Rule, ...] = (
-    unique_ids, actor_references, instrument_references, instrument_history, citations,
-    measure_references, sides, crossing_edges,
+    unique_ids, actor_references, step_actors, instrument_references, instrument_history,
+    citations, measure_references, sides, crossing_edges,
     repeated_entries, reachable_measures, unconditional_cycles, overview_references,
     safe_crossings, safe_overview_crossings, form_fields,
     severity_codes, languages, translations, phone_numbers, verification,

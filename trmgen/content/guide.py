@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
+
+from babel.languages import get_official_languages
 
 from trmgen.checks.adoption import review_due
 from trmgen.checks.freshness import stale_before
@@ -18,6 +21,7 @@ from trmgen.sources.load import Sources
 from trmgen.sources.model import (
     ADOPTED_STATUSES,
     Actor,
+    ActorKind,
     Adoption,
     AdoptionStatus,
     ChartStyle,
@@ -40,6 +44,7 @@ from trmgen.sources.model import (
     Side,
     Sop,
     Status,
+    Step,
 )
 
 
@@ -50,6 +55,26 @@ class NextStep:
     edge: Edge
     measure: Measure
     sop: Sop
+
+
+@dataclass(frozen=True)
+class OwnStep:
+    """A step that an actor does: its number in the measure's HOW (or the child's), the
+    step, and whether it is one of the child's steps."""
+
+    number: int
+    step: Step
+    child: bool
+
+
+@dataclass(frozen=True)
+class Task:
+    """A measure that an actor takes part in, and the steps it does there."""
+
+    measure: Measure
+    child_case: bool
+    """Whether the actor takes part only in a child's case."""
+    steps: tuple[OwnStep, ...]
 
 
 @dataclass(frozen=True)
@@ -126,6 +151,13 @@ class Country:
     contacts: CountryContacts
     source: str
     """The path of its contacts file, for 'edit this page' and messages."""
+
+    @property
+    def language(self) -> str:
+        """Its official language as a language tag (CLDR's first), for its institutions'
+        names in that language."""
+        found = get_official_languages(self.code)
+        return found[0].replace("_", "-") if found else "und"
 
 
 @dataclass(frozen=True)
@@ -279,15 +311,29 @@ class Guide:
                                   for edge in self.overview.edges if edge.source == step.id))
                 for step in self.overview.steps if step.lane == role]
 
-    def tasks(self, actor: Actor) -> list[tuple[Sop, list[tuple[Measure, bool]]]]:
-        """Per SOP, the measures the actor takes part in, and whether only in a child's case."""
+    def tasks(self, actor: Actor) -> list[tuple[Sop, list[Task]]]:
+        """Per SOP, the measures the actor takes part in, each with its own steps."""
         out = []
         for sop in self.sops:
-            found = [(m, actor.id not in m.actors()) for m in sop.measures
-                     if actor.id in m.actors(child=True)]
+            found = [Task(m, actor.id not in m.actors(), own_steps(m, actor.id))
+                     for m in sop.measures if actor.id in m.actors(child=True)]
             if found:
                 out.append((sop, found))
         return out
+
+    def lead_kinds(self, measure_ids: Iterable[str]) -> list[ActorKind]:
+        """The kinds of the actors who lead some of the measures, in the order of ActorKind:
+        the colours a chart of them shows."""
+        kinds = {self.actor(self.measure(m).who[0].actor).kind for m in measure_ids}
+        return [kind for kind in ActorKind if kind in kinds]
+
+    def focus(self, form: Exploitation) -> list[Measure]:
+        """The measures that matter most for a form of exploitation, in their order."""
+        return [m for m in self.measures if form in m.focus]
+
+    def meeting(self, form: Exploitation) -> list[Actor]:
+        """The actors who meet a form of exploitation most in their work."""
+        return [a for a in self.actors if form in a.meets]
 
     @cached_property
     def _serving(self) -> dict[str, list[tuple[Country, Institution]]]:
@@ -365,6 +411,10 @@ class Guide:
         """The measures that concern a form of exploitation, in one SOP or in all."""
         return [m for m in (sop.measures if sop else self.measures) if form in m.exploitation]
 
+    def specific_to(self, form: Exploitation) -> list[Measure]:
+        """The measures that concern a form of exploitation and not every form."""
+        return [m for m in self.for_form(form) if len(m.exploitation) < len(Exploitation)]
+
     def indicators(self, form: Exploitation) -> list[str]:
         """The identification indicators of a form of exploitation, without repeats."""
         found = [i for m in self.measures for i in m.indicators.get(form.value, [])]
@@ -421,3 +471,11 @@ def _files(sources: Sources) -> dict[str, str]:
     }
     files.update({f"sop/{sop.model.id}": sop.doc.path for sop in sources.sops})
     return files
+
+
+def own_steps(measure: Measure, actor: str) -> tuple[OwnStep, ...]:
+    """The steps of a measure (the child's included) that name `actor` among who does them."""
+    child = measure.child.how if measure.child else []
+    return tuple(OwnStep(number, step, is_child)
+                 for steps, is_child in ((measure.how, False), (child, True))
+                 for number, step in enumerate(steps, 1) if actor in step.by)

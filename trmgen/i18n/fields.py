@@ -46,7 +46,7 @@ TEXT_FIELDS: dict[type[BaseModel], tuple[str, ...]] = {
     Actor: ("name", "description"),
     Instrument: ("title", "short_name"),
     Sop: ("title", "purpose"),
-    Measure: ("title", "what", "when", "how", "recommendations", "indicators"),
+    Measure: ("title", "what", "when", "how", "recommendations", "keywords", "indicators"),
     ChildVariant: ("what", "when", "how"),
     GoodPractice: ("title", "text"),
     Edge: ("condition",),

@@ -33,8 +33,9 @@ from trmgen.diagnostics import BuildError, Diagnostic
 from trmgen.publish import documents, downloads, sitecheck
 from trmgen.sources import cache
 from trmgen.sources.layout import Layout
+from trmgen.web import search
 from trmgen.web.pages import DOWNLOADS_FOLDER, FILES, Download
-from trmgen.web.plugin import SEARCH_LANGUAGES, Job, build_site, check_settings
+from trmgen.web.plugin import Job, build_site, check_settings
 from trmgen.web.templates import SourceLoader
 
 # mkdocs asks to be told about its next major version on every run; the notice is not ours.
@@ -306,7 +307,7 @@ def _zip_copies(layout: Layout, offline: Path, staging: Path, languages: list[st
     for name, only in sets:
         path = FILES.offline(only or "all")
         together = [only] if only else languages
-        searched = {SEARCH_LANGUAGES.get(lang, lang) for lang in together}
+        searched = {search.LANGUAGES.get(lang, lang) for lang in together}
         index = _index_page(layout, together).encode("utf-8") if only else None
         downloads.zip_folder(offline, staging / path, name, searched, only=only, index=index)
         made.append(downloads.record(staging, path, "offline", only, printed))

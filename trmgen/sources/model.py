@@ -114,12 +114,15 @@ def _or_text(schema: JsonDict) -> None:
 
 
 class Step(Strict):
-    """A step of HOW: its text alone, or its text and the country where it happens."""
+    """A step of HOW: its text alone, or its text with who does it and where it happens."""
 
     model_config = ConfigDict(json_schema_extra=_or_text)
 
     text: Markdown
     """What is done, concretely."""
+    by: list[Ref] = []
+    """The actors who do it, ids from the measure's WHO (a child's step: from the child's
+    WHO too). Each actor's page lists the steps that are theirs."""
     side: Side | None = None
     """Where it happens: found, origin or transit (default: where the measure runs)."""
 
@@ -230,6 +233,9 @@ class Actor(Strict):
     """What this actor is and does in a referral, in two or three sentences."""
     per_country: Flag = True
     """Whether every country should list a contact for it (false for, e.g., Europol)."""
+    meets: list[Exploitation] = []
+    """The forms of exploitation it meets most in its work, e.g. [labour, domestic-servitude]
+    for the labour inspectorate: the page of each form names it."""
     receives: list[Channel] = []
     """The channels through which it takes cases from other countries, e.g.
     [police-cooperation]: a country can receive a hand-over through a channel when one of its
@@ -414,6 +420,9 @@ class Measure(Strict):
     """The country roles in which the measure applies (default: all three)."""
     exploitation: list[Exploitation] = list(ALL_FORMS)
     """The forms of exploitation it concerns (default: all)."""
+    focus: list[Exploitation] = []
+    """The forms of exploitation for which it matters most, e.g. [labour] for claiming unpaid
+    wages: the page of each form lists it first."""
     start: Flag = False
     """True when the SOP's flow can begin here (its first measure always can)."""
     child_only: Flag = False
@@ -439,6 +448,10 @@ class Measure(Strict):
     when its steps complete them before its contact."""
     abroad: list[Handover] = []
     """The contacts its steps make with another country's authorities."""
+    keywords: list[Line] = []
+    """The words practitioners search for when they mean this measure and its title does not
+    say: synonyms, legal terms, the names used in the field ('non-punishment'). Only the
+    search index holds them. Each translates; a translation may give several terms."""
     indicators: dict[IndicatorGroup, list[Line]] = {}
     """Identification indicators, listed per form of exploitation ('general' for all forms,
     'child' for signs specific to children). The pages of each form and of children show
@@ -514,7 +527,10 @@ class Institution(Strict):
     id: Slug
     """Stable id, unique across all countries, e.g. 'bg-national-commission'."""
     name: Line
-    """The institution's name."""
+    """The institution's name in English."""
+    local_name: Line | None = None
+    """Its name in the country's official language, as the institution writes it: the pages
+    show it first, with the English name beside."""
     serves_as: list[Ref] = Field(min_length=1)
     """The actors (ids from guidelines/actors.yaml) this institution acts as."""
     unit: Line | None = None

@@ -51,6 +51,10 @@ RELIANCES = {
     "search/search_index.js, which the offline copies keep instead of search_index.json.",
     "lunr-files": "material ships its search languages as "
     "assets/javascripts/lunr/min/lunr.LL.min.js: the offline copies keep only those they use.",
+    "search-settings": "material's search plugin writes its settings lang, separator, "
+    "pipeline and fields into the index as they are; its worker indexes every field that "
+    "`fields` names (the keywords of a measure), and splits both the pages and what the "
+    "reader types with `separator`, matches of no length included (the Arabic article).",
     "weasyprint-anchors": "WeasyPrint's rendered pages list the position of every element "
     "with an id (Page.anchors): the book's charts are laid onto their boxes at those places.",
 }
@@ -60,6 +64,8 @@ FORKED_PARTIALS = {
     "templates/overrides/partials/alternate.html": "partials/alternate.html",
     "templates/overrides/partials/search.html": "partials/search.html",
     "templates/overrides/partials/header.html": "partials/header.html",
+    "templates/overrides/partials/logo.html": "partials/logo.html",
+    "templates/overrides/partials/top.html": "partials/top.html",
 }
 """The theme's partials that trmgen overrides, and the upstream file each is forked from."""
 

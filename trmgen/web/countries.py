@@ -65,6 +65,8 @@ def choice_texts(edition: Edition) -> dict[str, Any]:
         "added": _("Added after the steps:"),
         "lead": _("Led by %(name)s") % {"name": "%(name)s"},
         "adoption": _("Adoption"),
+        "straight": _("Or straight to one SOP:"),
+        "sops": [[ANCHORS.sop(sop.id), sop.title] for sop in edition.guide.sops],
     }
 
 

@@ -29,6 +29,8 @@ class Page:
     values: dict[str, Any] = field(default_factory=dict)
     source: str | None = None
     """The file or folder of the repository that the page is made from."""
+    keywords: list[str] = field(default_factory=list)
+    """Terms the search finds the page by, beyond its words (a measure's keywords)."""
 
 
 class Paths:
@@ -278,7 +280,8 @@ def plan(guide: Guide, labels: Labels, loc: Localizer, *,
         section = [Page(PATHS.sop(sop.id), sop.title, "sop.md.j2", {"sop": sop, "views": views},
                         source=made_from)]
         measures = [Page(PATHS.measure(v.measure.id), v.measure.title, "measure.md.j2",
-                         {"view": v}, source=made_from) for v in views]
+                         {"view": v}, source=made_from, keywords=list(v.measure.keywords))
+                    for v in views]
         pages += [*section, *measures]
         entries: Nav = [{p.title: p.src} for p in measures]
         if len(entries) > NAV_GROUP:

@@ -35,16 +35,13 @@ from mkdocs.structure.pages import Page
 from trmgen.content.edition import Validated, validated
 from trmgen.diagnostics import BuildError, Diagnostic, Severity, report
 from trmgen.sources.layout import Layout
-from trmgen.web import compat, preview
+from trmgen.web import compat, preview, search
 from trmgen.web.pages import PATHS, Download, relative_url
 from trmgen.web.preview import Preview
 from trmgen.web.site import Site, generate
 from trmgen.web.templates import COMPILED
 
 log = logging.getLogger("mkdocs.plugins.trmgen")
-
-SEARCH_LANGUAGES = {"bg": "ru"}
-"""lunr.js has no Bulgarian stemmer; the Russian one reads Cyrillic and shares many endings."""
 
 POLL_SECONDS = 0.05
 """How often `trmgen serve` looks for edits of the sources and templates."""
@@ -163,11 +160,11 @@ class TrmgenPlugin(BasePlugin[TrmgenConfig]):
         config.nav = self.site.nav
         config.site_name = compat.text_for_theme(self.site.title)
         config.theme["language"] = language
-        search = config.plugins.get("material/search") or config.plugins.get("search")
-        if search is not None:
-            search.config["lang"] = [SEARCH_LANGUAGES.get(language, language)]
+        finder = config.plugins.get("material/search") or config.plugins.get("search")
+        if finder is not None:
+            search.configure(finder.config, language)
             if self.dirty:
-                compat.merge_search_index_ourselves(search)
+                compat.merge_search_index_ourselves(finder)
         titles = {page.src: page.title for page in self.site.pages}
         config.extra["trm_quick"] = [
             {"title": titles[src], "icon": icon,
@@ -225,6 +222,10 @@ class TrmgenPlugin(BasePlugin[TrmgenConfig]):
             self.rendered = set()
         return files
 
+    @event_priority(-100)  # after the other plugins, before the search reads the page
+    def on_page_content(self, html: str, **_: Any) -> str:
+        return search.spaced(html) if self.site is not None else html
+
     def on_post_page(self, output: str, *, page: Page, **_: Any) -> str:
         if self.site is None:
             return output
@@ -234,9 +235,10 @@ class TrmgenPlugin(BasePlugin[TrmgenConfig]):
 
     @event_priority(-50)  # after the search plugin writes the index, before offline inlines it
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """The search index in UTF-8: mkdocs writes every letter outside ASCII as \\uXXXX,
-        which makes a Bulgarian or Arabic index two to three times larger. In the preview,
-        the index also keeps the pages that a rebuild did not render again."""
+        """The search index with what the pages' words do not give (`search.enrich`), in
+        UTF-8: mkdocs writes every letter outside ASCII as \\uXXXX, which makes a Bulgarian or
+        Arabic index two to three times larger. In the preview, the index also keeps the pages
+        that a rebuild did not render again."""
         index = Path(config.site_dir) / "search" / "search_index.json"
         if self.site is None or not index.is_file():
             return
@@ -245,6 +247,9 @@ class TrmgenPlugin(BasePlugin[TrmgenConfig]):
             pages = [file.page.url for file in self.files.documentation_pages()
                      if file.page is not None]
             data["docs"] = self.preview.search_index(data["docs"], pages, self.rendered)
+        terms = {page.src: page.keywords for page in self.site.pages if page.keywords}
+        search.enrich(data["docs"], {file.url: terms[file.src_uri] for file in self.files
+                                     if file.src_uri in terms})
         index.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")),
                          encoding="utf-8")
 

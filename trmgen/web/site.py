@@ -23,11 +23,12 @@ from trmgen.web.templates import Renderer
 
 @dataclass(frozen=True)
 class RenderedPage:
-    """A page's source path, title and Markdown text."""
+    """A page's source path, title and Markdown text, and the terms the search finds it by."""
 
     src: str
     title: str
     text: str
+    keywords: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,7 @@ class Site:
     def to_json(self) -> dict[str, Any]:
         """The site as JSON data, to keep in the cache."""
         return {"language": self.language, "title": self.title,
-                "pages": [[p.src, p.title, p.text] for p in self.pages],
+                "pages": [[p.src, p.title, p.text, list(p.keywords)] for p in self.pages],
                 "files": {src: base64.b64encode(data).decode() for src, data in
                           self.files.items()},
                 "nav": self.nav, "languages": self.languages}
@@ -55,7 +56,8 @@ class Site:
     def from_json(cls, data: Any) -> Site:
         """A site kept by to_json."""
         return cls(str(data["language"]), str(data["title"]),
-                   [RenderedPage(*map(str, page)) for page in data["pages"]],
+                   [RenderedPage(str(src), str(title), str(text), tuple(map(str, keywords)))
+                    for src, title, text, keywords in data["pages"]],
                    {str(src): base64.b64decode(text) for src, text in data["files"].items()},
                    data["nav"], [(str(code), str(name)) for code, name in data["languages"]])
 
@@ -118,7 +120,8 @@ def _generate(edition: Edition, directory_urls: bool, downloads: list[Download] 
         if repository:
             links = _actions(edition, page, repository)
             text += renderer.render("_actions.md.j2", page.src, {**values, **links})
-        rendered.append(RenderedPage(page.src, str(page.title), text))
+        rendered.append(RenderedPage(page.src, str(page.title), text,
+                                     tuple(map(str, page.keywords))))
     files = countries.files(edition, directory_urls=directory_urls)
     return Site(edition.language, str(edition.guide.guideline.title), rendered, files,
                 _plain_nav(nav), edition.languages)

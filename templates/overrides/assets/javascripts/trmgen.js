@@ -399,6 +399,12 @@
     if (view) {
       form.appendChild(element("a", texts.open, {"class": "md-button md-button--primary",
                                                  href: view}));
+      var straight = element("p", texts.straight + " ", {"class": "trm-choice-sops"});
+      texts.sops.forEach(function (sop, index) {
+        if (index) { straight.appendChild(document.createTextNode(" · ")); }
+        straight.appendChild(element("a", sop[1], {href: view + "#" + sop[0]}));
+      });
+      form.appendChild(straight);
     }
     form.appendChild(element("p", texts.note, {"class": "trm-choice-note"}));
   }
