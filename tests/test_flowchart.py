@@ -17,7 +17,7 @@ from trmgen.sources.layout import Layout
 from trmgen.sources.load import load_sources
 from trmgen.web import flowcharts
 
-from .conftest import CASES
+from .conftest import CASES, ROOT
 from .edits import replace_in
 from .html import page, resolve
 from .sites import generated
@@ -39,8 +39,9 @@ def measure_href(measure_id: str) -> str:
 def charts(guide: Guide) -> dict[str, str]:
     out = {f"sop-{sop.id}.dot": flowcharts.sop_dot(guide, sop, guide.style, LABELS,
                                                   measure_href) for sop in guide.sops}
-    out["overview.dot"] = flowcharts.overview_dot(guide, guide.overview, guide.style, LABELS,
-                                                 measure_href)
+    for sop in flowcharts.phases(guide, guide.overview):
+        out[f"overview-{sop.id}.dot"] = flowcharts.overview_dot(
+            guide, guide.overview, sop, guide.style, LABELS, measure_href)
     return out
 
 
@@ -140,3 +141,30 @@ def test_overview_has_lanes_and_hand_overs(shipped_site: Path) -> None:
     for lane in ("Country of origin", "Country of transit", "Country of destination"):
         assert lane in svg_text
     assert tree.xpath("//span[@class='trm-label'][starts-with(., 'hand-over to the')]")
+
+
+def test_the_overview_is_drawn_one_phase_at_a_time() -> None:
+    """Each SOP that the overview passes through has its own chart, top to bottom; a step
+    is a box of its SOP's chart, and where the case goes on to another SOP a dashed box
+    names the step it reaches."""
+    guide = Guide.from_sources(load_sources(Layout(ROOT)))
+    overview = guide.overview
+    phases = flowcharts.phases(guide, overview)
+    assert [sop.number for sop in phases] == [1, 2, 3, 4, 5]
+    sop_of = {s.id: guide.sop_of(guide.measure(s.measure)).id for s in overview.steps}
+    boxes: list[str] = []
+    for sop in phases:
+        dot = flowcharts.overview_dot(guide, overview, sop, guide.style, LABELS,
+                                      measure_href)
+        assert "rankdir=TB" in dot
+        boxes += [s.id for s in overview.steps if f'"{s.id}" [id=' in dot]
+        for edge in overview.edges:
+            if sop_of[edge.source] != sop.id:
+                continue
+            if sop_of[edge.to] == sop.id:
+                assert f'"{edge.source}" -> "{edge.to}"' in dot
+            else:
+                assert f'"{edge.source}" -> "{edge.to}--next"' in dot
+                assert f'"{edge.to}--next" [' in dot and "dashed" in dot
+    assert sorted(boxes) == sorted(s.id for s in overview.steps)
+    assert any(sop_of[e.source] != sop_of[e.to] for e in overview.edges)

@@ -123,7 +123,8 @@ def test_the_legend_explains_every_colour_and_line(shipped_site: Path, shipped: 
                                                    chart: str) -> None:
     guide = shipped.guide
     tree = page(shipped_site, f"en/{chart}")
-    legend = tree.xpath("//figure[@class='trm-chart']//ul[@class='trm-legend']")[0]
+    legend = tree.xpath("//*[@class='trm-chart' or @class='trm-chart-key']"
+                        "//ul[@class='trm-legend']")[0]
     swatches = legend.xpath("li[1]/ul/li")
     ids = ([s.measure for s in guide.overview.steps] if chart == "overview/"
            else [m.id for m in guide.sops[0].measures])
@@ -137,8 +138,8 @@ def test_the_legend_explains_every_colour_and_line(shipped_site: Path, shipped: 
     assert "comes next" in lines
     assert ("hand-over" in lines) == (chart == "overview/")
     # every colour the chart draws a box or an arrow in has its key
-    svg = tree.xpath("//div[@class='trm-chart-scroll']")[0]
-    drawn = svg.xpath(".//*[local-name()='polygon' or local-name()='path']/@fill")
+    drawn = tree.xpath("//div[@class='trm-chart-scroll']//*[local-name()='polygon' or "
+                       "local-name()='path']/@fill")
     fills = {f.lower() for f in drawn} - {"none", "#ffffff", "transparent"}
     styles = " ".join(legend.xpath(".//span/@style")).lower()
     assert fills and all(fill in styles for fill in fills), (fills, styles)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import io
 import re
 import subprocess
 import zipfile
@@ -12,6 +14,7 @@ from playwright.sync_api import Browser
 from pypdf import PdfReader
 
 from trmgen.content.edition import Edition, validated
+from trmgen.print.documents import PT_TO_MM, book
 from trmgen.sources.layout import Layout
 from trmgen.sources.model import ALL_FORMS
 
@@ -281,3 +284,20 @@ def test_one_language_copy_works_alone(shipped_site: Path, tmp_path: Path,
     tab.wait_for_selector(".md-search-result__item", timeout=30000)
     context.close()
     assert failed == []
+
+
+def test_the_book_prints_the_overview_readably(editions: dict[str, Edition]) -> None:
+    """The overview is printed one phase (an SOP) at a time, top to bottom: no chart is
+    shrunk so far that its boxes' text falls under 8 points; a legend follows."""
+    edition = editions["en"]
+    printed = book(edition, dt.date(2026, 12, 6))
+    overview = {name: chart for name, chart in printed.charts.items()
+                if name.startswith("chart-overview-")}
+    assert len(overview) == 5
+    for name, chart in overview.items():
+        drawn = PdfReader(io.BytesIO(chart.pdf)).pages[0].mediabox
+        scale = chart.width_mm / (float(drawn.width) * PT_TO_MM)
+        assert 11 * scale >= 8, (name, round(11 * scale, 1))
+        assert f'id="{name}"' in printed.html
+    assert "Each box is a measure. Its colour shows who leads it:" in printed.html
+    assert "Dashed box: where the case goes on, shown in the chart of its SOP." in printed.html

@@ -69,10 +69,12 @@ def book(edition: Edition, printed: dt.date) -> Printable:
 
     charts = {ANCHORS.chart(sop.id): _chart(edition.layout, flowcharts.sop_dot(
         guide, sop, guide.style, labels, anchor)) for sop in guide.sops}
-    charts[ANCHORS.chart("overview")] = _chart(edition.layout, flowcharts.overview_dot(
-        guide, guide.overview, guide.style, labels, anchor))
+    phases = flowcharts.phases(guide, guide.overview)
+    for sop in phases:
+        dot = flowcharts.overview_dot(guide, guide.overview, sop, guide.style, labels, anchor)
+        charts[ANCHORS.chart(f"overview-{sop.id}")] = _chart(edition.layout, dot)
     html = _renderer(edition).render("book.html.j2", "book.md",
-                  {**_values(edition, printed), "charts": charts})
+                  {**_values(edition, printed), "charts": charts, "phases": phases})
     return Printable(html, charts)
 
 

@@ -60,9 +60,9 @@ def _box(title: str, detail: str) -> str:
     return f"<<b>{_lines(title)}</b>{small}>"
 
 
-def _head(name: str, style: ChartStyle, rankdir: str = "TB") -> list[str]:
+def _head(name: str, style: ChartStyle) -> list[str]:
     font = _quoted(style.font)
-    graph = _attrs(rankdir=rankdir, bgcolor="transparent", fontname=font, nodesep="0.3",
+    graph = _attrs(rankdir="TB", bgcolor="transparent", fontname=font, nodesep="0.3",
                    ranksep="0.45", pad="0.1")
     node = _attrs(shape="box", style=_quoted("filled,rounded"), fontname=font, fontsize="11",
                   margin='"0.12,0.06"', penwidth="1.2")
@@ -135,37 +135,53 @@ def sop_dot(guide: Guide, sop: Sop, style: ChartStyle, labels: Labels, href: Hre
     return "\n".join(lines) + "\n"
 
 
-def overview_dot(guide: Guide, overview: Overview, style: ChartStyle, labels: Labels,
-                 href: Href) -> str:
-    """The TRM across the countries: a lane per country role, hand-overs in bold."""
-    lines = _head("overview", style, rankdir="LR")
-    lanes = {step.id: step.lane for step in overview.steps}
+def phases(guide: Guide, overview: Overview) -> list[Sop]:
+    """The SOPs that the overview's steps belong to, in order: one chart each."""
+    used = {guide.sop_of(guide.measure(step.measure)).id for step in overview.steps}
+    return [sop for sop in guide.sops if sop.id in used]
+
+
+def overview_dot(guide: Guide, overview: Overview, phase: Sop, style: ChartStyle,
+                 labels: Labels, href: Href) -> str:
+    """One phase of the TRM across the countries (the overview's steps of one SOP), top to
+    bottom, a lane per country role, hand-overs in bold. Where the case goes on to another
+    SOP, a dashed box names the step it reaches and its SOP, in that step's lane."""
+    lines = _head(f"overview-{phase.id}", style)
+    steps = {step.id: step for step in overview.steps}
+    here = [s for s in overview.steps if guide.sop_of(guide.measure(s.measure)) == phase]
+    names = {step.id for step in here}
+    edges = [edge for edge in overview.edges if edge.source in names]
+    later = list(dict.fromkeys(edge.to for edge in edges if edge.to not in names))
     for role in CountryRole:
-        steps = [s for s in overview.steps if s.lane == role]
-        if not steps:
+        boxes = [(s, False) for s in here if s.lane == role]
+        boxes += [(steps[name], True) for name in later if steps[name].lane == role]
+        if not boxes:
             continue
         lane = _attrs(label=_quoted(labels.role(role)), style="rounded",
                       color=_quoted(style.edge), fontsize="12")
         lines.append(f"  subgraph {_quoted('cluster_' + role.value)} {{")
         lines.append(f"    graph [{lane}];")
-        for step in steps:
+        for step, outside in boxes:
             measure = guide.measure(step.measure)
             sop = guide.sop_of(measure)
             detail = labels.gettext("SOP %(number)d: %(title)s") % {
-                "number": sop.number, "title": sop.title}
-            lines.append("  " + _node(guide, measure, style, href, name=step.id,
-                                      title=step.label or measure.title, detail=detail))
+                "number": sop.number, "title": sop.title} if outside else ""
+            name = f"{step.id}--next" if outside else step.id
+            lines.append("  " + _node(guide, measure, style, href, name=name,
+                                      title=step.label or measure.title, detail=detail,
+                                      outside=outside))
         lines.append("  }")
     seen: set[str] = set()
-    for edge in overview.edges:
+    for edge in edges:
         attrs = {}
         if edge.label:
             attrs["label"] = _quoted(textwrap.fill(edge.label, WRAP))
-        if lanes[edge.source] != lanes[edge.to]:
+        if steps[edge.source].lane != steps[edge.to].lane:
             attrs.update(color=_quoted(style.handover), fontcolor=_quoted(style.handover),
                          penwidth="2.4")
-        attrs["id"] = _quoted(_edge_id(seen, edge.source, edge.to))
-        lines.append(f"  {_quoted(edge.source)} -> {_quoted(edge.to)} [{_attrs(**attrs)}];")
+        to = edge.to if edge.to in names else f"{edge.to}--next"
+        attrs["id"] = _quoted(_edge_id(seen, edge.source, to))
+        lines.append(f"  {_quoted(edge.source)} -> {_quoted(to)} [{_attrs(**attrs)}];")
     lines.append("}")
     return "\n".join(lines) + "\n"
 

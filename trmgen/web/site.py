@@ -15,7 +15,7 @@ from trmgen.content.history import Change
 from trmgen.diagnostics import BuildError, Diagnostic
 from trmgen.i18n.localizer import phone, tel_uri
 from trmgen.sources import cache
-from trmgen.sources.model import ALL_FORMS, ALL_ROLES, AdoptionStatus, Side
+from trmgen.sources.model import ALL_FORMS, ALL_ROLES, AdoptionStatus, Side, Sop
 from trmgen.web import countries, flowcharts
 from trmgen.web.pages import ANCHORS, FILES, PATHS, Download, Nav, Page, plan, relative_url
 from trmgen.web.templates import Renderer
@@ -112,9 +112,8 @@ def _generate(edition: Edition, directory_urls: bool, downloads: list[Download] 
                         translations=edition.translations, language=edition.language)
     rendered = []
     for page in pages:
-        chart = charts.get(page.src)
         values = {**template_values(edition), **page.values, "title": page.title,
-                  "chart": Markup(chart) if chart else None,
+                  "charts": charts.get(page.src, []),
                   "downloads": downloads or [], "changes": _changes(edition)}
         text = renderer.render(page.template, page.src, values)
         if repository:
@@ -162,19 +161,25 @@ def _actions(edition: Edition, page: Page, repository: str) -> dict[str, str | N
     return {"edit_url": edit, "report_url": f"{repository.rstrip('/')}/issues/new?{query}"}
 
 
-def _charts(edition: Edition, directory_urls: bool) -> dict[str, str]:
-    """Every chart, as the SVG to inline, by the page that shows it."""
+def _charts(edition: Edition, directory_urls: bool) -> dict[str, list[tuple[Sop, Markup]]]:
+    """Every chart, as the SVG to inline, by the page that shows it, each with its SOP: an
+    SOP's page shows its chart, the overview one chart per phase (an SOP)."""
     guide, labels = edition.guide, edition.labels
+
+    def label(sop: Sop) -> str:
+        return labels.gettext("Flowchart of SOP %(number)d: %(title)s") % {
+            "number": sop.number, "title": sop.title}
+
     drawn = {}
     for sop in guide.sops:
         src = PATHS.sop(sop.id)
         dot = flowcharts.sop_dot(guide, sop, guide.style, labels, _href(src, directory_urls))
-        label = labels.gettext("Flowchart of SOP %(number)d: %(title)s") % {
-            "number": sop.number, "title": sop.title}
-        drawn[src] = _draw(dot, label)
-    dot = flowcharts.overview_dot(guide, guide.overview, guide.style, labels,
-                                 _href(PATHS.overview, directory_urls))
-    drawn[PATHS.overview] = _draw(dot, guide.overview.title)
+        drawn[src] = [(sop, _draw(dot, label(sop)))]
+    href = _href(PATHS.overview, directory_urls)
+    drawn[PATHS.overview] = [
+        (sop, _draw(flowcharts.overview_dot(guide, guide.overview, sop, guide.style, labels,
+                                            href), f"{guide.overview.title}: {label(sop)}"))
+        for sop in flowcharts.phases(guide, guide.overview)]
     return drawn
 
 
@@ -185,5 +190,5 @@ def _href(page_src: str, directory_urls: bool) -> flowcharts.Href:
     return href
 
 
-def _draw(dot: str, label: str) -> str:
-    return flowcharts.inline_svg(flowcharts.draw(dot), label)
+def _draw(dot: str, label: str) -> Markup:
+    return Markup(flowcharts.inline_svg(flowcharts.draw(dot), label))
