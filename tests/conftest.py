@@ -6,6 +6,8 @@ import functools
 import http.server
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 import threading
 from collections.abc import Iterator
@@ -14,6 +16,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, sync_playwright
 
+from trmgen.i18n import catalogs
 from trmgen.publish.build import build
 from trmgen.sources.layout import Layout
 
@@ -29,7 +32,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 CASES = Path(__file__).resolve().parent / "cases"
 
 
-SLOW_FIXTURES = {"shipped_site", "browser"}
+SLOW_FIXTURES = {"shipped_site", "partial_site", "browser"}
 """A test that uses one of these builds the whole shipped site or drives Chromium."""
 
 
@@ -75,6 +78,39 @@ def shipped_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 
 @pytest.fixture(scope="session")
+def partial_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The small tree published in English and in a partly translated Arabic, built once:
+    its interface in Arabic (the shipped catalog's), its guideline texts still in English."""
+    root = tmp_path_factory.mktemp("partial") / "repo"
+    shutil.copytree(CASES / "base", root)
+    shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
+    shutil.copytree(ROOT / "templates", root / "templates")
+    guideline = root / "guidelines/guideline.yaml"
+    guideline.write_text(guideline.read_text().replace("languages: [en]", "languages: [en, ar]"))
+    subprocess.run([sys.executable, "-m", "trmgen", "i18n", "update", "--root", str(root)],
+                   check=True, capture_output=True)
+    layout = Layout(root)
+    shipped = catalogs.read(Layout(ROOT), "ar")
+    arabic = catalogs.read(layout, "ar")
+    for message in arabic:
+        if message.id and not message.context:
+            message.string = shipped[message.id].string
+    catalogs.write(catalogs.catalog_path(layout, "ar"), arabic)
+    build(layout)
+    return root / "site"
+
+
+def serve(folder: Path) -> Iterator[str]:
+    """`folder` served on 127.0.0.1, as a web server sends it, while the caller runs."""
+    handler = functools.partial(_Quiet, directory=str(folder))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     """Headless Chromium for the tests of what only a browser shows."""
     with sync_playwright() as playwright:
@@ -90,10 +126,11 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 
 @pytest.fixture(scope="session")
 def server(shipped_site: Path) -> Iterator[str]:
-    """The shipped site served on 127.0.0.1, as a web server sends it."""
-    handler = functools.partial(_Quiet, directory=str(shipped_site))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
+    """The shipped site served on 127.0.0.1."""
+    yield from serve(shipped_site)
+
+
+@pytest.fixture(scope="session")
+def partial_server(partial_site: Path) -> Iterator[str]:
+    """The partly translated site served on 127.0.0.1."""
+    yield from serve(partial_site)

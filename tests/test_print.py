@@ -59,10 +59,13 @@ def test_book_per_language(shipped_site: Path, editions: dict[str, Edition],
     assert len(top) >= 9  # contents, introduction, overview, five SOPs, contacts, law
     assert any(isinstance(item, list) and len(item) >= 6 for item in outline), "measures"
     text = pdf_text(path)
+    bookmarks = " | ".join(str(item.title) for item in top)
     for sop in guide.sops:
-        assert " ".join(str(sop.title).split()) in text, (code, sop.title)
+        assert str(sop.title) in bookmarks, (code, sop.title)
     assert guide.guideline.edition in text
     if code != "ar":  # text extraction reorders Arabic letters (see below)
+        for sop in guide.sops:
+            assert " ".join(str(sop.title).split()) in text, (code, sop.title)
         provenance = editions[code].translations.gettext(PROVENANCE)
         assert " ".join(provenance.split())[:60] in " ".join(text.split())
         assert "ICMPD" in text

@@ -247,7 +247,8 @@ def _offline_copy(root: Path, dest: Path) -> dict[str, float]:
     _mkdocs(root, dest / "en", True)
     staging = root.parent / "zipped"
     (staging / DOWNLOADS_FOLDER).mkdir(parents=True)
-    made = build._zip_copies(Layout(root), dest, staging, ["en"], build.build_date())
+    made = build._zip_copies(Layout(root), dest, staging, {"en": "English"},
+                             build.build_date())
     return bundle_sizes(staging / made[0].path)
 
 

@@ -60,6 +60,39 @@ class Validated:
         return Edition(self, language, localized(self.guide, lang), Labels(lang.ui.gettext),
                        Localizer(language), lang.ui)
 
+    def share(self, language: str) -> int | None:
+        """How much of a language is translated, in whole percent rounded down, while some
+        of its texts are not (None once all are, and for the source language)."""
+        parts = self.status.get(language)
+        if not parts:
+            return None
+        total = sum(parts.values(), catalogs.Counts())
+        if total.translated == total.total:
+            return None
+        return total.translated * 100 // total.total
+
+    def names(self) -> list[tuple[str, str]]:
+        """Every language of the guideline, named in itself, and said in itself to be
+        partial while it is: the language chooser's and the switcher's names."""
+        named = []
+        for code in self.guide.guideline.languages:
+            name = Locale.parse(code).get_display_name(code) or code
+            share = self.share(code)
+            if share is not None:
+                name += " (" + self.languages[code].ui.gettext(
+                    "partial: %(share)d%%") % {"share": share} + ")"
+            named.append((code, name))
+        return named
+
+    def partial_note(self, language: str) -> str | None:
+        """What a partly translated language's pages say of it, in that language."""
+        share = self.share(language)
+        if share is None:
+            return None
+        return self.languages[language].ui.gettext(
+            "This language is only partly translated: %(share)d%% of its texts. The rest "
+            "shows in English, marked (EN).") % {"share": share}
+
 
 def validated(layout: Layout, *, strict: bool = False,
               today: dt.date | None = None) -> Validated:
@@ -112,6 +145,5 @@ class Edition:
 
     @property
     def languages(self) -> list[tuple[str, str]]:
-        """Every language of the guideline, named in itself."""
-        return [(code, Locale.parse(code).get_display_name(code) or code)
-                for code in self.guide.guideline.languages]
+        """Every language of the guideline, named in itself (Validated.names)."""
+        return self.validated.names()

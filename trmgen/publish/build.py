@@ -26,7 +26,6 @@ from pathlib import Path
 from typing import IO
 
 import jinja2
-from babel import Locale
 
 from trmgen.content.edition import Validated, validated
 from trmgen.diagnostics import BuildError, Diagnostic
@@ -167,6 +166,7 @@ def _make(edition: Validated, wanted: list[str], work: Path, staging: Path,
     (forked: nothing is validated or read again). Returns the seconds of trmgen's own work."""
     printed = build_date()
     layout = edition.layout
+    names = {code: name for code, name in edition.names() if code in wanted}
     offline = work / "offline"
     own = 0.0
     workers = ProcessPoolExecutor(max_workers=os.cpu_count() or 1, initializer=_adopt,
@@ -186,14 +186,14 @@ def _make(edition: Validated, wanted: list[str], work: Path, staging: Path,
             progress(f"{'offline ' + lang:<28} {seconds:6.1f} s")
             own += generating + pages
         with _timed(progress, "offline copies (zip)"):
-            made += _zip_copies(layout, offline, staging, wanted, printed)
+            made += _zip_copies(layout, offline, staging, names, printed)
         sites = {lang: pool.submit(_site, Job(None, lang, tuple(wanted), downloads=made),
                                    staging / lang, work) for lang in wanted}
         for lang in wanted:
             seconds, pages = sites[lang].result()
             progress(f"{'site ' + lang:<28} {seconds:6.1f} s")
             own += pages
-    _write_index(layout, staging, wanted)
+    _write_index(layout, staging, names)
     (staging / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
     return own
 
@@ -295,10 +295,12 @@ def _write(staging: Path, file: documents.Made, printed: dt.date) -> Download:
     return downloads.record(staging, file.path, file.kind, file.language, printed)
 
 
-def _zip_copies(layout: Layout, offline: Path, staging: Path, languages: list[str],
+def _zip_copies(layout: Layout, offline: Path, staging: Path, names: dict[str, str],
                 printed: dt.date) -> list[Download]:
-    """The offline copies: one per language, and one with every language."""
-    _write_index(layout, offline, languages)
+    """The offline copies: one per language, and one with every language (`names`: the
+    languages built, each named in itself)."""
+    languages = list(names)
+    _write_index(layout, offline, names)
     made = []
     sets: list[tuple[str, str | None]] = [(f"trm-guidelines-{lang}", lang)
                                           for lang in languages]
@@ -308,23 +310,23 @@ def _zip_copies(layout: Layout, offline: Path, staging: Path, languages: list[st
         path = FILES.offline(only or "all")
         together = [only] if only else languages
         searched = {search.LANGUAGES.get(lang, lang) for lang in together}
-        index = _index_page(layout, together).encode("utf-8") if only else None
+        index = _index_page(layout, {lang: names[lang] for lang in together}).encode(
+            "utf-8") if only else None
         downloads.zip_folder(offline, staging / path, name, searched, only=only, index=index)
         made.append(downloads.record(staging, path, "offline", only, printed))
     return made
 
 
-def _index_page(layout: Layout, languages: list[str]) -> str:
-    """A page to choose the language, each named in its own language."""
+def _index_page(layout: Layout, names: dict[str, str]) -> str:
+    """A page to choose the language (`names`: each named in itself)."""
     env = jinja2.Environment(loader=SourceLoader([layout.templates]),
                              undefined=jinja2.StrictUndefined, autoescape=True)
-    choices = [(code, Locale.parse(code).get_display_name(code) or code) for code in languages]
-    return env.get_template("index.html.j2").render(languages=choices)
+    return env.get_template("index.html.j2").render(languages=list(names.items()))
 
 
-def _write_index(layout: Layout, folder: Path, languages: list[str]) -> None:
+def _write_index(layout: Layout, folder: Path, names: dict[str, str]) -> None:
     """folder/index.html: the language chooser."""
-    (folder / "index.html").write_text(_index_page(layout, languages), encoding="utf-8")
+    (folder / "index.html").write_text(_index_page(layout, names), encoding="utf-8")
 
 
 def _replace(target: Path, staging: Path, work: Path) -> None:

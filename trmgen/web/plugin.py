@@ -170,6 +170,7 @@ class TrmgenPlugin(BasePlugin[TrmgenConfig]):
             {"title": titles[src], "icon": icon,
              "url": relative_url(PATHS.home, src, config.use_directory_urls)}
             for src, icon in ((PATHS.contacts, "contacts"), (PATHS.referral_form, "form"))]
+        config.extra["trm_partial"] = edition.partial_note(language)
         together = [(code, name) for code, name in self.site.languages
                     if not job.languages or code in job.languages]
         if len(together) > 1:
