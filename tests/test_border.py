@@ -22,9 +22,10 @@ from trmgen.web.pages import FILES
 from .conftest import ROOT
 from .edits import replace_in
 from .html import page
+from .languages import PUBLISHED
 from .test_print import pdf_text
 
-LANGUAGES = ["en", "fr", "bg", "ro", "ar"]
+LANGUAGES = PUBLISHED
 
 
 @pytest.fixture(scope="module")

@@ -24,7 +24,7 @@ PAGE_TYPES = ["", "case/", "first-hour/", "overview/", "changes/",
               "actors/labour-inspectorate/", "contacts/", "contacts/bg/", "children/",
               "exploitation/", "exploitation/labour/", "legal/", "adoption/", "referral-form/",
               "downloads/", "open-data/", "status/"]
-PAGES = [f"{code}/{page}" for code in ("en", "bg", "ar") for page in PAGE_TYPES]
+PAGES = [f"{code}/{page}" for code in ("en", "bg", "ar", "uk") for page in PAGE_TYPES]
 
 
 @pytest.fixture
@@ -84,7 +84,7 @@ def test_no_request_leaves_the_machine(server: str, outside: tuple[Page, list[st
     assert refused == []
 
 
-@pytest.mark.parametrize("language", ["en", "bg", "ar"])
+@pytest.mark.parametrize("language", ["en", "bg", "ar", "uk"])
 def test_first_load_of_a_measure_page_is_under_100_kb_compressed(
         server: str, shipped_site: Path, browser: Browser, language: str) -> None:
     """What the browser fetches to show a measure page the first time (empty cache), each
@@ -184,14 +184,16 @@ def test_french_search_finds_a_french_measure(server: str,
     assert refused == []
 
 
-def test_language_switcher_lands_on_the_same_measure(server: str, browser: Browser) -> None:
+@pytest.mark.parametrize(("here", "there"), [("fr", "bg"), ("en", "uk"), ("uk", "ar")])
+def test_language_switcher_lands_on_the_same_measure(server: str, browser: Browser,
+                                                      here: str, there: str) -> None:
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    page.goto(server + "fr/measures/risk-assessment/")
+    page.goto(server + f"{here}/measures/risk-assessment/")
     page.locator(".md-header__option .md-select").hover()
-    page.locator("li.md-select__item a[hreflang='bg']").click()
-    page.wait_for_url("**/bg/measures/risk-assessment/")
-    assert page.locator("html").get_attribute("lang") == "bg"
+    page.locator(f"li.md-select__item a[hreflang='{there}']").click()
+    page.wait_for_url(f"**/{there}/measures/risk-assessment/")
+    assert page.locator("html").get_attribute("lang") == there
     context.close()
 
 

@@ -13,8 +13,9 @@ from trmgen.checks.validate import validate
 from trmgen.sources.layout import Layout
 
 from .conftest import CASES, ROOT
+from .languages import PUBLISHED
 
-LANGUAGES = ["en", "fr", "bg", "ro", "ar"]
+LANGUAGES = PUBLISHED
 
 
 def institutions() -> dict[str, list[str]]:

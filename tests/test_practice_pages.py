@@ -13,8 +13,9 @@ from trmgen.sources.model import ALL_FORMS
 
 from .conftest import ROOT
 from .html import page
+from .languages import PUBLISHED
 
-LANGUAGES = ["en", "fr", "bg", "ro", "ar"]
+LANGUAGES = PUBLISHED
 
 
 @pytest.fixture(scope="module")

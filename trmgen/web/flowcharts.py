@@ -86,7 +86,6 @@ def _node(guide: Guide, measure: Measure, style: ChartStyle, href: Href, *, titl
         "color": _quoted(style.child if measure.child_only else look.border),
         "href": _quoted(href(measure.id)),
         "tooltip": _quoted(measure.title),
-        "target": '"_top"',
     }
     if measure.child_only:
         attrs["penwidth"] = "2.2"

@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-LANGUAGES = {"bg": "ru"}
+LANGUAGES = {"bg": "ru", "uk": "ru"}
 """The language support of lunr.js that each language uses, its own where lunr.js has it:
 Bulgarian uses the Russian one, which reads Cyrillic and shares many stop words."""
 
