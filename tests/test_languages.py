@@ -26,6 +26,7 @@ def test_every_language_is_built_in_its_language(shipped_site: Path, code: str) 
     tree = page(shipped_site, f"{code}/measures/first-screening/")
     assert tree.xpath("/html/@lang") == [code]
     assert tree.xpath("//body/@dir") == ["rtl" if code == "ar" else "ltr"]
+    assert tree.xpath("/html/@dir") == (["rtl"] if code == "ar" else [])
     switcher = {a.get("hreflang"): a.get("href") for a in
                 tree.xpath("//li[@class='md-select__item']/a")}
     assert switcher == {other: f"../../../{other}/measures/first-screening/"
@@ -102,6 +103,68 @@ def test_english_fallback_keeps_its_own_direction_in_the_arabic_book(
                and re.search("[A-Za-z]{3}", " ".join(words))]
     assert len(english) > 50
     assert [w for words in english for w in words if re.match(r"[.,;:][A-Za-z]", w)] == []
+
+
+READING_ORDER = """element => {
+    const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT), texts = [];
+    while (walker.nextNode()) { if (walker.currentNode.length) texts.push(walker.currentNode); }
+    const first = texts[0], last = texts[texts.length - 1], range = document.createRange();
+    range.setStart(first, 0); range.setEnd(first, 1);
+    const start = range.getBoundingClientRect().left;
+    range.setStart(last, last.length - 1); range.setEnd(last, last.length);
+    return [element.textContent, start, range.getBoundingClientRect().left]; }"""
+"""An element's text, and where its first and its last character are drawn."""
+
+
+def test_right_to_left_keeps_numbers_codes_and_addresses_in_their_own_direction(
+        server: str, browser: Browser) -> None:
+    """On the Arabic site, as drawn: a phone number, an act's number, an article's
+    paragraphs and an e-mail address read left to right (the first character drawn left of
+    the last), where a bare phone number in Arabic text would read backwards; lists use the
+    Arabic separators."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    tab.goto(server + "ar/contacts/bg/")
+    assert tab.evaluate("document.documentElement.dir") == "rtl"
+    runs = tab.locator(".trm-phones a, .trm-phones .trm-sample-number, article bdi")
+    drawn = runs.evaluate_all(f"elements => elements.map({READING_ORDER})")
+    tab.goto(server + "ar/legal/")
+    drawn += tab.locator("article bdi").evaluate_all(f"elements => elements.map({READING_ORDER})")
+    kinds = {"phone": r"\+\d[\d ]+", "act": r"\d{4}/\d+/E[UC]", "article": r"\d+\(\d+\)",
+             "e-mail": r"\S+@\S+"}
+    for kind, pattern in kinds.items():
+        assert any(re.fullmatch(pattern, text) for text, _, _ in drawn), kind
+    backwards = [text for text, start, end in drawn if len(text) > 1 and not start < end]
+    assert backwards == []
+    # the same number, not isolated, in the same Arabic paragraph: drawn backwards
+    tab.evaluate("""() => {
+        const p = document.querySelector("article p"), span = document.createElement("span");
+        span.textContent = "+359 2 123 4501"; p.append(" ", span, " اتصل"); }""")
+    text, start, end = tab.locator("article p span").last.evaluate(READING_ORDER)
+    assert text == "+359 2 123 4501" and start > end, "the check sees a reversed number"
+    tab.goto(server + "ar/measures/risk-assessment/")
+    legal = tab.locator("ul.trm-legal").inner_text()
+    assert "، " in legal and ", " not in legal
+    context.close()
+
+
+def test_the_arabic_documents_print_phone_numbers_left_to_right(shipped_site: Path) -> None:
+    """In the Arabic contact sheets, as laid out: each number's country code stands left of
+    the rest of the number."""
+    layout = subprocess.run(
+        ["pdftotext", "-bbox-layout", str(shipped_site / "downloads/trm-contacts-ar.pdf"),
+         "-"], capture_output=True, text=True, check=True).stdout
+    word = re.compile(r'<word xMin="([\d.]+)"[^>]*>([^<]*)</word>')
+    numbers = 0
+    for line in re.findall(r"<line[^>]*>(.*?)</line>", layout, re.DOTALL):
+        words = [(float(x), text) for x, text in word.findall(line)]
+        for x, text in words:
+            if re.fullmatch(r"\+\d{1,3}", text):
+                rest = [other for other, digits in words if digits.isdigit()]
+                assert rest and min(rest, key=lambda o: abs(o - x)) > x, line
+                numbers += 1
+    assert numbers > 50
+    assert not re.search(r">\d+\+<", layout), "no number ends with its plus sign"
 
 
 def test_names_dates_and_hours_come_from_cldr(shipped_site: Path) -> None:

@@ -47,7 +47,7 @@ CODES = frozenset({
     "schema.unreachable-contact", "schema.wrong-type",
     "template.error",
     "text.attribute-list", "text.autolink", "text.heading", "text.image",
-    "text.invisible-character", "text.raw-html", "text.unsafe-link",
+    "text.invisible-character", "text.isolate", "text.raw-html", "text.unsafe-link",
     "value.boolean", "value.colour", "value.country", "value.date", "value.email", "value.empty",
     "value.font", "value.future-date", "value.git-ref", "value.hours", "value.invisible-character",
     "value.language", "value.multiline", "value.number", "value.phone", "value.slug", "value.url",

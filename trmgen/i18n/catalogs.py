@@ -365,7 +365,7 @@ def _translation_problems(sources: tuple[str, ...],
             found.append(("i18n.multiline", "the English text is one line: keep the "
                           "translation on one line too (a line break would break a title or "
                           "a table cell)"))
-        for problem in safe_text.problems(target):
+        for problem in safe_text.problems(target, isolates=True):
             found.append((problem.code, problem.message))
             break
     return found

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Sequence
 
 import phonenumbers
 from babel import Locale
@@ -31,7 +32,12 @@ class Localizer:
 
     def language_names(self, codes: list[str]) -> str:
         """Language names as a list in the language's own way, e.g. 'Bulgarian and English'."""
-        return format_list([self.language_name(code) for code in codes], locale=self.locale)
+        return self.listing([self.language_name(code) for code in codes])
+
+    def listing(self, items: Sequence[str]) -> str:
+        """A list in the language's own way (CLDR): '12(1), 12(2), and 13' in English,
+        '12(1) و12(2) و13' in Arabic."""
+        return format_list(list(items), locale=self.locale)
 
     def size(self, size: int) -> str:
         """A file size, e.g. '1.2 MB' in the language's way of writing numbers."""

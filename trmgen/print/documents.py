@@ -13,13 +13,13 @@ import datetime as dt
 import io
 from typing import Any
 
-from babel import Locale
 from markupsafe import Markup
 from pypdf import PdfReader
 
 from trmgen.content.edition import Edition
 from trmgen.content.guide import Country
 from trmgen.diagnostics import BuildError, Diagnostic
+from trmgen.i18n import bidi
 from trmgen.print.pdf import Chart, Printable
 from trmgen.sources.layout import MAX_TEMPLATE_BYTES, Layout, read_file
 from trmgen.web import flowcharts
@@ -34,8 +34,15 @@ def _renderer(edition: Edition) -> Renderer:
                     translations=edition.translations, language=edition.language)
 
 
+def _render(edition: Edition, template: str, src: str, values: dict[str, Any]) -> str:
+    """A print template rendered; in a right-to-left language, with what keeps its own
+    direction isolated (bidi)."""
+    html = _renderer(edition).render(template, src, values)
+    return bidi.isolate(html) if bidi.right_to_left(edition.language) else html
+
+
 def _values(edition: Edition, printed: dt.date) -> dict[str, Any]:
-    rtl = Locale.parse(edition.language).character_order == "right-to-left"
+    rtl = bidi.right_to_left(edition.language)
     # The style sheet is ours, not content: it goes into the page as it is.
     css = Markup(read_file(edition.layout.print_templates / "print.css",
                            MAX_TEMPLATE_BYTES).decode("utf-8"))
@@ -73,8 +80,8 @@ def book(edition: Edition, printed: dt.date) -> Printable:
     for sop in phases:
         dot = flowcharts.overview_dot(guide, guide.overview, sop, guide.style, labels, anchor)
         charts[ANCHORS.chart(f"overview-{sop.id}")] = _chart(edition.layout, dot)
-    html = _renderer(edition).render("book.html.j2", "book.md",
-                  {**_values(edition, printed), "charts": charts, "phases": phases})
+    html = _render(edition, "book.html.j2", "book.md",
+                   {**_values(edition, printed), "charts": charts, "phases": phases})
     return Printable(html, charts)
 
 
@@ -83,11 +90,10 @@ def contacts_html(edition: Edition, printed: dt.date, countries: list[Country]) 
     title = (edition.loc.country(countries[0].code) if len(countries) == 1
              else edition.labels.gettext("Contacts by country"))
     title = edition.labels.gettext("Contact sheet: %(name)s") % {"name": title}
-    return _renderer(edition).render("contacts.html.j2", "contacts.md",
-                  {**_values(edition, printed), "countries": countries, "title": title})
+    return _render(edition, "contacts.html.j2", "contacts.md",
+                   {**_values(edition, printed), "countries": countries, "title": title})
 
 
 def form_html(edition: Edition, printed: dt.date) -> str:
     """The referral form, printable and fillable."""
-    return _renderer(edition).render("form.html.j2", "form.md",
-                  _values(edition, printed))
+    return _render(edition, "form.html.j2", "form.md", _values(edition, printed))

@@ -22,6 +22,12 @@ SAFE_SCHEMES = ("https", "mailto", "tel")
 
 # Joiners are needed to write some scripts correctly; every other format character is invisible.
 _ALLOWED_FORMAT = frozenset({"\u200c", "\u200d"})
+_OPEN_ISOLATE = frozenset({"\u2066", "\u2067", "\u2068"})
+_CLOSE_ISOLATE = "\u2069"
+ISOLATES = _OPEN_ISOLATE | {_CLOSE_ISOLATE}
+"""LRI, RLI, FSI and PDI: a translator may set a run's direction apart with them (in a
+right-to-left text, a left-to-right name); they cannot reach beyond their run, as the
+embeddings and overrides (U+202A-U+202E) that can reverse a phone number do."""
 _HTML = re.compile(r"<(?=[A-Za-z/!?])")
 _AUTOLINK = re.compile(r"<(?:[A-Za-z][A-Za-z0-9+.-]*:[^\s<>]*|[^\s<>@]+@[^\s<>]+)>")
 _IMAGE = re.compile(r"!\[")
@@ -42,9 +48,12 @@ class TextProblem:
     message: str
 
 
-def problems(text: str) -> Iterator[TextProblem]:
-    """Every reason why `text` cannot be published as it is."""
-    yield from _invisible(text)
+def problems(text: str, *, isolates: bool = False) -> Iterator[TextProblem]:
+    """Every reason why `text` cannot be published as it is. With `isolates` (a
+    translation), the Unicode isolates are allowed, each opened one closed on its line."""
+    yield from _invisible(text, ISOLATES if isolates else frozenset())
+    if isolates:
+        yield from _unbalanced(text)
     autolinks = set()
     for match in _AUTOLINK.finditer(text):
         autolinks.add(match.start())
@@ -127,17 +136,36 @@ def link_problem(target: str) -> str | None:
     return None
 
 
-def _invisible(text: str) -> Iterator[TextProblem]:
+def _invisible(text: str, allowed: frozenset[str]) -> Iterator[TextProblem]:
     if text.replace("\n", "").replace("\t", "").isprintable():
         return  # the usual case, checked in C: no format or control character at all
     for offset, char in enumerate(text):
         category = unicodedata.category(char)
-        if (category == "Cf" and char not in _ALLOWED_FORMAT) or (
+        if (category == "Cf" and char not in _ALLOWED_FORMAT and char not in allowed) or (
             category == "Cc" and char not in "\n\t"
         ):
             name = unicodedata.name(char, "control character")
             yield TextProblem(offset, "text.invisible-character", f"the invisible character "
                               f"U+{ord(char):04X} ({name}) is not allowed; delete it")
+
+
+def _unbalanced(text: str) -> Iterator[TextProblem]:
+    """Isolates that are not closed on their line, or closings without an isolate."""
+    opened: list[int] = []
+    for offset, char in enumerate(text + "\n"):
+        if char in _OPEN_ISOLATE:
+            opened.append(offset)
+        elif char == _CLOSE_ISOLATE and not opened:
+            yield TextProblem(offset, "text.isolate", "this U+2069 (POP DIRECTIONAL ISOLATE) "
+                              "closes no isolate; delete it")
+        elif char == _CLOSE_ISOLATE:
+            opened.pop()
+        elif char == "\n":
+            for start in opened:
+                yield TextProblem(start, "text.isolate", f"the isolate U+{ord(text[start]):04X} "
+                                  "is not closed on its line; end it with U+2069 (POP "
+                                  "DIRECTIONAL ISOLATE)")
+            opened = []
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

@@ -34,6 +34,7 @@ from mkdocs.structure.pages import Page
 
 from trmgen.content.edition import Validated, validated
 from trmgen.diagnostics import BuildError, Diagnostic, Severity, report
+from trmgen.i18n import bidi
 from trmgen.sources.layout import Layout
 from trmgen.web import compat, preview, search
 from trmgen.web.pages import PATHS, Download, relative_url
@@ -52,6 +53,7 @@ there (the offline plugin would load it from another host)."""
 
 
 _INDENTATION = re.compile(r"(<(pre|textarea)\b.*?</\2>)|[ \t]*\n\s*", re.DOTALL)
+_HTML_TAG = re.compile(r"<html(?=[\s>])")
 
 
 def compact(html: str) -> str:
@@ -225,13 +227,20 @@ class TrmgenPlugin(BasePlugin[TrmgenConfig]):
 
     @event_priority(-100)  # after the other plugins, before the search reads the page
     def on_page_content(self, html: str, **_: Any) -> str:
-        return search.spaced(html) if self.site is not None else html
+        if self.site is None:
+            return html
+        if bidi.right_to_left(self.site.language):
+            html = bidi.isolate(html)
+        return search.spaced(html)
 
     def on_post_page(self, output: str, *, page: Page, **_: Any) -> str:
         if self.site is None:
             return output
         if self.dirty:
             self.rendered.add(page.url)
+        if bidi.right_to_left(self.site.language):
+            # The theme sets the direction on <body> only; the document's is <html>'s.
+            output = _HTML_TAG.sub('<html dir="rtl"', output, count=1)
         return compact(output)
 
     @event_priority(-50)  # after the search plugin writes the index, before offline inlines it

@@ -13,7 +13,7 @@ import html
 import posixpath
 import re
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +23,7 @@ from markupsafe import Markup
 
 from trmgen.content.localized import Fallback
 from trmgen.diagnostics import BuildError, Diagnostic
+from trmgen.i18n.localizer import Localizer
 from trmgen.sources import safe_text
 from trmgen.sources.layout import MAX_TEMPLATE_BYTES, Layout, UnsafeFile, read_file
 from trmgen.web.pages import destination, relative_path, relative_url
@@ -137,7 +138,13 @@ class Renderer:
 
         self.env.install_gettext_callables(  # type: ignore[attr-defined]
             text, plural, newstyle=True)
-        self.env.filters.update(md=self._block, md_inline=self._inline, plain=self._plain)
+        def listing(items: Iterable[str]) -> Markup:
+            """Items as a list in the page's language (CLDR: '6, 7, and 10', '6 و7 و10'),
+            each escaped unless it is markup already."""
+            return Markup(Localizer(language).listing([Markup.escape(item) for item in items]))
+
+        self.env.filters.update(md=self._block, md_inline=self._inline, plain=self._plain,
+                                listing=listing)
 
     def _mark(self, html: Markup) -> Markup:
         """Inline English text, with a visible mark that explains itself. English keeps its
