@@ -74,6 +74,7 @@ SCHEMAS = {
     "style": "chart-style.schema.json",
     "overview": "overview.schema.json",
     "form": "referral-form.schema.json",
+    "termbase": "termbase.schema.json",
 }
 """The JSON Schema file written for each kind of source file."""
 
@@ -99,6 +100,11 @@ class Layout:
     @property
     def instruments_file(self) -> Path:
         return self.guidelines / "instruments.yaml"
+
+    @property
+    def termbase_file(self) -> Path:
+        """The approved term of each key concept in each language (optional)."""
+        return self.guidelines / "termbase.yaml"
 
     @property
     def form_file(self) -> Path:

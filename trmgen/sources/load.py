@@ -27,6 +27,7 @@ from trmgen.sources.model import (
     Overview,
     ReferralForm,
     Sop,
+    Termbase,
 )
 from trmgen.sources.strict_yaml import Document, LoadError, Loc, parse_bytes
 
@@ -41,6 +42,7 @@ MODELS: dict[str, type[BaseModel]] = {
     "style": ChartStyle,
     "overview": Overview,
     "form": ReferralForm,
+    "termbase": Termbase,
 }
 """The model of each kind of source file."""
 
@@ -66,6 +68,8 @@ class Sources:
     style: Source[ChartStyle] | None = None
     overview: Source[Overview] | None = None
     form: Source[ReferralForm] | None = None
+    termbase: Source[Termbase] | None = None
+    """None also where there is no termbase: its checks are then left out."""
     diagnostics: list[Diagnostic] = field(default_factory=list)
     complete: bool = True
     """False when some file could not be read, so cross-file rules would see gaps."""
@@ -112,6 +116,8 @@ def load_sources(layout: Layout) -> Sources:
     sources.style = _required(sources, layout.style_file, ChartStyle)
     sources.overview = _required(sources, layout.overview_file, Overview)
     sources.form = _required(sources, layout.form_file, ReferralForm)
+    if layout.termbase_file.exists() or layout.termbase_file.is_symlink():
+        sources.termbase = _read(sources, layout.termbase_file, Termbase)
     for stray in layout.strays():
         sources.diagnostics.append(Diagnostic(
             layout.display(stray), 1, 1, "file.extension", "", "this file is not read: "

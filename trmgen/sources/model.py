@@ -307,6 +307,35 @@ class InstrumentsFile(Strict):
     """Every instrument that measures can cite."""
 
 
+class Term(Strict):
+    """A key concept and the term approved for it in each language."""
+
+    id: Slug
+    """A short name for the concept, e.g. 'non-punishment'."""
+    en: list[Line] = Field(min_length=1)
+    """The English words that name the concept in the guidelines, e.g. 'non-punishment'."""
+    not_en: list[Line] = []
+    """English words that start like the concept's but name something else, e.g. 'medical
+    screening' for 'screening': an entry that says one of them is not checked."""
+    approved: dict[LanguageCode, list[Line]]
+    """The approved term in each language, with the other forms it may take (the first is
+    the one that messages suggest), e.g. fr: [non-sanction]."""
+    avoid: dict[LanguageCode, list[Line]] = {}
+    """Translations that must not stand for the concept, e.g. bg: [разпит] (interrogation)
+    for a child-friendly interview."""
+
+
+class Termbase(Strict):
+    """The approved terms (guidelines/termbase.yaml): `trmgen validate` warns where the
+    translation of a text that names a concept does not use its approved term."""
+
+    terms: list[Term] = Field(min_length=1)
+    """Each key concept."""
+    exempt: list[Line] = []
+    """The entries not checked, by context, '*' standing for any part of it: official titles
+    as the instrument words them ('instrument/*/title'), a country's own names."""
+
+
 class Citation(Strict):
     """A legal basis: an instrument and the articles that apply."""
 
