@@ -1,6 +1,7 @@
-"""The termbase: matching tolerant of inflection, as trmgen/i18n/terms.py documents it, and
-the shipped catalogs using the approved terms (the golden case i18n-termbase shows the
-warnings an editor meets)."""
+"""The termbase and the typography of translations: matching tolerant of inflection, as
+trmgen/i18n/terms.py documents it; the shipped catalogs using the approved terms and their
+language's quotation marks and spaces (the golden cases i18n-termbase and i18n-quotes show
+the warnings an editor meets)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import pytest
 
 from trmgen.checks.validate import validate
 from trmgen.i18n import catalogs
+from trmgen.i18n.quotes import DELIMITERS
 from trmgen.i18n.terms import names, words
 from trmgen.sources.layout import Layout
 
@@ -52,7 +54,14 @@ def test_the_shipped_catalogs_use_the_approved_terms() -> None:
                     "non-punishment", "residence-permit", "screening", "reasonable-grounds",
                     "irregular", "child-friendly-interview", "offence"):
         assert set(TRANSLATED) - {"bg"} <= set(terms[concept].approved), concept
-    assert [d.text() for d in diagnostics if d.code == "i18n.term"] == []
+    assert [d.text() for d in diagnostics if d.code in ("i18n.term", "i18n.quotes")] == []
+
+
+def test_quotation_marks_are_cldrs() -> None:
+    """Each language's marks as CLDR gives them: start, end, then the pair inside."""
+    assert DELIMITERS["fr"] == "«»«»" and DELIMITERS["uk"] == "«»„“"
+    assert DELIMITERS["bg"] == "„“„“" and DELIMITERS["ro"] == "„”«»"
+    assert DELIMITERS["ar"] == "”“’‘" and DELIMITERS["en"] == "“”‘’"
 
 
 def test_french_punctuation_keeps_its_spaces_on_the_line() -> None:

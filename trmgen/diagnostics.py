@@ -30,7 +30,7 @@ CODES = frozenset({
     "flow.crossing-without-handover", "flow.lane-role", "flow.unconditional-cycle",
     "flow.unconnected", "flow.unreachable", "flow.unsafe-crossing", "flow.wrong-side",
     "i18n.duplicate", "i18n.encoding", "i18n.fuzzy", "i18n.language", "i18n.links", "i18n.missing",
-    "i18n.missing-catalog", "i18n.multiline", "i18n.outdated", "i18n.placeholders",
+    "i18n.missing-catalog", "i18n.multiline", "i18n.outdated", "i18n.placeholders", "i18n.quotes",
     "i18n.source-catalog", "i18n.source-language", "i18n.syntax", "i18n.term",
     "i18n.unknown-context",
     "i18n.unpublished",

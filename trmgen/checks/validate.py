@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 from trmgen.checks.adoption import REVIEW_MONTHS, review_due
 from trmgen.checks.freshness import stale_before
 from trmgen.diagnostics import ADJUSTABLE, CODES, Diagnostic, Severity, limit, promote
-from trmgen.i18n import catalogs, terms
+from trmgen.i18n import catalogs, quotes, terms
 from trmgen.sources import phones
 from trmgen.sources import value_types as values
 from trmgen.sources.layout import Layout, UnsafeFile
@@ -694,6 +694,7 @@ def translations(context: Context) -> Iterator[Finding | Diagnostic]:
             yield from exc.diagnostics
             continue
         yield from catalogs.checks(layout, code, catalog, pot)
+        yield from quotes.check(catalog, code, layout.display(path))
         if sources.termbase:
             yield from terms.check(catalog, code, sources.termbase.model,
                                    layout.display(path), sources.termbase.doc.path)
