@@ -11,6 +11,7 @@ in the text of every page and printed document of a right-to-left language.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from babel import Locale
@@ -29,6 +30,7 @@ _SKIP = re.compile(r"<(svg|script|style|bdi|code|pre|textarea)\b.*?</\1>|<[^>]*>
 draw, run or already keep their own direction."""
 
 
+@functools.cache
 def right_to_left(language: str) -> bool:
     """Whether `language` is written right to left (CLDR)."""
     return Locale.parse(language).character_order == "right-to-left"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -396,11 +396,8 @@ def checks(layout: Layout, language: str, catalog: Catalog, pot: Catalog) -> lis
             continue
         if not message.string:
             continue
-        sources = (message.id,) if isinstance(message.id, str) else tuple(message.id)
-        targets = (message.string,) if isinstance(message.string, str) else tuple(
-            message.string)
-        where = message.context or sources[0][:40]
-        found += [Diagnostic(shown, line, 1, code, where, text)
+        sources, targets = texts(message.id), texts(message.string)
+        found += [Diagnostic(shown, line, 1, code, where(message), text)
                   for code, text in _translation_problems(sources, targets)]
         if message.fuzzy and message.context:
             found.append(Diagnostic(shown, line, 1, "i18n.fuzzy", message.context,
@@ -410,11 +407,21 @@ def checks(layout: Layout, language: str, catalog: Catalog, pot: Catalog) -> lis
     found += [_gone(shown, root, messages, pot) for root, messages in gone.items()]
     missing = count(catalog, [m for m in pot if m.id]).missing
     if missing:
-        texts = "1 text is" if missing == 1 else f"{missing} texts are"
-        found.append(Diagnostic(shown, 1, 1, "i18n.missing", "", f"{texts} not translated "
+        how_many = "1 text is" if missing == 1 else f"{missing} texts are"
+        found.append(Diagnostic(shown, 1, 1, "i18n.missing", "", f"{how_many} not translated "
                                 "yet and show in English; 'trmgen i18n status' lists them by "
                                 "SOP", Severity.WARNING))
     return found
+
+
+def texts(value: str | Sequence[str] | None) -> tuple[str, ...]:
+    """The texts of an entry's msgid or msgstr: one, or one per plural form."""
+    return (value,) if isinstance(value, str) else tuple(value or ())
+
+
+def where(message: Message) -> str:
+    """What a message about an entry names it by: its context, else its English text."""
+    return message.context or texts(message.id)[0][:40]
 
 
 def root_of(context: str) -> str:

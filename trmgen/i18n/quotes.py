@@ -8,11 +8,12 @@ not checked.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 
 from babel.messages.catalog import Catalog
 
 from trmgen.diagnostics import Diagnostic, Severity
+from trmgen.i18n import catalogs
 
 DELIMITERS = {
     "af": "“”‘’", "am": "«»‹›", "ar": "”“’‘", "as": "“”‘’", "az": "“”‘’", "be": "«»„“",
@@ -46,13 +47,11 @@ def check(catalog: Catalog, language: str, shown: str) -> Iterator[Diagnostic]:
     for message in catalog:
         if not message.id or not message.string:
             continue
-        texts: Sequence[str] = ([message.string] if isinstance(message.string, str)
-                                else message.string)
-        foreign = sorted({mark for text in texts for mark in text if mark in MARKS} - set(own))
+        foreign = sorted({mark for text in catalogs.texts(message.string) for mark in text
+                          if mark in MARKS} - set(own))
         if foreign:
-            where = message.context or (message.id if isinstance(message.id, str)
-                                        else message.id[0])[:40]
-            yield Diagnostic(shown, message.lineno or 1, 1, "i18n.quotes", where,
+            yield Diagnostic(shown, message.lineno or 1, 1, "i18n.quotes",
+                             catalogs.where(message),
                              f"{' '.join(foreign)}: not this language's quotation marks (CLDR); "
                              f"quote with {own[0]}…{own[1]}, and inside a quotation with "
                              f"{own[2]}…{own[3]}", Severity.WARNING)

@@ -29,6 +29,7 @@ from collections.abc import Iterator, Sequence
 from babel.messages.catalog import Catalog
 
 from trmgen.diagnostics import Diagnostic, Severity
+from trmgen.i18n import catalogs
 from trmgen.sources.model import Termbase
 
 _WORD = re.compile(r"\w+")
@@ -94,28 +95,25 @@ def check(catalog: Catalog, language: str, termbase: Termbase, shown: str,
     """A warning for each translated entry whose English text names a concept of the
     termbase and whose translation does not use the concept's approved term, or uses a
     translation to avoid."""
-    concepts = [(term, tuple(term.en), tuple(term.not_en)) for term in termbase.terms
-                if term.approved.get(language) or term.avoid.get(language)]
-    wanted = {term.id: (tuple(term.approved.get(language, ())),
-                        tuple(term.avoid.get(language, ()))) for term, _, _ in concepts}
+    concepts = [(term.id, tuple(term.en), tuple(term.not_en),
+                 tuple(term.approved.get(language, ())), tuple(term.avoid.get(language, ())))
+                for term in termbase.terms if term.approved.get(language) or
+                term.avoid.get(language)]
     exempt = [re.compile("[^/]*".join(map(re.escape, pattern.split("*"))))
               for pattern in termbase.exempt]
     for message in catalog:
-        if not message.id or not message.string or message.fuzzy:
+        if not message.id or not message.string or message.fuzzy or any(
+                pattern.fullmatch(message.context or "") for pattern in exempt):
             continue
-        english = " ".join(_texts(message.id))
-        named = [(term, said) for term, forms, unlike in concepts
-                 if (said := _said(english, forms, unlike))]
-        if not named or any(pattern.fullmatch(message.context or "") for pattern in exempt):
-            continue
-        translated = " ".join(_texts(message.string))
-        for term, said in named:
-            problem = _problem(said, translated, *wanted[term.id])
+        english = " ".join(catalogs.texts(message.id))
+        translated = " ".join(catalogs.texts(message.string))
+        for concept, forms, unlike, approved, avoid in concepts:
+            said = _said(english, forms, unlike)
+            problem = said and _problem(said, translated, approved, avoid)
             if problem:
-                where = message.context or _texts(message.id)[0][:40]
-                yield Diagnostic(shown, message.lineno or 1, 1, "i18n.term", where,
-                                 f"{problem} ({termbase_shown}: '{term.id}')",
-                                 Severity.WARNING)
+                yield Diagnostic(shown, message.lineno or 1, 1, "i18n.term",
+                                 catalogs.where(message),
+                                 f"{problem} ({termbase_shown}: '{concept}')", Severity.WARNING)
 
 
 @functools.lru_cache(maxsize=65536)
@@ -145,6 +143,3 @@ def _problem(said: str, translated: str, approved: tuple[str, ...],
         return f"the English text says '{said}': use the approved term '{approved[0]}'"
     return None
 
-
-def _texts(value: str | Sequence[str] | None) -> list[str]:
-    return [value] if isinstance(value, str) else list(value or ())

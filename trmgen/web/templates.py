@@ -138,10 +138,12 @@ class Renderer:
 
         self.env.install_gettext_callables(  # type: ignore[attr-defined]
             text, plural, newstyle=True)
+        loc = Localizer(language)
+
         def listing(items: Iterable[str]) -> Markup:
             """Items as a list in the page's language (CLDR: '6, 7, and 10', '6 و7 و10'),
             each escaped unless it is markup already."""
-            return Markup(Localizer(language).listing([Markup.escape(item) for item in items]))
+            return Markup(loc.listing([Markup.escape(item) for item in items]))
 
         self.env.filters.update(md=self._block, md_inline=self._inline, plain=self._plain,
                                 listing=listing)
