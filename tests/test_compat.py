@@ -120,27 +120,54 @@ def test_the_offline_plugin_writes_the_index_as_a_script() -> None:
     assert 'os.path.join(path, "search_index.js")' in text
 
 
-@relies_on("lunr-files")
-def test_material_ships_its_search_languages_where_the_copies_look() -> None:
-    folder = compat.theme_partial("assets/javascripts/lunr/min")
-    assert {"lunr.ar.min.js", "lunr.fr.min.js", "lunr.ro.min.js", "lunr.ru.min.js",
-            "lunr.multi.min.js", "lunr.stemmer.support.min.js"} <= {
-                p.name for p in folder.iterdir()}
+def _sources(path: str) -> str:
+    """The TypeScript sources of one of material's scripts, from its source map."""
+    folder = compat.theme_partial(f"assets/javascripts/{path}").parent
+    pattern = compat.theme_partial(f"assets/javascripts/{path}").name
+    return "".join("".join(source or "" for source in json.loads(
+        m.read_text(encoding="utf-8"))["sourcesContent"]) for m in folder.glob(pattern))
+
+
+@relies_on("search-starts-on-load")
+def test_material_starts_its_search_worker_and_asks_for_the_index_as_a_page_loads() -> None:
+    sources = _sources("bundle.*.min.js.map")
+    assert 'const index$ = document.forms.namedItem("search")' in sources
+    assert 'new URL("search/search_index.json", config.base)' in sources
+    assert "setupSearchWorker(config.search, index$)" in sources
+    assert "worker = new Worker(url)" in sources
+    assert "const req = new XMLHttpRequest()" in sources
+    assert "of(location.protocol !== \"file:\")" in sources  # over http: at once
+    base = compat.theme_partial("base.html").read_text(encoding="utf-8")
+    assert '"search": "assets/javascripts/workers/search.' in base
+    assert base.index("config.extra.polyfills") < base.index("assets/javascripts/bundle.")
+
+
+@relies_on("search-messages")
+def test_material_speaks_to_its_search_worker_in_these_messages() -> None:
+    sources = _sources("bundle.*.min.js.map")
+    enum = sources[sources.index("export const enum SearchMessageType"):]
+    assert [name.strip(" ,") for name in re.findall(r"\n  (\w+),?", enum[:400])][:4] == [
+        "SETUP", "READY", "QUERY", "RESULT"]
+    assert "data: value" in sources and "type: SearchMessageType.QUERY" in sources
+    for used in ("document.location", "document.title", "document.text", "doc.score",
+                 "Object.entries(document.terms)"):
+        assert used in sources, used
+
+
+@relies_on("lunr-stop-words")
+def test_material_ships_lunr_stop_words_where_the_index_reads_them() -> None:
+    for language in ("en", "fr", "ro", "ru", "ar"):
+        assert len(compat.lunr_stop_words(language)) > 100, language
+    assert {"the", "and", "of"} <= compat.lunr_stop_words("en")
+    assert {"и", "в"} <= compat.lunr_stop_words("ru")
 
 
 @relies_on("search-settings")
-def test_material_search_indexes_the_fields_and_words_it_is_given() -> None:
+def test_material_search_writes_its_settings_into_the_index() -> None:
     import material.plugins.search.plugin as plugin
 
     text = Path(plugin.__file__).read_text(encoding="utf-8")
     assert 'for key in ["lang", "separator", "pipeline", "fields"]' in text
-    worker = compat.theme_partial("assets/javascripts/workers")
-    sources = "".join(
-        "".join(json.loads(m.read_text(encoding="utf-8"))["sourcesContent"])
-        for m in worker.glob("search.*.min.js.map"))
-    assert "for (const [name, spec] of Object.entries(config.fields))" in sources
-    assert "lunr.tokenizer.separator = new RegExp(config.separator)" in sources
-    assert "if (term.length === 0)" in sources  # matches of no length move on
 
 
 @relies_on("weasyprint-anchors")

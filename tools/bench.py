@@ -55,6 +55,7 @@ from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import phonenumbers
 import pycountry
@@ -63,6 +64,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from tests.keyboard import type_keys  # noqa: E402
 from trmgen.checks.validate import validate  # noqa: E402
 from trmgen.content.edition import validated  # noqa: E402
 from trmgen.publish import build, documents  # noqa: E402
@@ -73,7 +75,7 @@ from trmgen.web.pages import DOWNLOADS_FOLDER  # noqa: E402
 from trmgen.web.plugin import Job, build_site  # noqa: E402
 from trmgen.web.site import generate  # noqa: E402
 
-SHIPPED_LANGUAGES = ["en", "fr", "bg", "ro", "ar"]
+SHIPPED_LANGUAGES = ["en", "fr", "bg", "ro", "ar", "uk"]
 STAND_INS = ["de", "es", "it", "nl", "pl", "pt", "sv", "fi", "da", "hu"]
 """Languages that lunr.js and mkdocs-material both know, to stand in for further languages."""
 
@@ -252,6 +254,107 @@ def _offline_copy(root: Path, dest: Path) -> dict[str, float]:
     return bundle_sizes(staging / made[0].path)
 
 
+SEARCHED = {
+    "en": ["guardian", "compensation", "residence permit"],
+    "fr": ["tuteur", "indemnisation", "titre de séjour"],
+    "bg": ["настойник", "обезщетение", "убежище"],
+    "ro": ["tutore", "despăgubiri", "azil"],
+    "ar": ["تعويض", "وصي", "الحماية الدولية"],
+    "uk": ["опікун", "компенсація", "міжнародний захист"],
+}
+"""What a practitioner types, in each language (from tests/test_search.py)."""
+
+THROTTLE = 4
+"""Chromium's processor slowed down this many times: a mid-range phone."""
+
+
+def _site_in(root: Path, dest: Path, language: str) -> None:
+    layout = Layout(root)
+    build_site(layout, Job(validated(layout), language, (language,)), dest, root.parent)
+
+
+@contextmanager
+def _static(site: Path) -> Iterator[str]:
+    """The folder `site` served over http on this machine, quietly: its address."""
+    import functools
+    import http.server
+    import threading
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *_: Any) -> None:
+            pass
+
+    handler = functools.partial(Quiet, directory=str(site))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    finally:
+        httpd.shutdown()
+
+
+def _requests(page: Any) -> list[str]:
+    """The addresses that `page` fetches from now on (a list that grows)."""
+    loaded: list[str] = []
+    page.on("requestfinished", lambda request: loaded.append(request.url))
+    return loaded
+
+
+def _search_speed(site: Path, language: str) -> dict[str, float]:
+    """The search of the site in `language` in Chromium, its processor slowed down THROTTLE
+    times, from a fresh browser for each query: the reader opens the search on a measure
+    page and types a query, ten letters a second. Milliseconds from the first key to the
+    first results shown, and from the last key to the results of the whole query (the
+    worst of the queries); and what the search fetched (KB, gzip, the most of any query)."""
+    from playwright.sync_api import sync_playwright
+
+    first, whole, fetched = [], [], []
+    with _static(site) as address, sync_playwright() as playwright:
+        page_url = f"{address}measures/first-screening/"
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium")
+        for words in SEARCHED[language]:
+            context = browser.new_context(viewport={"width": 1280, "height": 900})
+            page = context.new_page()
+            page.goto(page_url, wait_until="networkidle")
+            loaded = _requests(page)
+            page.context.new_cdp_session(page).send("Emulation.setCPUThrottlingRate",
+                                                     {"rate": THROTTLE})
+            page.evaluate("""() => {
+                window.trmTimes = {keys: [], shown: []};
+                addEventListener('keydown', () => trmTimes.keys.push(performance.now()), true);
+                const list = document.querySelector('.md-search-result__list');
+                new MutationObserver(() => {
+                    if (list.querySelector('.md-search-result__item')) {
+                        trmTimes.shown.push(performance.now());
+                    }
+                }).observe(list, {childList: true, subtree: true});
+            }""")
+            page.locator("input.md-search__input").click()
+            type_keys(page, words, delay=0.1)
+            # The results of the whole query: the last shown after the last key, when
+            # nothing more has changed for 1.5 s.
+            settled = """() => {
+                const shown = trmTimes.shown, keys = trmTimes.keys;
+                const last = shown[shown.length - 1];
+                return last > keys[keys.length - 1] && performance.now() - last > 1500;
+            }"""
+            deadline = time.monotonic() + 60
+            while not page.evaluate(settled):  # polled from here: waiting in the page with
+                if time.monotonic() > deadline:  # a long timeout stalls when throttled
+                    raise SystemExit(f"the search for {words!r} ({language}) did not settle")
+                time.sleep(0.1)
+            keys, shown = page.evaluate("[trmTimes.keys, trmTimes.shown]")
+            first.append(shown[0] - keys[0])
+            whole.append(shown[-1] - keys[-1])
+            fetched.append(sum(len(gzip.compress((site / urlsplit(url).path.lstrip("/"))
+                                                 .read_bytes())) for url in loaded
+                               if "/search/" in urlsplit(url).path))
+            context.close()
+        browser.close()
+    return {"first results (ms)": max(first), "whole query (ms)": max(whole),
+            "fetched (KB, gzip)": max(fetched) / 1e3}
+
+
 def bundle_sizes(path: Path) -> dict[str, float]:
     with zipfile.ZipFile(path) as archive:
         unzipped = sum(info.file_size for info in archive.infolist())
@@ -323,13 +426,23 @@ def bench_size(size: int) -> tuple[Rows, dict[str, float]]:
         copy = stage("offline copy (en)", _offline_copy, work / "offline")
         stage("printed documents (en)", _print, work / "print")
         measure = next((work / "site" / "measures").glob("*/index.html"))
+        index = sorted((work / "site/search").rglob("*.js"))
         figures = {
             "pages": float(pages),
             "measure page, first load (KB, gzip)": first_load_bytes(work / "site", measure) / 1e3,
-            "search index, loaded after (KB, gzip)": len(gzip.compress(
-                (work / "site/search/search_index.json").read_bytes())) / 1e3,
+            "search index, all of it (KB, gzip)": sum(
+                len(gzip.compress(path.read_bytes())) for path in index) / 1e3,
             **{f"offline copy ({unit})": value for unit, value in copy.items()},
         }
+        for language in SHIPPED_LANGUAGES:
+            site = work / "site" if language == "en" else work / f"site-{language}"
+            if language != "en":
+                _in_process(_site_in, root, site, language)
+            for name, value in _search_speed(site, language).items():
+                figures[f"search {language}, {name}"] = value
+            print(f"  {size}x search ({language}): " + ", ".join(
+                f"{name} {value:.0f}" for name, value in figures.items()
+                if name.startswith(f"search {language},")), flush=True)
         return rows, figures
 
 
@@ -404,22 +517,11 @@ def _switching(site: Path, codes: list[str]) -> tuple[float, float]:
     """The view of two countries in Chromium: milliseconds from choosing another country
     until its numbers are shown (the median of several switches, its data not yet loaded),
     and the first load of the view with two countries' data (KB, gzip)."""
-    import functools
-    import http.server
-    import threading
-
     from playwright.sync_api import sync_playwright
 
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *_: Any) -> None:
-            pass
-
-    handler = functools.partial(Quiet, directory=str(site))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{httpd.server_address[1]}/case/#here={codes[0]}&from={codes[1]}"
     times = []
-    with sync_playwright() as playwright:
+    with _static(site) as address, sync_playwright() as playwright:
+        url = f"{address}case/#here={codes[0]}&from={codes[1]}"
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium")
         page = browser.new_page()
         page.goto(url)
@@ -437,7 +539,6 @@ def _switching(site: Path, codes: list[str]) -> tuple[float, float]:
                 return performance.now() - start;
             }""", code))
         browser.close()
-    httpd.shutdown()
     first = first_load_bytes(site, site / "case/index.html") + sum(
         len(gzip.compress((site / f"case/countries/{c.lower()}.js").read_bytes()))
         for c in codes[:2])

@@ -32,7 +32,6 @@ from trmgen.diagnostics import BuildError, Diagnostic
 from trmgen.publish import documents, downloads, sitecheck
 from trmgen.sources import cache
 from trmgen.sources.layout import Layout
-from trmgen.web import search
 from trmgen.web.pages import DOWNLOADS_FOLDER, FILES, Download
 from trmgen.web.plugin import Job, build_site, check_settings
 from trmgen.web.templates import SourceLoader
@@ -309,10 +308,9 @@ def _zip_copies(layout: Layout, offline: Path, staging: Path, names: dict[str, s
     for name, only in sets:
         path = FILES.offline(only or "all")
         together = [only] if only else languages
-        searched = {search.LANGUAGES.get(lang, lang) for lang in together}
         index = _index_page(layout, {lang: names[lang] for lang in together}).encode(
             "utf-8") if only else None
-        downloads.zip_folder(offline, staging / path, name, searched, only=only, index=index)
+        downloads.zip_folder(offline, staging / path, name, only=only, index=index)
         made.append(downloads.record(staging, path, "offline", only, printed))
     return made
 

@@ -16,14 +16,10 @@ def record(site: Path, path: str, kind: str, language: str | None,
     return Download(path, kind, language, (site / path).stat().st_size, date)
 
 
-# What an offline copy leaves out, to keep it small: source maps, the search languages it does
-# not use (lunr.<lang>.min.js), the word splitters for Thai and Japanese, and the search index
-# as JSON (the offline copy reads the same index from search_index.js). The theme reads the
+# What an offline copy leaves out, to keep it small: source maps, and the search settings as
+# JSON (the offline copy reads the same settings from search_index.js). The theme reads the
 # sitemap: it stays.
-_LEFT_OUT = re.compile(r"\.map$|assets/javascripts/lunr/(wordcut|tinyseg)\.js$|"
-                       r"search/search_index\.json$")
-_LUNR = re.compile(r"assets/javascripts/lunr/min/lunr\.([a-z]+)\.min\.js$")
-_KEEP_LUNR = {"stemmer", "multi"}
+_LEFT_OUT = re.compile(r"\.map$|search/search_index\.json$")
 
 
 _SWITCHER = re.compile(rb"<!-- trm-language-switcher -->.*?<!-- /trm-language-switcher -->|"
@@ -31,7 +27,7 @@ _SWITCHER = re.compile(rb"<!-- trm-language-switcher -->.*?<!-- /trm-language-sw
                        re.DOTALL)
 
 
-def zip_folder(folder: Path, target: Path, root: str, search_languages: set[str], *,
+def zip_folder(folder: Path, target: Path, root: str, *,
                only: str | None = None, index: bytes | None = None) -> None:
     """Zip a folder under a top folder `root`, the same way every time (sorted, fixed dates).
 
@@ -50,9 +46,6 @@ def zip_folder(folder: Path, target: Path, root: str, search_languages: set[str]
             content = index if index is not None and name == "index.html" else path.read_bytes()
             if only and name.endswith(".html"):
                 content = _SWITCHER.sub(b"", content)
-            lunr = _LUNR.search(name)
-            if lunr and lunr.group(1) not in _KEEP_LUNR | search_languages:
-                continue
             info = zipfile.ZipInfo(f"{root}/{name}", stamp)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16

@@ -12,6 +12,9 @@ with the new upstream partial, carry the changes over, and run `make test`.
 
 from __future__ import annotations
 
+import functools
+import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -49,12 +52,22 @@ RELIANCES = {
     "vendored shim is listed instead.",
     "offline-search-index": "material's offline plugin writes the search index into "
     "search/search_index.js, which the offline copies keep instead of search_index.json.",
-    "lunr-files": "material ships its search languages as "
-    "assets/javascripts/lunr/min/lunr.LL.min.js: the offline copies keep only those they use.",
+    "search-starts-on-load": "material's page script creates its search worker (at "
+    "config.search, assets/javascripts/workers/search.*.min.js) as a page loads, and asks "
+    "for search/search_index.json at once over http (from file://, when the search opens), "
+    "with XMLHttpRequest: trmgen's search loader, listed before it among the polyfills, holds "
+    "both back until the reader opens the search, and starts trmgen's worker instead.",
+    "search-messages": "material's page script and its search worker speak in messages "
+    "{type, data}: SETUP (0) with the index's config, READY (1), QUERY (2) with what the "
+    "reader typed, RESULT (3) with items, one list per page, each entry with location, title "
+    "and text (HTML, <mark> around what matched), score and terms (what the reader typed, "
+    "found or not): trmgen's worker answers the same.",
+    "lunr-stop-words": "material ships lunr.js's stop words, in its worker (English) and in "
+    "assets/javascripts/lunr/min/lunr.LL.min.js, each list in a call of "
+    "generateStopWordFilter: trmgen's index leaves out the same words.",
     "search-settings": "material's search plugin writes its settings lang, separator, "
-    "pipeline and fields into the index as they are; its worker indexes every field that "
-    "`fields` names (the keywords of a measure), and splits both the pages and what the "
-    "reader types with `separator`, matches of no length included (the Arabic article).",
+    "pipeline and fields into the index as they are: trmgen's index and worker read the "
+    "fields and the separator from there (web.search_shards).",
     "weasyprint-anchors": "WeasyPrint's rendered pages list the position of every element "
     "with an id (Page.anchors): the book's charts are laid onto their boxes at those places.",
 }
@@ -99,6 +112,25 @@ def poll_often(server: LiveReloadServer, seconds: float) -> None:
                           "preview can no longer set how often it looks for edits")
     observer._timeout = seconds
     server.build_delay = seconds
+
+
+_STOP_WORDS = re.compile(r'generateStopWordFilter\((\[[^\]]*\]|"[^"]*")')
+
+
+@functools.cache
+def lunr_stop_words(language: str) -> frozenset[str]:
+    """The stop words of lunr.js's support for `language` (as mkdocs-material ships it),
+    which its search left out of the index (lunr-stop-words)."""
+    scripts = theme_partial("assets/javascripts")
+    found = (sorted(scripts.glob("workers/search.*.min.js")) if language == "en" else
+             [scripts / "lunr" / "min" / f"lunr.{language}.min.js"])
+    lists = _STOP_WORDS.findall(found[0].read_text(encoding="utf-8")) if (
+        found and found[0].is_file()) else []
+    if len(lists) != 1:
+        raise CompatError(f"mkdocs-material no longer ships lunr.js's stop words for "
+                          f"'{language}' where trmgen reads them")
+    listed = json.loads(lists[0])
+    return frozenset(listed if isinstance(listed, list) else listed.split(" "))
 
 
 def theme_partial(name: str) -> Path:

@@ -36,7 +36,7 @@ from trmgen.content.edition import Validated, validated
 from trmgen.diagnostics import BuildError, Diagnostic, Severity, report
 from trmgen.i18n import bidi
 from trmgen.sources.layout import Layout
-from trmgen.web import compat, preview, search
+from trmgen.web import compat, preview, search, search_shards
 from trmgen.web.pages import PATHS, Download, relative_url
 from trmgen.web.preview import Preview
 from trmgen.web.site import Site, generate
@@ -50,6 +50,13 @@ POLL_SECONDS = 0.05
 SHIM = "assets/javascripts/iframe-worker/shim.js"
 """The search worker shim, vendored in the theme overrides: offline copies load it from
 there (the offline plugin would load it from another host)."""
+
+SEARCH_LOADER = "assets/javascripts/search/loader.js"
+"""Holds the search back until the reader opens it, and starts trmgen's search worker
+(assets/javascripts/search/worker.js) in place of material's (web.search_shards)."""
+
+_THEME_SEARCH = ("assets/javascripts/lunr/", "assets/javascripts/workers/")
+"""material's search worker and lunr.js, which trmgen's search replaces: not published."""
 
 
 _INDENTATION = re.compile(r"(<(pre|textarea)\b.*?</\2>)|[ \t]*\n\s*", re.DOTALL)
@@ -142,10 +149,12 @@ class TrmgenPlugin(BasePlugin[TrmgenConfig]):
         offline = config.plugins.get("material/offline")
         if offline is not None:
             offline.config["enabled"] = job.offline
+        # Before material's page script: the search starts when the reader opens it.
+        config.extra["polyfills"] = [SEARCH_LOADER]
         if job.offline:
             # Work from file://: plain .html links and the search worker shim served locally.
             config.use_directory_urls = False
-            config.extra["polyfills"] = [SHIM]
+            config.extra["polyfills"] = [SHIM, SEARCH_LOADER]
         start = time.perf_counter()
         try:
             edition = job.validated or self._validate(config)
@@ -204,6 +213,8 @@ class TrmgenPlugin(BasePlugin[TrmgenConfig]):
     def on_files(self, files: Files, config: MkDocsConfig) -> Files | None:
         if self.site is None:
             return files
+        for file in [file for file in files if file.src_uri.startswith(_THEME_SEARCH)]:
+            files.remove(file)
         generated: dict[str, str | bytes] = {page.src: page.text for page in self.site.pages}
         generated.update(self.site.files)
         self.files = files
@@ -245,10 +256,9 @@ class TrmgenPlugin(BasePlugin[TrmgenConfig]):
 
     @event_priority(-50)  # after the search plugin writes the index, before offline inlines it
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """The search index with what the pages' words do not give (`search.enrich`), in
-        UTF-8: mkdocs writes every letter outside ASCII as \\uXXXX, which makes a Bulgarian or
-        Arabic index two to three times larger. In the preview, the index also keeps the pages
-        that a rebuild did not render again."""
+        """The search index with what the pages' words do not give (`search.enrich`), in the
+        small files that the search loads as the reader types (`search_shards`). In the
+        preview, the index also keeps the pages that a rebuild did not render again."""
         index = Path(config.site_dir) / "search" / "search_index.json"
         if self.site is None or not index.is_file():
             return
@@ -260,8 +270,7 @@ class TrmgenPlugin(BasePlugin[TrmgenConfig]):
         terms = {page.src: page.keywords for page in self.site.pages if page.keywords}
         search.enrich(data["docs"], {file.url: terms[file.src_uri] for file in self.files
                                      if file.src_uri in terms})
-        index.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")),
-                         encoding="utf-8")
+        search_shards.write(index.parent, data)
 
     def on_serve(self, server: LiveReloadServer, config: MkDocsConfig,
                  builder: Any) -> LiveReloadServer | None:  # noqa: ARG002 (mkdocs passes it)

@@ -31,9 +31,9 @@ SEPARATOR = r"[\s\-,;:!?()\[\]\"'«»“”„’،؛؟]+|\.(?!\d)"
 Arabic comma, semicolon and question mark too), and a full stop not followed by a digit
 (so that 2011/36/EU and 5.2 stay whole)."""
 
-ARABIC_ARTICLE = r"(?<=^|[\s،؛(«\"])(?:[وفبك]?ال|[وف]?لل)(?=[\u0621-\u064a]{2})"
+ARABIC_ARTICLE = r"(?:^|(?<=[\s،؛(«\"]))(?:[وفبك]?ال|[وف]?لل)(?=[\u0621-\u064a]{2})"
 """The Arabic article at the start of a word, alone or after و ف ب ك, and لل (لِ + ال),
-when at least two letters follow."""
+when at least two letters follow. Written so that Python and JavaScript read it alike."""
 
 PIPELINE = ["stopWordFilter"]
 """lunr's functions applied to the words: stop words only (no stemming, see above)."""
@@ -51,9 +51,15 @@ _BLOCK_END = re.compile(r"(</(?:p|div|li|td|th|tr|dt|dd|h[1-6]|ul|ol|table|secti
 def configure(config: dict[str, Any], language: str) -> None:
     """Set material's search plugin (its `config`) for a site in `language`."""
     config["lang"] = [LANGUAGES.get(language, language)]
-    config["separator"] = SEPARATOR + ("|" + ARABIC_ARTICLE if language == "ar" else "")
+    config["separator"] = separator(language)
     config["pipeline"] = list(PIPELINE)
     config["fields"] = {name: dict(spec) for name, spec in FIELDS.items()}
+
+
+def separator(language: str) -> str:
+    """Where words end in `language` (a regular expression that Python and JavaScript read
+    alike)."""
+    return SEPARATOR + ("|" + ARABIC_ARTICLE if language == "ar" else "")
 
 
 def spaced(content: str) -> str:
