@@ -61,10 +61,10 @@ summary: $(STAMP)
 		echo '```'; $(BIN)/trmgen diff $(BASE) || true; echo '```'
 
 # Benchmark (about 50 minutes): synthetic guidelines at 1x, 10x and 50x stage by stage, whole
-# builds with 1, 5 and 10 languages, edits in the preview, and the view of two countries with
+# builds with 1, 6 and 10 languages, edits in the preview, and the view of two countries with
 # 12, 50 and 240 countries. Smaller: BENCH_SIZES=1,10.
 BENCH_SIZES ?= 1,10,50
-BENCH_LANGUAGES ?= 1,5,10
+BENCH_LANGUAGES ?= 1,6,10
 BENCH_EDITS ?= 5
 BENCH_COUNTRIES ?= 12,50,240
 bench: $(STAMP) system

@@ -10,7 +10,7 @@ from typing import Any
 from trmgen.web.search_shards import COUNT_BITS, DIGITS, FIELD_BITS
 
 
-def _data(path: Path) -> Any:
+def script_data(path: Path) -> Any:
     """The data of a file `trmgenSearch(name, data)`."""
     text = path.read_text(encoding="utf-8")
     assert text.startswith("trmgenSearch(") and text.endswith(")\n"), path
@@ -46,13 +46,13 @@ def entries(site: Path, language: str) -> list[dict[str, Any]]:
     config = json.loads((folder / "search_index.json").read_text(encoding="utf-8"))["config"]
     fields = list(config["fields"])
     found: list[dict[str, Any]] = []
-    for number, (page, *_) in enumerate(_data(folder / "pages.js")):
-        for anchor, title, text in _data(folder / f"p/{number}.js"):
+    for number, (page, *_) in enumerate(script_data(folder / "pages.js")):
+        for anchor, title, text in script_data(folder / f"p/{number}.js"):
             found.append({"location": page + anchor, "title": title, "text": text,
                           "words": {name: {} for name in fields}})
     assert len(found) == config["trmgen"]["docs"]
     for shard in (folder / "t").glob("*.js"):
-        flat, word = _data(shard), ""
+        flat, word = script_data(shard), ""
         for at in range(0, len(flat), 3):
             word = word[:flat[at]] + flat[at + 1]
             for entry, field, count in postings(flat[at + 2]):

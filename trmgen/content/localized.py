@@ -8,10 +8,12 @@ A page never shows a blank.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import gettext
 import io
 from dataclasses import dataclass, field
 
+from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.support import Translations
 
@@ -45,7 +47,13 @@ def load(layout: Layout, code: str, source_language: str) -> Language:
     path = catalogs.catalog_path(layout, code)
     if not path.is_file():
         return Language(code, source=False)
-    catalog = catalogs.read_shared(layout, code)
+    return _compiled(catalogs.read_shared(layout, code), code)
+
+
+@functools.lru_cache(maxsize=16)
+def _compiled(catalog: Catalog, code: str) -> Language:
+    """A catalog's translations, made once while it is unchanged (read_shared gives the
+    same catalog for the same file: `serve` loads every language on each edit)."""
     compiled = io.BytesIO()
     write_mo(compiled, catalog, use_fuzzy=False)
     compiled.seek(0)

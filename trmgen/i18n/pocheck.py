@@ -8,6 +8,7 @@ each of these is a problem with its line, here.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -33,7 +34,17 @@ class Entry:
 
 
 def check(raw: bytes, shown: str, language: str) -> list[Diagnostic]:
-    """Every problem of a PO file's syntax, encoding, entries and header, with its line."""
+    """Every problem of a PO file's syntax, encoding, entries and header, with its line;
+    the same bytes are checked once in a process (`serve` reads every catalog on each edit)."""
+    return list(_checked(raw, shown, language))
+
+
+@functools.lru_cache(maxsize=16)
+def _checked(raw: bytes, shown: str, language: str) -> tuple[Diagnostic, ...]:
+    return tuple(_check(raw, shown, language))
+
+
+def _check(raw: bytes, shown: str, language: str) -> list[Diagnostic]:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -88,7 +88,8 @@ class Job:
     offline: bool = False
     """A copy for offline use: plain .html links and the search shim served locally."""
     seconds: float = 0.0
-    """Answer: how long the plugin took to generate the pages (trmgen's own work)."""
+    """Answer: how long the plugin took to generate the pages and write the search index
+    (trmgen's own work)."""
     failure: BuildError | None = None
     """Answer: why the pages could not be generated."""
 
@@ -262,6 +263,7 @@ class TrmgenPlugin(BasePlugin[TrmgenConfig]):
         index = Path(config.site_dir) / "search" / "search_index.json"
         if self.site is None or not index.is_file():
             return
+        start = time.perf_counter()
         data = json.loads(index.read_text(encoding="utf-8"))
         if self.dirty:
             pages = [file.page.url for file in self.files.documentation_pages()
@@ -271,6 +273,8 @@ class TrmgenPlugin(BasePlugin[TrmgenConfig]):
         search.enrich(data["docs"], {file.url: terms[file.src_uri] for file in self.files
                                      if file.src_uri in terms})
         search_shards.write(index.parent, data)
+        if self.job is not None:  # trmgen's own work, as the build reports it
+            self.job.seconds += time.perf_counter() - start
 
     def on_serve(self, server: LiveReloadServer, config: MkDocsConfig,
                  builder: Any) -> LiveReloadServer | None:  # noqa: ARG002 (mkdocs passes it)

@@ -24,6 +24,7 @@ lunr.js in material did: BM25 without length normalisation, the fields and pages
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -61,6 +62,17 @@ def words(html: str, separator: re.Pattern[str], stop: frozenset[str]) -> list[s
         if start < len(text):
             found.append(text[start:].lower())
     return [word for word in found if word not in stop]
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _counts(html: str, separator: re.Pattern[str], stop: frozenset[str]) -> tuple[
+        tuple[str, int], ...]:
+    """The words of a field and how often each occurs, in the order they first occur; kept
+    for the next build of the preview, which changes few entries."""
+    counts: dict[str, int] = {}
+    for word in words(html, separator, stop):
+        counts[word] = counts.get(word, 0) + 1
+    return tuple(counts.items())
 
 
 def shard(word: str) -> str:
@@ -129,10 +141,7 @@ def write(folder: Path, data: dict[str, Any]) -> None:
             texts.append([])
         texts[-1].append([location[len(base):], doc["title"], doc.get("text", "")])
         for field, name in enumerate(fields):
-            counts: dict[str, int] = defaultdict(int)
-            for word in words(doc.get(name) or "", separator, stop):
-                counts[word] += 1
-            for word, count in counts.items():
+            for word, count in _counts(doc.get(name) or "", separator, stop):
                 index[word].append((number, field, count))
 
     shards: dict[str, list[Any]] = defaultdict(list)

@@ -74,11 +74,27 @@ class SourceLoader(jinja2.BaseLoader):
             if ".." in Path(template).parts or not (path.exists() or path.is_symlink()):
                 continue
             try:
+                stamp = _stamp(path)
                 text = read_file(path, MAX_TEMPLATE_BYTES).decode("utf-8")
             except (UnsafeFile, UnicodeDecodeError) as exc:
                 raise jinja2.TemplateError(f"{template}: {exc}") from None
-            return text, str(path), lambda: False
+            # Loaded once while the file is unchanged: pages import the same macros many
+            # times, and the preview renders every page on each edit.
+            return text, str(path), functools.partial(_unchanged, path, stamp)
         raise jinja2.TemplateNotFound(template)
+
+
+def _stamp(path: Path) -> tuple[int, int, int] | None:
+    """What changes when a file is written or replaced."""
+    try:
+        found = path.lstat()
+    except OSError:
+        return None
+    return found.st_ino, found.st_size, found.st_mtime_ns
+
+
+def _unchanged(path: Path, stamp: tuple[int, int, int] | None) -> bool:
+    return _stamp(path) == stamp
 
 
 class _Compiled(jinja2.BytecodeCache):

@@ -6,9 +6,9 @@
  * file:// (the offline copies), where importScripts returns a promise.
  *
  * The ranking is lunr.js's, as material set it up: BM25 without length normalisation, every
- * word typed matching the words it begins, each field and page weighed as the index says;
- * then material's own: a page above its sections, and entries that hold more of the words
- * typed above those that hold fewer.
+ * word typed matching the words it begins (a single letter: only itself), each field and
+ * page weighed as the index says; then material's own: a page above its sections, and
+ * entries that hold more of the words typed above those that hold fewer.
  */
 "use strict";
 
@@ -91,14 +91,17 @@ function clauses(query) {
   return found;
 }
 
+/* A word typed finds the words it begins; a single letter, only itself (every word that
+ * begins with a letter would be a long wait for nothing useful, and the next key comes). */
+function finds(term, word) {
+  return Array.from(term).length > 1 ? word.lastIndexOf(term, 0) === 0 : word === term;
+}
+
 function shardsOf(term) {
-  var letters = Array.from(term).slice(0, 2).map(function (letter) {
+  var key = Array.from(term).slice(0, 2).map(function (letter) {
     return letter.codePointAt(0).toString(16);
-  });
-  var key = letters.join("-");
-  return index.shards.filter(function (name) {
-    return letters.length > 1 ? name === key : name.split("-")[0] === key;
-  });
+  }).join("-");
+  return index.shards.indexOf(key) >= 0 ? [key] : [];
 }
 
 /* The words of a file of the index, each with its postings: [word, digits]. */
@@ -155,7 +158,7 @@ function rank(list) {
     var weights = index.fields.map(function () { return new Map(); });
     shardsOf(clause.term).forEach(function (name) {
       wordsIn(name).forEach(function (item) {
-        if (item[0].lastIndexOf(clause.term, 0) !== 0) { return; }
+        if (!finds(clause.term, item[0])) { return; }
         matched.add(item[0]);
         var held = 0;
         var fields = new Set();
@@ -204,7 +207,8 @@ function rank(list) {
     results.push({ entry: entry, score: scores.get(entry) * (1 + boost * boost), terms: terms });
   });
   results.sort(function (a, b) { return b.score - a.score; });
-  return { results: results, matched: matched };
+  return { results: results, matched: matched,
+           typed: asked.map(function (clause) { return clause.term; }) };
 }
 
 /* The blocks of an entry's HTML, as material's worker reads them: each element at the top
@@ -228,13 +232,19 @@ function blocks(html) {
   return found;
 }
 
-/* The words of `html` that were matched, in <mark>; with `summary`, only the first two
- * blocks that hold one (the whole text when none does). */
-function highlight(html, matched, summary) {
+/* The words of `html` that were matched (`found`: the words, and what the reader typed), in
+ * <mark>; with `summary`, only the first two blocks that hold one (the whole text when none
+ * does). */
+function highlight(html, found, summary) {
+  var matched = found.matched;
   var marked = 0;
   function mark(part) {
     return part.split(/(<[^>]*>)/).map(function (piece) {
       if (piece.charAt(0) === "<") { return piece; }
+      var lower = piece.toLowerCase();  /* no word begins with what was typed: as it is */
+      if (!found.typed.some(function (term) { return lower.indexOf(term) >= 0; })) {
+        return piece;
+      }
       var out = "";
       var last = 0;
       words(piece, function (start, end) {
@@ -285,7 +295,7 @@ function search(query) {
         }
         if (place >= SHOWN) {  /* beyond the first pages: the page's title alone */
           var best = results[0];
-          return [{ location: info[0], title: highlight(info[1], ranked.matched, false),
+          return [{ location: info[0], title: highlight(info[1], ranked, false),
                     text: "", score: best.score, terms: best.terms }];
         }
         var entries = loaded["p/" + page];
@@ -293,8 +303,8 @@ function search(query) {
           var entry = entries[result.entry - info[3]];
           return {
             location: info[0] + entry[0],
-            title: highlight(entry[1], ranked.matched, false),
-            text: highlight(entry[2], ranked.matched, true),
+            title: highlight(entry[1], ranked, false),
+            text: highlight(entry[2], ranked, true),
             score: result.score,
             terms: result.terms
           };
@@ -305,16 +315,26 @@ function search(query) {
   });
 }
 
+/* Messages are answered in order. A query that a newer one has replaced before its turn
+ * came is not answered: the reader sees the results of what they typed last sooner. */
+var latest = 0;
+
+function turn() {  /* after the messages that have arrived already */
+  return new Promise(function (resolve) { setTimeout(resolve, 0); });
+}
+
 addEventListener("message", function (event) {
   var message = event.data;
-  chain = chain.then(function () {
+  var number = message.type === QUERY ? ++latest : latest;
+  chain = chain.then(turn).then(function () {
     if (message.type === SETUP) { return setup(message.data); }
     if (message.type === QUERY) {
+      if (number !== latest) { return null; }
       return search(message.data).then(function (data) { return { type: RESULT, data: data }; });
     }
     throw new TypeError("a message the search worker does not know: " + message.type);
   }).then(function (reply) {
-    postMessage(reply);
+    if (reply) { postMessage(reply); }
   }, function (error) {
     console.warn("search:", error);
     if (message.type === QUERY) { postMessage({ type: RESULT, data: { items: [] } }); }
