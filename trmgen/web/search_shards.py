@@ -2,10 +2,10 @@
 searches, and a search loads only the words it looks for.
 
 material's search plugin writes the entries of every page (a page and each of its sections:
-title, text, keywords) into search/search_index.json. Its worker would fetch all of it on
-every page and index it with lunr.js in the browser: at 50 times the shipped guidelines,
-2 MB compressed and seconds of a phone's processor before the first result. trmgen indexes
-at build time instead, reading the words as that worker reads them (`words`), and writes:
+title, text, keywords) into search/search_index.json. Its worker would fetch all of it and
+index it with lunr.js in the browser on every page: at 50 times the shipped guidelines,
+2 MB compressed. trmgen indexes at build time instead, reading the words as that worker
+reads them (`words`), and writes:
 
 - search/search_index.json: the settings alone, which material's page script hands to the
   search worker (trmgen's, assets/javascripts/search/worker.js) when the reader searches;
@@ -19,7 +19,8 @@ at build time instead, reading the words as that worker reads them (`words`), an
 Each file is a script that calls trmgenSearch(name, data), so that the worker loads it with
 importScripts from a server and from file:// alike (the offline copies). The worker ranks as
 lunr.js in material did: BM25 without length normalisation, the fields and pages weighed as
-`search.FIELDS` and `search.BOOST` say, every word typed matching the words it begins.
+`search.FIELDS` and `search.BOOST` say, every word typed matching the words it begins (a
+single letter: only itself).
 """
 
 from __future__ import annotations
@@ -101,7 +102,7 @@ def postings(found: list[tuple[int, int, int]]) -> str:
     return packed
 
 
-def shared(word: str, before: str) -> int:
+def _shared(word: str, before: str) -> int:
     """How many letters `word` begins with that `before` begins with too."""
     count = 0
     for mine, theirs in zip(word, before, strict=False):
@@ -148,7 +149,7 @@ def write(folder: Path, data: dict[str, Any]) -> None:
     before: dict[str, str] = defaultdict(str)
     for word in sorted(index):
         key = shard(word)
-        same = shared(word, before[key])
+        same = _shared(word, before[key])
         shards[key] += [same, word[same:], postings(sorted(index[word]))]
         before[key] = word
 
