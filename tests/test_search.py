@@ -1,8 +1,8 @@
 """Search as practitioners use it: what they type, in every language, finds the right page
 among the first three results; result summaries read as words; editors' keywords count.
 
-The queries run in headless Chromium against the shipped site, through material's own
-search (its worker and lunr.js), opened from a link with the query (?q=).
+The queries run in headless Chromium against the shipped site, through its search
+(material's search box, trmgen's worker), opened from a link with the query (?q=).
 """
 
 from __future__ import annotations

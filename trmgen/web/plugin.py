@@ -150,12 +150,11 @@ class TrmgenPlugin(BasePlugin[TrmgenConfig]):
         offline = config.plugins.get("material/offline")
         if offline is not None:
             offline.config["enabled"] = job.offline
-        # Before material's page script: the search starts when the reader opens it.
-        config.extra["polyfills"] = [SEARCH_LOADER]
-        if job.offline:
-            # Work from file://: plain .html links and the search worker shim served locally.
+        # Before material's page script: the search starts when the reader opens it; from
+        # file://, its worker runs in the shim, served locally, which must come first.
+        config.extra["polyfills"] = [SHIM, SEARCH_LOADER] if job.offline else [SEARCH_LOADER]
+        if job.offline:  # plain .html links, which work from file://
             config.use_directory_urls = False
-            config.extra["polyfills"] = [SHIM, SEARCH_LOADER]
         start = time.perf_counter()
         try:
             edition = job.validated or self._validate(config)

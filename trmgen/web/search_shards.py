@@ -132,7 +132,7 @@ def write(folder: Path, data: dict[str, Any]) -> None:
     docs = data["docs"]
     pages: list[list[Any]] = []  # address, title, weight, first entry
     texts: list[list[list[str]]] = []
-    index: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
+    index: dict[str, list[tuple[int, int, int]]] = defaultdict(list)  # in entry, field order
     for number, doc in enumerate(docs):
         location = doc["location"]
         base, anchor, _ = location.partition("#")
@@ -150,7 +150,7 @@ def write(folder: Path, data: dict[str, Any]) -> None:
     for word in sorted(index):
         key = shard(word)
         same = _shared(word, before[key])
-        shards[key] += [same, word[same:], postings(sorted(index[word]))]
+        shards[key] += [same, word[same:], postings(index[word])]
         before[key] = word
 
     files = {"pages.js": _script("pages", pages)}

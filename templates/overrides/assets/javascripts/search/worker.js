@@ -155,29 +155,26 @@ function rank(list) {
   var norms = index.fields.map(function () { return 0; });
   var matched = new Set();
   list.forEach(function (clause, number) {
-    var weights = index.fields.map(function () { return new Map(); });
     shardsOf(clause.term).forEach(function (name) {
       wordsIn(name).forEach(function (item) {
         if (!finds(clause.term, item[0])) { return; }
         matched.add(item[0]);
-        var held = 0;
-        var fields = new Set();
-        postings(item[1], function (entry, field) { held++; fields.add(field); });
-        fields.forEach(function (field) { norms[field] += 1; });
-        var idf = Math.log(1 + Math.abs((index.total - held + 0.5) / (held + 0.5)));
-        postings(item[1], function (entry, field, count) {
+        var held = [];
+        postings(item[1], function (entry, field, count) { held.push([entry, field, count]); });
+        new Set(held.map(function (one) { return one[1]; })).forEach(function (field) {
+          norms[field] += 1;
+        });
+        var idf = Math.log(1 + Math.abs((index.total - held.length + 0.5) /
+                                        (held.length + 0.5)));
+        held.forEach(function (one) {
+          var entry = one[0], field = one[1], count = one[2];
           var page = index.pages[index.page[entry]];
           var score = idf * 2.2 * count / (1.2 + count) * index.boosts[field] * page[2];
-          var weight = weights[field];
-          weight.set(entry, (weight.get(entry) || 0) + Math.round(score * 1000) / 1000);
+          score = Math.round(score * 1000) / 1000;
+          dots[field].set(entry, (dots[field].get(entry) || 0) + score);
+          if (!found.has(entry)) { found.set(entry, new Set()); }
+          found.get(entry).add(number);
         });
-      });
-    });
-    weights.forEach(function (weight, field) {
-      weight.forEach(function (score, entry) {
-        dots[field].set(entry, (dots[field].get(entry) || 0) + score);
-        if (!found.has(entry)) { found.set(entry, new Set()); }
-        found.get(entry).add(number);
       });
     });
   });
