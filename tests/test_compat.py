@@ -4,6 +4,7 @@ versions: an upgrade that changes one fails here, loudly, instead of degrading t
 from __future__ import annotations
 
 import filecmp
+import io
 import json
 import re
 from pathlib import Path
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 from mkdocs.config import load_config
 from mkdocs.livereload import LiveReloadServer
+from pypdf import PdfReader
 
 from trmgen.web import compat
 from trmgen.web.plugin import TrmgenPlugin
@@ -178,6 +180,23 @@ def test_weasyprint_gives_the_position_of_every_element_with_an_id() -> None:
                     ).render()
     assert set(rendered.pages[0].anchors) == {"chart-x"}
     assert len(rendered.pages[0].anchors["chart-x"]) == 4
+
+
+@relies_on("weasyprint-link-targets")
+def test_weasyprint_keeps_a_link_to_an_anchor_added_before_writing() -> None:
+    from weasyprint import HTML
+
+    from trmgen.print.pdf import Printable, laid_out
+
+    html = '<html lang="en"><body><p><a href="#elsewhere">away</a></p></body></html>'
+    def links(pdf: bytes) -> list[str]:
+        page = PdfReader(io.BytesIO(pdf)).pages[0]
+        return [str(a.get_object()["/Dest"]) for a in page.get("/Annots", [])
+                if a.get_object()["/Subtype"] == "/Link"]
+
+    assert links(HTML(string=html).write_pdf()) == []  # dropped: its target is elsewhere
+    kept = laid_out(Printable(html, {}), outside=frozenset({"elsewhere"})).pdf
+    assert links(kept) == ["elsewhere"]
 
 
 @pytest.mark.parametrize(("ours", "upstream"), sorted(compat.FORKED_PARTIALS.items()))

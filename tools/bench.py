@@ -8,7 +8,8 @@ as `trmgen validate` runs after an edit of the content), the validated edition t
 makes once and hands to every stage, pages with
 charts (nothing cached, the charts cached, and kept from the last run), one mkdocs build,
 a bare mkdocs-material build of the same pages with the same theme and settings but without
-trmgen, the offline copy, and the printed documents. Each stage runs in a new process, so
+trmgen, the offline copy, and the printed documents (from nothing, and after a one-field
+edit). Each stage runs in a new process, so
 the memory is the stage's own.
 
 Languages (--languages 1,5,10): the whole `trmgen build` at 1x (sites, offline copies,
@@ -261,6 +262,14 @@ def _print(root: Path, dest: Path) -> int:  # noqa: ARG001 (every stage is given
     return len(made)
 
 
+def _print_again(root: Path, dest: Path) -> int:  # noqa: ARG001
+    """The printed documents after an edit: the chapters of the book laid out before are
+    kept (the cache's "print" entries), the rest made again."""
+    _clear("documents")
+    made, _ = documents.made(validated(Layout(root)), "en", build.build_date())
+    return len(made)
+
+
 def _offline_copy(root: Path, dest: Path) -> dict[str, float]:
     """The English offline copy as the build zips it: its size unzipped and zipped."""
     _mkdocs(root, dest / "en", True)
@@ -394,12 +403,11 @@ def _whole_build(root: Path, languages: list[str]) -> dict[str, Any]:
 
 
 def edit_a_measure(root: Path, mark: str) -> None:
-    """A one-field edit: the first line of the first measure's text."""
+    """A one-field edit: a sentence added to the first measure's text."""
     sop = Layout(root).sop_files()[0]
-    line = _data(sop)["measures"][0]["what"].splitlines()[0]
-    text = sop.read_text(encoding="utf-8")
-    assert f" {line}\n" in text
-    sop.write_text(text.replace(f" {line}\n", f" {line} {mark}\n", 1), encoding="utf-8")
+    data = _data(sop)
+    data["measures"][0]["what"] = data["measures"][0]["what"].rstrip() + f" {mark}\n"
+    _dump(sop, data, sop)
 
 
 def first_load_bytes(site: Path, page: Path) -> int:
@@ -442,6 +450,8 @@ def bench_size(size: int) -> tuple[Rows, dict[str, float]]:
         rows["bare mkdocs-material"] = (bare, rows["bare mkdocs-material"][1])
         copy = stage("offline copy (en)", _offline_copy, work / "offline")
         stage("printed documents (en)", _print, work / "print")
+        edit_a_measure(root, "Edited.")
+        stage("printed documents (en), after a one-field edit", _print_again, work / "print")
         measure = next((work / "site" / "measures").glob("*/index.html"))
         index = sorted((work / "site/search").rglob("*.js"))
         figures = {

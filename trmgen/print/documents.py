@@ -13,8 +13,8 @@ import datetime as dt
 import io
 from typing import Any
 
+import pikepdf
 from markupsafe import Markup
-from pypdf import PdfReader
 
 from trmgen.content.edition import Edition
 from trmgen.content.guide import Country
@@ -61,8 +61,9 @@ def _chart(layout: Layout, dot: str) -> Chart:
     except flowcharts.ChartError as exc:
         raise BuildError([Diagnostic(layout.display(layout.style_file), 1, 1,
                                      "chart.graphviz", "", str(exc))]) from None
-    box = PdfReader(io.BytesIO(drawn)).pages[0].mediabox
-    width, height = float(box.width) * PT_TO_MM, float(box.height) * PT_TO_MM
+    with pikepdf.Pdf.open(io.BytesIO(drawn)) as chart:
+        left, bottom, right, top = (float(side) for side in chart.pages[0].mediabox)
+    width, height = (right - left) * PT_TO_MM, (top - bottom) * PT_TO_MM
     scale = min(1.0, MAX_WIDTH_MM / width, MAX_HEIGHT_MM / height)
     return Chart(drawn, width * scale, height * scale)
 

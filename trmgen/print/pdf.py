@@ -1,4 +1,4 @@
-"""Printable HTML into PDF with WeasyPrint, the charts laid onto their boxes with pypdf."""
+"""Printable HTML into PDF with WeasyPrint, the charts laid onto their boxes with pikepdf."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import io
 from dataclasses import dataclass
 from typing import Any
 
-from pypdf import PdfReader, PdfWriter, Transformation
+import pikepdf
 
 from trmgen.sources import cache
 from trmgen.web.flowcharts import missing_tool
@@ -32,25 +32,61 @@ class Printable:
     charts: dict[str, Chart]
 
 
+@dataclass(frozen=True)
+class Laid:
+    """A document laid out: its PDF, its number of pages, and the page (from 0) of each
+    element id, the first where an id is repeated."""
+
+    pdf: bytes
+    pages: int
+    anchors: dict[str, int]
+
+
 def to_pdf(document: Printable | str, *, forms: bool = False) -> bytes:
-    """A PDF of a printable document (with fillable form fields when `forms`); a document
-    printed before is taken from the cache: an unchanged edition is not laid out again."""
+    """A PDF of a printable document (with fillable form fields when `forms`)."""
+    printable = document if isinstance(document, Printable) else Printable(document, {})
+    return laid_out(printable, forms=forms).pdf
+
+
+def laid_out(printable: Printable, *, forms: bool = False,
+             outside: frozenset[str] = frozenset()) -> Laid:
+    """A printable document laid out; one laid out before is taken from the cache: an
+    unchanged document is not laid out again.
+
+    `outside` names the ids that its internal links point to in another document (a chapter
+    of the book linking to another chapter): their links are kept, each as a link to a
+    destination of that name, which the bound book defines (print.binding)."""
+    weasyprint = _weasyprint()
+    key = cache.pdf_key(printable.html, [(name.encode(), chart.pdf) for name, chart in
+                                         sorted(printable.charts.items())], forms,
+                        weasyprint.__version__, sorted(outside))
+    pdf, facts = cache.read("print", key, ".pdf"), cache.read_json("print", key)
+    laid = _kept(pdf, facts)
+    if laid is None:
+        laid = _print(printable, forms, outside)
+        cache.write("print", key, laid.pdf, ".pdf")
+        cache.write_json("print", key, {"pages": laid.pages, "anchors": laid.anchors})
+    return laid
+
+
+def _kept(pdf: bytes | None, facts: Any) -> Laid | None:
+    """A cache entry as it was written, or None."""
+    if pdf is None or not isinstance(facts, dict):
+        return None
+    pages, anchors = facts.get("pages"), facts.get("anchors")
+    if not isinstance(pages, int) or not isinstance(anchors, dict) or not all(
+            isinstance(name, str) and isinstance(page, int) for name, page in anchors.items()):
+        return None
+    return Laid(pdf, pages, anchors)
+
+
+def _weasyprint() -> Any:
     try:
         import weasyprint  # imported when printing: it loads Pango
     except OSError:  # the library is there, Pango is not
         raise missing_tool("Pango, which WeasyPrint prints with,", "libpango-1.0-0 "
                            "libpangoft2-1.0-0") from None
-
-    printable = document if isinstance(document, Printable) else Printable(document, {})
-    key = cache.pdf_key(printable.html, [(name.encode(), chart.pdf) for name, chart in
-                                         sorted(printable.charts.items())], forms,
-                        weasyprint.__version__)
-    kept = cache.read("print", key, ".pdf")
-    if kept is not None:
-        return kept
-    made = _print(printable, forms)
-    cache.write("print", key, made, ".pdf")
-    return made
+    return weasyprint
 
 
 def _refuse(url: str) -> dict[str, Any]:
@@ -58,27 +94,57 @@ def _refuse(url: str) -> dict[str, Any]:
     raise ValueError(f"a printed document loads nothing: {url}")
 
 
-def _print(printable: Printable, forms: bool) -> bytes:
+def _print(printable: Printable, forms: bool, outside: frozenset[str]) -> Laid:
     from weasyprint import HTML
 
     options = {"pdf_forms": forms, "pdf_tags": True}
     rendered = HTML(string=printable.html, url_fetcher=_refuse).render(**options)
+    anchors: dict[str, int] = {}
+    for number, page in enumerate(rendered.pages):
+        for name in page.anchors:
+            anchors.setdefault(name, number)
+    if outside and rendered.pages:
+        # WeasyPrint drops a link whose target it cannot find: a stand-in target keeps it.
+        rendered.pages[0].anchors.update(
+            {name: (0, 0, 0, 0) for name in outside if name not in anchors})
     pdf: bytes = rendered.write_pdf(**options)
     if not printable.charts:
-        return pdf
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
-    for number, page in enumerate(rendered.pages):
-        for name, (left, _, right, bottom) in page.anchors.items():
-            chart = printable.charts.get(name)
-            if chart is None:
-                continue
-            drawn = PdfReader(io.BytesIO(chart.pdf)).pages[0]
-            target = writer.pages[number]
-            # WeasyPrint measures in CSS pixels from the top; PDF in points from the bottom.
-            scale = (right - left) * PX_TO_PT / float(drawn.mediabox.width)
-            move = Transformation().scale(scale).translate(
-                left * PX_TO_PT, float(target.mediabox.height) - bottom * PX_TO_PT)
-            target.merge_transformed_page(drawn, move)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+        return Laid(pdf, len(rendered.pages), anchors)
+    with pikepdf.Pdf.open(io.BytesIO(pdf)) as document:
+        for number, page in enumerate(rendered.pages):
+            for name, box in page.anchors.items():
+                chart = printable.charts.get(name)
+                if chart is not None:
+                    _lay_chart(document, document.pages[number], chart, box)
+        out = io.BytesIO()
+        document.save(out)
+    return Laid(out.getvalue(), len(rendered.pages), anchors)
+
+
+def _lay_chart(document: pikepdf.Pdf, page: pikepdf.Page, chart: Chart,
+               box: tuple[float, float, float, float]) -> None:
+    """A chart onto its box, centred at the largest size that fits, with the links of its
+    steps to their measures."""
+    # WeasyPrint measures in CSS pixels from the top; PDF in points from the bottom.
+    left, top, right, bottom = (side * PX_TO_PT for side in box)
+    height = float(page.mediabox[3])
+    with pikepdf.Pdf.open(io.BytesIO(chart.pdf)) as drawn:
+        x0, y0, x1, y1 = (float(side) for side in drawn.pages[0].mediabox)
+        scale = min((right - left) / (x1 - x0), (bottom - top) / (y1 - y0))
+        dx = left + ((right - left) - (x1 - x0) * scale) / 2 - x0 * scale
+        dy = height - bottom + ((bottom - top) - (y1 - y0) * scale) / 2 - y0 * scale
+        form = document.copy_foreign(drawn.pages[0].as_form_xobject())
+        links = [(link.Rect, str(link.A.URI)) for link in drawn.pages[0].obj.get("/Annots", ())
+                 if "/A" in link and str(link.A.get("/URI", "")).startswith("#")]
+    name = page.add_resource(form, pikepdf.Name.XObject, prefix="Chart")
+    page.contents_add(pikepdf.Stream(document, b"q"), prepend=True)
+    page.contents_add(pikepdf.Stream(
+        document, b"Q q %.4f 0 0 %.4f %.4f %.4f cm %s Do Q" % (scale, scale, dx, dy, bytes(name))))
+    if links and "/Annots" not in page.obj:
+        page.obj.Annots = document.make_indirect(pikepdf.Array())
+    for rect, target in links:
+        page.obj.Annots.append(document.make_indirect(pikepdf.Dictionary(
+            Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Link, BS=pikepdf.Dictionary(W=0),
+            Rect=[float(rect[0]) * scale + dx, float(rect[1]) * scale + dy,
+                  float(rect[2]) * scale + dx, float(rect[3]) * scale + dy],
+            Dest=pikepdf.String(target[1:]))))

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 from trmgen.content.edition import Edition, Validated
 from trmgen.print import documents as printed_html
-from trmgen.print.pdf import Printable, to_pdf
+from trmgen.print.binding import book_pdf
+from trmgen.print.pdf import to_pdf
 from trmgen.publish import opendata
 from trmgen.sources import cache
 from trmgen.web.pages import FILES
@@ -52,13 +53,11 @@ def made(validated: Validated, language: str, printed: dt.date) -> tuple[list[Ma
 def _make(edition: Edition, printed: dt.date) -> tuple[list[Made], float]:
     language = edition.language
     countries = list(edition.guide.countries)
-    documents: list[tuple[str, str, Printable | str, bool]] = [
-        (FILES.book(language), "book",
-         printed_html.book(edition, printed), False),
+    book = printed_html.book(edition, printed)
+    documents: list[tuple[str, str, str, bool]] = [
         (FILES.contact_sheets(language), "contacts",
          printed_html.contacts_html(edition, printed, countries), False),
-        (FILES.form(language), "form",
-         printed_html.form_html(edition, printed), True),
+        (FILES.form(language), "form", printed_html.form_html(edition, printed), True),
     ]
     files = [Made(FILES.contact_sheet(language, country.code), "sheet",
                   language, printed_html.contacts_html(edition, printed, [country]).encode())
@@ -69,8 +68,9 @@ def _make(edition: Edition, printed: dt.date) -> tuple[list[Made], float]:
         files += [Made(path, "data", None, content)
                   for path, content in _contact_data(edition).items()]
     begun = time.perf_counter()
-    laid = [Made(path, kind, language, to_pdf(document, forms=forms))
-            for path, kind, document, forms in documents]
+    laid = [Made(FILES.book(language), "book", language, book_pdf(book))]
+    laid += [Made(path, kind, language, to_pdf(document, forms=forms))
+             for path, kind, document, forms in documents]
     return laid + files, time.perf_counter() - begun
 
 

@@ -34,8 +34,8 @@ from trmgen.sources.layout import Layout
 KEEP_DAYS = 3
 """Entries that no build has used for this long are deleted at the end of a build."""
 
-LIBRARIES = ("Babel", "Jinja2", "Markdown", "nh3", "phonenumbers", "pycountry", "pydantic",
-             "pypdf", "PyYAML", "weasyprint")
+LIBRARIES = ("Babel", "Jinja2", "Markdown", "nh3", "phonenumbers", "pikepdf", "pycountry",
+             "pydantic", "PyYAML", "weasyprint")
 """The libraries whose versions can change what trmgen makes from the same sources."""
 
 _CODE = Path(__file__).resolve().parent.parent
@@ -90,9 +90,18 @@ def chart_key(dot: str, fmt: str) -> str:
     return _digest("chart", fmt, dot)
 
 
-def pdf_key(html: str, charts: list[tuple[bytes, bytes]], forms: bool, engine: str) -> str:
-    """A printed document: its HTML, the charts laid onto it, its form fields, WeasyPrint."""
-    return _digest("pdf", engine, forms, html, *[part for chart in charts for part in chart])
+def pdf_key(html: str, charts: list[tuple[bytes, bytes]], forms: bool, engine: str,
+            outside: list[str]) -> str:
+    """A printed document: its HTML, the charts laid onto it, its form fields, WeasyPrint,
+    and the ids that its links find in another document."""
+    return _digest("pdf", engine, forms, html, outside,
+                   *[part for chart in charts for part in chart])
+
+
+def book_numbers_key(head: str) -> str:
+    """The page numbers that the last book of the same head printed (its title, language,
+    style): a first guess for the next, which the binding checks (print.binding)."""
+    return _digest("book-numbers", head)
 
 
 def pages_key(fingerprint: str, history: str, language: str, directory_urls: bool,

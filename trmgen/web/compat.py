@@ -70,6 +70,10 @@ RELIANCES = {
     "fields and the separator from there (web.search_shards).",
     "weasyprint-anchors": "WeasyPrint's rendered pages list the position of every element "
     "with an id (Page.anchors): the book's charts are laid onto their boxes at those places.",
+    "weasyprint-link-targets": "WeasyPrint writes an internal link whose target is among its "
+    "pages' anchors when write_pdf runs, as a link to a destination of that name, and drops "
+    "the others: a chapter of the book adds a stand-in anchor for each id of another chapter "
+    "that it links to, so that the link is kept for the bound book (print.binding).",
 }
 """What trmgen relies on, by name; tests/test_compat.py checks each."""
 

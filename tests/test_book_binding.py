@@ -1,0 +1,113 @@
+"""The book laid out chapter by chapter (print.binding): the same book as one laid out whole,
+and after an edit, only what changed laid out again."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import pytest
+
+from trmgen.content.edition import validated
+from trmgen.print import documents
+from trmgen.print.binding import CHAPTER, book_pdf
+from trmgen.print.pdf import Printable, laid_out
+from trmgen.publish.build import build_date
+from trmgen.sources.layout import Layout
+
+from .conftest import ROOT
+from .pdf_facts import bookmarks, links, page_images, page_texts, structure
+
+
+def _laid_out_files() -> set[Path]:
+    """The documents laid out so far in this test run (each kept in the cache)."""
+    return set((Path(os.environ["TRMGEN_CACHE"]) / "print").glob("*.pdf"))
+
+
+def assert_same_book(bound: bytes, whole: bytes, *, text: bool = True) -> None:
+    """The same pages (as drawn), text, page numbers, bookmarks, links and structure tree;
+    without `text`, the text read back is not compared (see the Arabic book)."""
+    assert page_images(bound) == page_images(whole)
+    if text:
+        assert page_texts(bound) == page_texts(whole)
+    assert bookmarks(bound) == bookmarks(whole)
+    bound_links, whole_links = links(bound), links(whole)
+    assert bound_links == whole_links
+    assert None not in [target for _, _, target in bound_links], "every link leads somewhere"
+    assert structure(bound) == structure(whole)
+
+
+@pytest.fixture(scope="module")
+def book_head() -> tuple[str, str]:
+    """The shipped English book's head (its style) and the end of the document."""
+    edition = validated(Layout(ROOT)).edition("en")
+    html = documents.book(edition, dt.date(2026, 12, 6)).html
+    body = html.index(">", html.index("<body")) + 1
+    return html[:body], html[html.rindex("</body>"):]
+
+
+def small_book(head: tuple[str, str], paragraphs: dict[str, int]) -> Printable:
+    """A book with a cover, contents and three chapters of `paragraphs` paragraphs each; the
+    last chapter lists the others' sections with their pages, as the book's lists do."""
+    text = ("A paragraph of the chapter, long enough to take a few lines on the page, so that "
+            "the chapters run over several pages. ") * 3
+    chapters = ""
+    for name, count in paragraphs.items():
+        chapters += (f'{CHAPTER}" id="{name}"><h1>Chapter {name}</h1>'
+                     + "".join(f'<h2 id="{name}-{n}">Section {n}</h2><p>{text}</p>'
+                               for n in range(count))
+                     + "</section>")
+    listed = "".join(f'<li><a href="#{name}-{n}">Section {n} of {name}</a></li>'
+                     for name, count in paragraphs.items() for n in range(0, count, 3))
+    contents = "".join(f'<li><a href="#{name}">Chapter {name}</a></li>' for name in paragraphs)
+    body = (f'<section class="cover"><h1>A small book</h1></section>'
+            f'<nav class="toc"><h2>Contents</h2><ul>{contents}'
+            f'<li><a href="#lists">Lists</a></li></ul></nav>{chapters}'
+            f'{CHAPTER}" id="lists"><h1>Lists</h1><ul class="xref">{listed}</ul></section>')
+    return Printable(head[0] + body + head[1], {})
+
+
+def test_small_book_bound_is_the_book_laid_out_whole(book_head: tuple[str, str]) -> None:
+    book = small_book(book_head, {"one": 12, "two": 20, "three": 8})
+    bound = book_pdf(book)
+    assert_same_book(bound, laid_out(book).pdf)
+    assert "Section 3 of two" in "".join(page_texts(bound))
+
+
+def test_an_edit_lays_out_its_chapter_only(book_head: tuple[str, str]) -> None:
+    """A changed sentence: its chapter is laid out again, nothing else. A chapter that
+    grows by pages: the parts that print the moved page numbers too, and the book is still
+    the one laid out whole."""
+    sizes = {"alpha": 10, "beta": 14, "gamma": 6}
+    book = small_book(book_head, sizes)
+    book_pdf(book)
+    before = _laid_out_files()
+    edited = Printable(book.html.replace("Section 4</h2>", "Section 4 (edited)</h2>", 1), {})
+    bound = book_pdf(edited)
+    assert len(_laid_out_files() - before) == 1, "one chapter laid out again"
+    assert "Section 4 (edited)" in "".join(page_texts(bound))
+
+    before = _laid_out_files()
+    grown = small_book(book_head, {**sizes, "alpha": 30})
+    bound = book_pdf(grown)
+    made = len(_laid_out_files() - before)
+    # The grown chapter, the contents and the lists (whose numbers moved), the footers.
+    assert made == 4, made
+    assert_same_book(bound, laid_out(grown).pdf)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("code", ["en", "ar"])
+def test_shipped_book_bound_is_the_book_laid_out_whole(shipped_site: Path, code: str) -> None:
+    """The shipped book (charts, tables, contents, lists of measures, right to left in
+    Arabic) bound from its chapters is the one WeasyPrint lays out whole."""
+    edition = validated(Layout(ROOT)).edition(code)
+    book = documents.book(edition, build_date())
+    bound = book_pdf(book)  # its chapters were laid out by the shipped site's build
+    assert (shipped_site / f"downloads/trm-guidelines-{code}.pdf").stat().st_size > 0
+    # Each chapter embeds its own subset of the fonts. In Arabic, a glyph that stands for
+    # several letters (a ligature with lam, a mirrored bracket) reads back as the letters it
+    # was first drawn for in its subset: the text read back differs where the pages drawn
+    # are the same. The pages are compared as drawn, and the English book's text too.
+    assert_same_book(bound, laid_out(book).pdf, text=code != "ar")
