@@ -7,6 +7,7 @@ import datetime as dt
 import os
 from pathlib import Path
 
+import lxml.html
 import pytest
 
 from trmgen.content.edition import validated
@@ -111,3 +112,33 @@ def test_shipped_book_bound_is_the_book_laid_out_whole(shipped_site: Path, code:
     # was first drawn for in its subset: the text read back differs where the pages drawn
     # are the same. The pages are compared as drawn, and the English book's text too.
     assert_same_book(bound, laid_out(book).pdf, text=code != "ar")
+
+
+def test_the_adoption_matrix_is_printed_in_tables_a_page_wide(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """At most MATRIX_COUNTRIES countries a table; each further table starts a page of its
+    own (a chapter to bind) under the annex's running head, and together the tables give
+    every country's status for every measure."""
+    edition = validated(Layout(ROOT)).edition("en")
+    guide = edition.guide
+    whole = documents.book(edition, dt.date(2026, 12, 6))
+    assert whole.html.count('class="ad-matrix"') == 1, "the shipped countries fit one table"
+    monkeypatch.setattr(documents, "MATRIX_COUNTRIES", 5)
+    book = documents.book(edition, dt.date(2026, 12, 6))
+    tree = lxml.html.fromstring(book.html)
+    tables = tree.xpath("//table[@class='ad-matrix']")
+    codes = [[th.text for th in table.xpath("thead//th[@scope='col']")[1:]] for table in tables]
+    assert codes == [[c.code for c in guide.countries][i:i + 5]
+                     for i in range(0, len(guide.countries), 5)]
+    assert len(tables) == 3
+    for table in tables[1:]:
+        section = table.getparent()
+        assert section.get("class") == "chapter"
+        assert section.get("data-head") == "Adoption by country"
+    for measure in guide.measures:
+        cells = [td.get("class") for table in tables for row in table.xpath(".//tr")
+                 if row.xpath("th[@scope='row']")[:1]
+                 and row.xpath("th[@scope='row']")[0].text_content() == measure.title
+                 for td in row.xpath("td")]
+        assert cells == [f"ad ad-{row.status}" for row in guide.adopted_in(measure)]
+    assert book.html.count(CHAPTER) == whole.html.count(CHAPTER) + 2, "chapters to bind"

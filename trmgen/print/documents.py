@@ -41,13 +41,19 @@ def _render(edition: Edition, template: str, src: str, values: dict[str, Any]) -
     return bidi.isolate(html) if bidi.right_to_left(edition.language) else html
 
 
+MATRIX_COUNTRIES = 12
+"""At most this many countries in a table of the adoption annex: a page's width holds them,
+and each further table is a chapter of its own, so that the book's layout stays in bounds
+however many countries there are (print.binding)."""
+
+
 def _values(edition: Edition, printed: dt.date) -> dict[str, Any]:
     rtl = bidi.right_to_left(edition.language)
     # The style sheet is ours, not content: it goes into the page as it is.
     css = Markup(read_file(edition.layout.print_templates / "print.css",
                            MAX_TEMPLATE_BYTES).decode("utf-8"))
     return {**template_values(edition), "printed": printed, "css": css,
-            "direction": "rtl" if rtl else "ltr"}
+            "direction": "rtl" if rtl else "ltr", "matrix_countries": MATRIX_COUNTRIES}
 
 
 MAX_WIDTH_MM = 176.0
