@@ -105,6 +105,24 @@ def test_english_fallback_keeps_its_own_direction_in_the_arabic_book(
     assert [w for words in english for w in words if re.match(r"[.,;:][A-Za-z]", w)] == []
 
 
+def test_a_book_in_english_fallback_has_its_plain_title_and_a_clean_cover(
+        partial_site: Path) -> None:
+    """The guideline's title still in English: the PDF's title and author are its text
+    (the visible mark of English text belongs on pages, not in metadata), nothing spills
+    from the head onto the cover, and every page after the cover shows its number."""
+    info = subprocess.run(["pdfinfo", str(partial_site / "downloads/trm-guidelines-ar.pdf")],
+                          capture_output=True, text=True, check=True).stdout
+    assert "Title:           Test guideline\n" in info
+    assert "Author:          Test guideline\n" in info
+    text = subprocess.run(["pdftotext", "-layout",
+                           str(partial_site / "downloads/trm-guidelines-ar.pdf"), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    pages = text.split("\f")[:-1]
+    assert '">' not in pages[0] and "trm-fallback" not in text
+    for number, printed in enumerate(pages[1:], start=2):
+        assert f"{len(pages)} / {number}" in printed or f"{number} / {len(pages)}" in printed
+
+
 READING_ORDER = """element => {
     const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT), texts = [];
     while (walker.nextNode()) { if (walker.currentNode.length) texts.push(walker.currentNode); }

@@ -162,7 +162,7 @@ class Renderer:
             return Markup(loc.listing([Markup.escape(item) for item in items]))
 
         self.env.filters.update(md=self._block, md_inline=self._inline, plain=self._plain,
-                                listing=listing)
+                                listing=listing, unmarked=str)  # str() of a Fallback: a str
 
     def _mark(self, html: Markup) -> Markup:
         """Inline English text, with a visible mark that explains itself. English keeps its

@@ -1,0 +1,367 @@
+"""The bound book written as PDF object by object, one chapter open at a time, so that its
+memory is that of one chapter, not of the book (print.binding).
+
+Each chapter's objects are copied as they are, under new numbers (its references renumbered
+in their text), except what the book replaces: the catalog, the page tree, the structure
+tree's root, its Document element and its map from content to elements, the bookmarks and
+the destinations. Those are written for the whole book at the end. Every object but the
+streams goes into compressed object streams.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import struct
+import zlib
+from dataclasses import dataclass, field
+from typing import Any
+
+import pikepdf
+from pikepdf import Name
+
+from trmgen.print.pdf import Laid
+
+_TOKEN = re.compile(rb"\((?:[^\\()]|\\.)*\)|(\d+) (\d+) R", re.DOTALL)
+"""A literal string (qpdf escapes every parenthesis in one), or a reference."""
+FOOTER = b"Q /Artifact BMC q /TrmgenFooter Do Q EMC"
+"""Drawn after each page's own content (which `q` before it keeps as it was): its footer,
+marked as an artifact, not part of the text."""
+
+
+def bind(laid: list[Laid], footers: bytes) -> bytes:
+    """The chapters' PDFs as one book, each page with its footer (a page of `footers`)."""
+    out = _Out()
+    book = _Book(out)
+    forms = _footers(out, footers)
+    pages = sum(one.pages for one in laid)
+    book.next_key = pages
+    for number, one in enumerate(laid):
+        with pikepdf.Pdf.open(io.BytesIO(one.pdf)) as pdf:
+            book.add(_Chapter(out, pdf), one, number, forms)
+    return book.finish()
+
+
+class _Out:
+    """A PDF file being written: each stream as it comes, the other objects gathered into
+    compressed object streams, then a cross-reference stream."""
+
+    GROUP = 200
+    """Objects in an object stream."""
+
+    def __init__(self) -> None:
+        self.data = io.BytesIO()
+        self.data.write(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+        self.entries: dict[int, tuple[int, int, int]] = {}  # number: (type, field, field)
+        self.pending: list[tuple[int, bytes]] = []
+        self.next = 1
+
+    def reserve(self) -> int:
+        self.next += 1
+        return self.next - 1
+
+    def write(self, number: int, body: bytes, stream: bytes | None = None) -> None:
+        if stream is not None:
+            self._put(number, body, stream)
+            return
+        self.pending.append((number, body))
+        if len(self.pending) >= self.GROUP:
+            self._flush()
+
+    def _put(self, number: int, body: bytes, stream: bytes) -> None:
+        self.entries[number] = (1, self.data.tell(), 0)
+        self.data.write(b"%d 0 obj\n%s\nstream\n%s\nendstream\nendobj\n" % (number, body, stream))
+
+    def _flush(self) -> None:
+        if not self.pending:
+            return
+        number = self.reserve()
+        offsets, at = [], 0
+        for index, (member, body) in enumerate(self.pending):
+            offsets.append(b"%d %d" % (member, at))
+            at += len(body) + 1
+            self.entries[member] = (2, number, index)
+        header = b" ".join(offsets) + b"\n"
+        packed = zlib.compress(header + b"".join(body + b"\n" for _, body in self.pending))
+        self._put(number, b"<< /Type /ObjStm /N %d /First %d /Filter /FlateDecode /Length %d >>"
+                  % (len(self.pending), len(header), len(packed)), packed)
+        self.pending = []
+
+    def finish(self, root: int, info: int | None) -> bytes:
+        self._flush()
+        number = self.reserve()
+        start = self.data.tell()
+        self.entries[number] = (1, start, 0)
+        rows = zlib.compress(b"".join(struct.pack(">BIH", *self.entries.get(n, (0, 0, 0)))
+                                      for n in range(self.next)))
+        info_entry = b"/Info %d 0 R " % info if info is not None else b""
+        self.data.write(b"%d 0 obj\n<< /Type /XRef /Size %d /W [1 4 2] /Root %d 0 R %s"
+                        b"/Filter /FlateDecode /Length %d >>\nstream\n%s\nendstream\nendobj\n"
+                        b"startxref\n%d\n%%%%EOF\n" % (number, self.next, root, info_entry,
+                                                     len(rows), rows, start))
+        return self.data.getvalue()
+
+
+class _Chapter:
+    """A chapter's PDF and the number in the book of each of its objects."""
+
+    def __init__(self, out: _Out, pdf: pikepdf.Pdf) -> None:
+        self.pdf = pdf
+        found = [obj.objgen[0] for obj in pdf.objects if obj.objgen[0]]
+        base = out.next
+        self.numbers = {number: base + number for number in found}
+        out.next = base + max(found, default=0) + 1
+        self.left_out: set[int] = set()
+
+    def stand_in(self, number: int) -> pikepdf.Object:
+        """An object of the chapter that stands for the book's object `number` (it is not
+        written: references to it are references to that object)."""
+        obj = self.pdf.make_indirect(pikepdf.Dictionary())
+        self.numbers[obj.objgen[0]] = number
+        self.left_out.add(obj.objgen[0])
+        return obj
+
+    def text(self, value: Any, *, resolved: bool = False) -> bytes:
+        """A value as PDF text (`resolved`: an object's own, not a reference to it), its
+        references renumbered for the book."""
+        def renumbered(token: re.Match[bytes]) -> bytes:
+            return token[0] if token[1] is None else b"%d 0 R" % self.numbers[int(token[1])]
+        body = value.unparse(resolved=resolved) if isinstance(value, pikepdf.Object) else (
+            _scalar(value))
+        return _TOKEN.sub(renumbered, body)
+
+    def write_all(self, out: _Out) -> None:
+        """Every object of the chapter but those left out, under its number in the book."""
+        for obj in self.pdf.objects:
+            number = obj.objgen[0]
+            if not number or number in self.left_out:
+                continue
+            if obj._type_code != pikepdf.ObjectType.stream:
+                out.write(self.numbers[number], self.text(obj, resolved=True))
+            elif obj.get(Name.Type) not in (Name.ObjStm, Name.XRef):
+                entries = b"".join(Name(key).unparse() + b" " + self.text(value) + b" "
+                                   for key, value in obj.stream_dict.items() if key != "/Length")
+                raw = obj.read_raw_bytes()
+                out.write(self.numbers[number], b"<< %s/Length %d >>" % (entries, len(raw)), raw)
+
+
+def _scalar(value: Any) -> bytes:
+    """A number, a boolean or null as PDF text (pikepdf gives them as Python values)."""
+    if value is None or isinstance(value, bool):
+        return {None: b"null", True: b"true", False: b"false"}[value]
+    return str(value).encode()
+
+
+def _footers(out: _Out, footers: bytes) -> list[int]:
+    """Each footer page's content written as a form, with what it draws with; the number of
+    each form."""
+    with pikepdf.Pdf.open(io.BytesIO(footers)) as pdf:
+        chapter = _Chapter(out, pdf)
+        chapter.left_out |= {pdf.Root.objgen[0], pdf.Root.Pages.objgen[0]}
+        if Name.Info in pdf.trailer:
+            chapter.left_out.add(pdf.trailer.Info.objgen[0])
+        forms = []
+        for page in pdf.pages:
+            chapter.left_out.add(page.obj.objgen[0])
+            content = page.obj.Contents
+            content.Type, content.Subtype = Name.XObject, Name.Form
+            content.BBox, content.Resources = page.obj.MediaBox, page.obj.Resources
+            forms.append(chapter.numbers[content.objgen[0]])
+        chapter.write_all(out)
+        return forms
+
+
+@dataclass
+class _Bookmark:
+    title: str
+    page: int
+    left: float
+    top: float
+    closed: bool
+    children: list[_Bookmark] = field(default_factory=list)
+
+
+class _Book:
+    """What the book writes for itself, gathered chapter by chapter."""
+
+    def __init__(self, out: _Out) -> None:
+        self.out = out
+        (self.catalog, self.page_tree, self.struct_root, self.document, self.parent_tree,
+         self.begin, self.end) = (out.reserve() for _ in range(7))
+        self.pages: list[int] = []
+        self.kids: list[int] = []
+        self.nums: list[tuple[int, bytes]] = []
+        self.next_key = 0
+        self.destinations: dict[str, bytes] = {}
+        self.bookmarks: list[_Bookmark] = []
+        self.catalog_entries: list[bytes] = []
+        self.info: int | None = None
+
+    def add(self, chapter: _Chapter, one: Laid, number: int, forms: list[int]) -> None:
+        """A chapter (the `number`-th), its pages following those added before."""
+        pdf, start = chapter.pdf, len(self.pages)
+        root, own_root = pdf.Root, pdf.Root.StructTreeRoot
+        own_document = own_root.K[0]
+        chapter.left_out |= {root.objgen[0], root.Pages.objgen[0], own_root.objgen[0],
+                             own_document.objgen[0]}
+        chapter.left_out |= (_nodes(root.get(Name.Outlines)) | _nodes(root.get(Name.Names))
+                             | _nodes(own_root.ParentTree))
+        chapter.numbers[root.Pages.objgen[0]] = self.page_tree
+        chapter.numbers[own_document.objgen[0]] = self.document
+        if number == 0:
+            self.catalog_entries = [Name(key).unparse() + b" " + chapter.text(root[key])
+                                    for key in ("/Lang", "/MarkInfo", "/ViewerPreferences")
+                                    if key in root]
+            if Name.Info in pdf.trailer:
+                self.info = chapter.numbers[pdf.trailer.Info.objgen[0]]
+        # The map from content to elements: a chapter's pages' keys first, then those of its
+        # annotations, each after those of the chapters before (as WeasyPrint numbers them).
+        own_nums = list(own_root.ParentTree.Nums)
+        keys: dict[int, int] = {}
+        for key, value in zip(map(int, own_nums[::2]), own_nums[1::2], strict=True):
+            if key < one.pages:
+                keys[key] = start + key
+            else:
+                keys[key] = self.next_key
+                self.next_key += 1
+            self.nums.append((keys[key], chapter.text(value)))
+        self.kids += [chapter.numbers[kid.objgen[0]] for kid in own_document.K]
+        _unique_ids(list(own_document.K), f"c{number}-")
+        if Name.Names in root and Name.Dests in root.Names:
+            for name, destination in pikepdf.NameTree(root.Names.Dests).items():
+                if name in one.anchors and name not in self.destinations:
+                    self.destinations[name] = chapter.text(destination)
+        self.bookmarks += _bookmarks(pdf, pdf.open_outline().root, start)  # read, not saved
+        begin, end = chapter.stand_in(self.begin), chapter.stand_in(self.end)
+        for index, page in enumerate(pdf.pages):
+            obj = page.obj
+            obj.StructParents = start + index
+            for annotation in obj.get(Name.Annots, ()):
+                if Name.StructParent in annotation:
+                    annotation.StructParent = keys[int(annotation.StructParent)]
+            contents = obj.Contents
+            own = list(contents) if contents._type_code == pikepdf.ObjectType.array else [
+                contents]
+            obj.Contents = pikepdf.Array([begin, *own, end])
+            drawn = pikepdf.Dictionary(dict(obj.Resources.get(Name.XObject, {}).items()))
+            drawn.TrmgenFooter = chapter.stand_in(forms[start + index])
+            resources = pikepdf.Dictionary(dict(obj.Resources.items()))  # shared by pages
+            resources.XObject = drawn
+            obj.Resources = resources
+            self.pages.append(chapter.numbers[obj.objgen[0]])
+        chapter.write_all(self.out)
+
+    def finish(self) -> bytes:
+        out, refs = self.out, _refs
+        out.write(self.page_tree, b"<< /Type /Pages /Kids [%s] /Count %d >>" % (
+            refs(self.pages), len(self.pages)))
+        out.write(self.document, b"<< /Type /StructElem /S /Document /P %d 0 R /K [%s] >>" % (
+            self.struct_root, refs(self.kids)))
+        out.write(self.parent_tree, b"<< /Nums [%s] >>" % b" ".join(
+            b"%d %s" % pair for pair in sorted(self.nums, key=lambda pair: pair[0])))
+        out.write(self.struct_root, b"<< /Type /StructTreeRoot /K [%d 0 R] /ParentTree %d 0 R "
+                  b"/ParentTreeNextKey %d >>" % (self.document, self.parent_tree, self.next_key))
+        out.write(self.begin, b"<< /Length 1 >>", b"q")
+        out.write(self.end, b"<< /Length %d >>" % len(FOOTER), FOOTER)
+        names = b" ".join(pikepdf.String(name).unparse() + b" " + self.destinations[name]
+                          for name in sorted(self.destinations))
+        outline = _write_bookmarks(out, self.bookmarks, self.pages)
+        out.write(self.catalog, b"<< /Type /Catalog /Pages %d 0 R /StructTreeRoot %d 0 R "
+                  b"/Names << /Dests << /Names [%s] >> >> %s%s >>" % (
+                      self.page_tree, self.struct_root, names,
+                      b"/Outlines %d 0 R " % outline if outline else b"",
+                      b" ".join(self.catalog_entries)))
+        return out.finish(self.catalog, self.info)
+
+
+def _refs(numbers: list[int]) -> bytes:
+    return b" ".join(b"%d 0 R" % number for number in numbers)
+
+
+def _nodes(tree: Any) -> set[int]:
+    """The numbers of the indirect nodes of an outline, a name tree or a number tree (not
+    of what they lead to: pages, destinations, elements)."""
+    found: set[int] = set()
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if not isinstance(node, pikepdf.Object):
+            continue
+        if node.is_indirect:
+            found.add(node.objgen[0])
+        if node._type_code == pikepdf.ObjectType.dictionary:
+            stack += [node[key] for key in ("/Dests", "/First", "/Next") if key in node]
+            stack += list(node.get(Name.Kids, ()))
+    return found
+
+
+def _unique_ids(kids: list[pikepdf.Object], prefix: str) -> None:
+    """Prefix the ids of table headers (and the cells' references to them), which WeasyPrint
+    makes unique within one PDF only."""
+    stack = list(kids)
+    while stack:
+        element = stack.pop()
+        if not isinstance(element, pikepdf.Dictionary) or element.get(Name.Type) == Name.OBJR:
+            continue
+        if Name.ID in element:
+            element.ID = pikepdf.String(prefix + str(element.ID))
+        attributes = element.get(Name.A)
+        if isinstance(attributes, pikepdf.Dictionary) and Name.Headers in attributes:
+            attributes.Headers = pikepdf.Array(
+                [pikepdf.String(prefix + str(header)) for header in attributes.Headers])
+        below = element.get(Name.K)
+        if isinstance(below, pikepdf.Array):
+            stack.extend(below)
+        elif isinstance(below, pikepdf.Dictionary):
+            stack.append(below)
+
+
+def _bookmarks(pdf: pikepdf.Pdf, items: list[pikepdf.OutlineItem],
+               start: int) -> list[_Bookmark]:
+    """A chapter's bookmarks, at their pages in the book (each chapter's begin at the
+    first level)."""
+    made = []
+    for item in items:
+        destination = item.destination  # as WeasyPrint writes it: [page /XYZ left top 0]
+        assert isinstance(destination, pikepdf.Array)
+        made.append(_Bookmark(str(item.title),
+                              pdf.pages.index(pikepdf.Page(destination[0])) + start,
+                              float(destination[2]), float(destination[3]), item.is_closed,
+                              _bookmarks(pdf, item.children, start)))
+    return made
+
+
+def _write_bookmarks(out: _Out, items: list[_Bookmark], pages: list[int]) -> int | None:
+    """The outline of the bookmarks, counted as WeasyPrint counts them; its number."""
+    if not items:
+        return None
+    root = out.reserve()
+
+    def write(level: list[_Bookmark], parent: int) -> tuple[int, int, int]:
+        numbers = [out.reserve() for _ in level]
+        shown = len(level)
+        for index, (item, number) in enumerate(zip(level, numbers, strict=True)):
+            entries = [b"/Title " + pikepdf.String(item.title).unparse(),
+                       b"/Parent %d 0 R" % parent,
+                       b"/Dest [%d 0 R /XYZ %s %s 0]" % (pages[item.page], _real(item.left),
+                                                         _real(item.top))]
+            if index:
+                entries.append(b"/Prev %d 0 R" % numbers[index - 1])
+            if index + 1 < len(level):
+                entries.append(b"/Next %d 0 R" % numbers[index + 1])
+            if item.children:
+                first, last, below = write(item.children, number)
+                entries += [b"/First %d 0 R" % first, b"/Last %d 0 R" % last,
+                            b"/Count %d" % (-below if item.closed else below)]
+                shown += 0 if item.closed else below
+            out.write(number, b"<< " + b" ".join(entries) + b" >>")
+        return numbers[0], numbers[-1], shown
+
+    first, last, shown = write(items, root)
+    out.write(root, b"<< /Type /Outlines /First %d 0 R /Last %d 0 R /Count %d >>" % (
+        first, last, shown))
+    return root
+
+
+def _real(value: float) -> bytes:
+    return (b"%.4f" % value).rstrip(b"0").rstrip(b".")
