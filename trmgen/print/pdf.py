@@ -115,13 +115,13 @@ def _print(printable: Printable, forms: bool, outside: frozenset[str]) -> Laid:
             for name, box in page.anchors.items():
                 chart = printable.charts.get(name)
                 if chart is not None:
-                    _lay_chart(document, document.pages[number], chart, box)
+                    _lay_chart(document, document.pages[number], name, chart, box)
         out = io.BytesIO()
-        document.save(out)
+        document.save(out, deterministic_id=True)
     return Laid(out.getvalue(), len(rendered.pages), anchors)
 
 
-def _lay_chart(document: pikepdf.Pdf, page: pikepdf.Page, chart: Chart,
+def _lay_chart(document: pikepdf.Pdf, page: pikepdf.Page, name: str, chart: Chart,
                box: tuple[float, float, float, float]) -> None:
     """A chart onto its box, centred at the largest size that fits, with the links of its
     steps to their measures."""
@@ -136,10 +136,10 @@ def _lay_chart(document: pikepdf.Pdf, page: pikepdf.Page, chart: Chart,
         form = document.copy_foreign(drawn.pages[0].as_form_xobject())
         links = [(link.Rect, str(link.A.URI)) for link in drawn.pages[0].obj.get("/Annots", ())
                  if "/A" in link and str(link.A.get("/URI", "")).startswith("#")]
-    name = page.add_resource(form, pikepdf.Name.XObject, prefix="Chart")
+    drawn_as = page.add_resource(form, pikepdf.Name.XObject, pikepdf.Name("/" + name))
     page.contents_add(pikepdf.Stream(document, b"q"), prepend=True)
-    page.contents_add(pikepdf.Stream(
-        document, b"Q q %.4f 0 0 %.4f %.4f %.4f cm %s Do Q" % (scale, scale, dx, dy, bytes(name))))
+    page.contents_add(pikepdf.Stream(document, b"Q q %.4f 0 0 %.4f %.4f %.4f cm %s Do Q" % (
+        scale, scale, dx, dy, bytes(drawn_as))))
     if links and "/Annots" not in page.obj:
         page.obj.Annots = document.make_indirect(pikepdf.Array())
     for rect, target in links:
