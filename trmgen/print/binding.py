@@ -102,7 +102,7 @@ def book_pdf(printable: Printable) -> bytes:
         raise BuildError([Diagnostic("book", 0, 0, "print.numbers", "",
                                      "the page numbers of the book do not settle: report "
                                      "this as a bug of trmgen")])
-    cache.write_json("book-numbers", hint_key, numbers)
+    cache.write_json("book-numbers", hint_key, _pages(laid))
     pages = sum(one.pages for one in laid)
     footers = laid_out(Printable(_footers(head, pages), {}))
     if footers.pages != pages:  # the head put something on the page (a bug of trmgen)
