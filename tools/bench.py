@@ -256,13 +256,12 @@ def _bare(root: Path, dest: Path) -> float:
     return time.perf_counter() - start
 
 
-def _print(root: Path, dest: Path) -> int:  # noqa: ARG001 (every stage is given a folder)
-    _clear("print", "documents")
-    made, _ = documents.made(validated(Layout(root)), "en", build.build_date())
-    return len(made)
+def _print(root: Path, dest: Path) -> int:
+    _clear("print")
+    return _print_again(root, dest)
 
 
-def _print_again(root: Path, dest: Path) -> int:  # noqa: ARG001
+def _print_again(root: Path, dest: Path) -> int:  # noqa: ARG001 (every stage is given a folder)
     """The printed documents after an edit: the chapters of the book laid out before are
     kept (the cache's "print" entries), the rest made again."""
     _clear("documents")

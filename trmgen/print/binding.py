@@ -104,7 +104,7 @@ def book_pdf(printable: Printable) -> bytes:
                                      "this as a bug of trmgen")])
     cache.write_json("book-numbers", hint_key, _pages(laid))
     pages = sum(one.pages for one in laid)
-    footers = laid_out(Printable(_footers(head, pages), {}))
+    footers = laid_out(Printable(_footers_html(head, pages), {}))
     if footers.pages != pages:  # the head put something on the page (a bug of trmgen)
         raise BuildError([Diagnostic("book", 0, 0, "print.footers", "",
                                      f"the book has {pages} pages and its footers "
@@ -182,7 +182,7 @@ class _Links(HTMLParser):
             self._open.pop()
 
 
-def _footers(head: str, pages: int) -> str:
+def _footers_html(head: str, pages: int) -> str:
     """A document of `pages` pages holding nothing but the book's page furniture: the cover
     (which has none), then pages that each show their number."""
     breaks = '<div style="break-before: page"></div>' * (pages - 1)
