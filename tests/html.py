@@ -34,3 +34,23 @@ def resolve(html_file: Path, href: str) -> tuple[Path, str] | None:
 
 def ids(tree: HtmlElement) -> set[str]:
     return {str(i) for i in tree.xpath("//@id")}
+
+
+def broken_links(folder: Path) -> list[str]:
+    """Every link of the pages in `folder` whose file or anchor is not there."""
+    broken = []
+    anchors: dict[Path, set[str]] = {}
+    for html_file in sorted(folder.rglob("*.html")):
+        for href in parse(html_file).xpath("//a/@href"):
+            target = resolve(html_file, str(href))
+            if target is None:
+                continue
+            path, anchor = target
+            if not path.is_file():
+                broken.append(f"{html_file.relative_to(folder)} -> {href}")
+                continue
+            if anchor:
+                known = anchors.setdefault(path, ids(parse(path)))
+                if anchor not in known:
+                    broken.append(f"{html_file.relative_to(folder)} -> {href} (anchor)")
+    return broken

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import subprocess
 import sys
@@ -9,7 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from .edits import replace_in, verified
+from trmgen.content.edition import validated
+from trmgen.print import documents as printed_html
+from trmgen.publish import documents
+from trmgen.sources.layout import Layout
+
+from .edits import append_to, replace_in, verified
 from .html import page
 
 pytestmark = pytest.mark.slow  # every test here builds a site or serves one
@@ -214,7 +220,9 @@ def test_a_build_of_unchanged_sources_keeps_what_it_made(scratch_repo: Path,
     site = scratch_repo / "site"
     before = snapshot(site)
     kept = {kind.name: len(list(kind.iterdir())) for kind in cache.iterdir()}
-    assert kept["pages"] == 2 and kept["documents"] == 1  # site and offline copy; downloads
+    # The pages of each template rendered once, filled in for the site and the offline copy;
+    # the downloads.
+    assert kept["rendered"] > 1 and kept["pages"] == 2 and kept["documents"] == 1
     build()
     assert snapshot(site) == before
     sop = scratch_repo / "guidelines/sops/1-identification.yaml"
@@ -228,6 +236,29 @@ def test_a_build_of_unchanged_sources_keeps_what_it_made(scratch_repo: Path,
         assert "Screen with care" in copy.read(name).decode()
     assert "Screen with care" in (site / "downloads/trm-guidelines-en.json").read_text()
     assert after["downloads/trm-guidelines-en.pdf"] != before["downloads/trm-guidelines-en.pdf"]
+
+
+def test_an_edit_of_a_page_template_the_print_does_not_use_keeps_the_documents(
+        scratch_repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The downloads are kept by the hash of what they are made from: the page templates
+    the print templates import count, the others do not."""
+    monkeypatch.setenv("TRMGEN_CACHE", str(tmp_path / "cache"))
+    layout, day = Layout(scratch_repo), dt.date(2026, 12, 1)
+    files, laying = documents.made(validated(layout), "en", day)
+    assert laying > 0
+    measure = scratch_repo / "templates/pages/measure.md.j2"
+    append_to(measure, "{## edited ##}\n")
+    again, laying = documents.made(validated(layout), "en", day)
+    assert laying == 0.0 and again == files  # as kept
+    blocks = scratch_repo / "templates/pages/_blocks.j2"  # what the book shows of a measure
+    append_to(blocks, "{% macro edited() %}{% endmacro %}\n")
+    _, laying = documents.made(validated(layout), "en", day)
+    assert laying > 0
+    book = scratch_repo / "templates/print/book.html.j2"  # a name Jinja cannot follow
+    book.write_text('{% set chosen = "_print.j2" %}{% import chosen as q %}\n'
+                    + book.read_text(encoding="utf-8"), encoding="utf-8")
+    edition = validated(layout)
+    assert printed_html.fingerprint(edition) == edition.fingerprint
 
 
 def test_a_build_deletes_charts_and_pdfs_that_no_build_has_used_for_days(

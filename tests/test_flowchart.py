@@ -103,7 +103,7 @@ def test_unchanged_charts_never_call_graphviz_again(scratch_repo: Path, tmp_path
     assert len(cached) == 2  # the SOP's chart and the overview
     fake_dot(tmp_path / "bin")
     monkeypatch.setenv("PATH", f"{tmp_path / 'bin'}{os.pathsep}{os.environ['PATH']}")
-    for kept in (cache.folder() / "pages").iterdir():
+    for kept in [*(cache.folder() / "pages").iterdir(), *(cache.folder() / "rendered").iterdir()]:
         kept.unlink()  # the pages are made again...
     generated(layout)  # ...and every chart comes from the cache: the failing dot is never run
     assert sorted((cache.folder() / "charts").iterdir()) == cached

@@ -3,19 +3,27 @@
 from __future__ import annotations
 
 import copy
+import datetime as dt
+import re
+import zipfile
 from pathlib import Path
+from typing import Any
 
 import phonenumbers
 import pytest
 import yaml
 
 from trmgen.checks.validate import validate
+from trmgen.content.edition import validated
 from trmgen.sources.layout import Layout
 from trmgen.sources.load import Sources
-from trmgen.web.pages import NAV_GROUP
+from trmgen.web.pages import FILES, NAV_GROUP, PATHS, Download
+from trmgen.web.site import generate
+from trmgen.web.templates import Renderer
 
 from .conftest import ROOT
-from .html import ids, page, parse, resolve
+from .edits import append_to
+from .html import broken_links, page, parse, resolve
 from .languages import PUBLISHED
 from .sites import generated
 
@@ -117,22 +125,83 @@ def test_children_forms_and_legal_pages(shipped_site: Path, sources: Sources) ->
 
 
 def test_every_internal_link_and_anchor_resolves(shipped_site: Path) -> None:
-    broken = []
-    anchors: dict[Path, set[str]] = {}
-    for html_file in sorted(shipped_site.rglob("*.html")):
-        for href in parse(html_file).xpath("//a/@href"):
-            target = resolve(html_file, str(href))
-            if target is None:
-                continue
-            path, anchor = target
-            if not path.is_file():
-                broken.append(f"{html_file.relative_to(shipped_site)} -> {href}")
-                continue
-            if anchor:
-                known = anchors.setdefault(path, ids(parse(path)))
-                if anchor not in known:
-                    broken.append(f"{html_file.relative_to(shipped_site)} -> {href} (anchor)")
-    assert broken == []
+    assert broken_links(shipped_site) == []
+
+
+def test_every_link_and_anchor_of_the_offline_copy_resolves(shipped_site: Path,
+                                                            tmp_path: Path) -> None:
+    """The offline copy's pages are the site's, rendered once with their links filled in
+    for plain .html files (web.site): each must lead where it says."""
+    with zipfile.ZipFile(shipped_site / "downloads/trm-guidelines-all-offline.zip") as copy:
+        copy.extractall(tmp_path)
+    pages = list(tmp_path.rglob("*.html"))
+    assert len(pages) > 500, "every language's pages"
+    assert not [p for p in pages if p.name == "index.html" and p.parent.name == "measures"]
+    assert broken_links(tmp_path) == []
+
+
+def _counted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The pages rendered from now on (the renderer still renders them)."""
+    rendered: list[str] = []
+    render = Renderer.render
+
+    def counted(self: Renderer, template: str, src: str, values: dict[str, Any]) -> str:
+        rendered.append(src)
+        return render(self, template, src, values)
+
+    monkeypatch.setattr(Renderer, "render", counted)
+    return rendered
+
+
+def test_a_language_is_rendered_once_for_the_site_and_its_offline_copy(
+        scratch_repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The offline copy renders the pages; the site then renders only the pages that show
+    its downloads, and each copy's links and charts are its own."""
+    monkeypatch.setenv("TRMGEN_CACHE", str(tmp_path / "cache"))
+    rendered = _counted(monkeypatch)
+    edition = validated(Layout(scratch_repo))
+    offline = generate(edition, directory_urls=False)
+    assert sorted(rendered) == sorted(p.src for p in offline.pages)
+    rendered.clear()
+    day = dt.date(2026, 11, 20)
+    online = generate(edition, downloads=[Download(FILES.form("en"), "form", "en", 2_345, day)])
+    assert sorted(rendered) == sorted([PATHS.referral_form, PATHS.downloads, PATHS.open_data])
+
+    offline_text = {p.src: p.text for p in offline.pages}
+    online_text = {p.src: p.text for p in online.pages}
+    stand_in = re.compile(r"@[0-9a-f]{16}:\d+@")
+    for text in [*offline_text.values(), *online_text.values()]:
+        assert not stand_in.search(text)
+    assert 'href="contacts/index.html"' in offline_text[PATHS.home]
+    assert 'href="contacts/"' in online_text[PATHS.home]
+    sop = PATHS.sop(edition.guide.sops[0].id)
+    measure = edition.guide.sops[0].measures[0].id
+
+    def chart(text: str) -> str:
+        return text[text.index("<svg"):text.index("</svg>")]
+
+    assert f'href="../../measures/{measure}.html"' in chart(offline_text[sop])
+    assert f'href="../../measures/{measure}/"' in chart(online_text[sop])
+    assert FILES.form("en") in online_text[PATHS.referral_form]
+    assert FILES.form("en") not in offline_text[PATHS.referral_form]
+
+
+def test_an_edit_of_a_page_template_renders_again_only_its_pages(
+        scratch_repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TRMGEN_CACHE", str(tmp_path / "cache"))
+    layout = Layout(scratch_repo)
+    generate(validated(layout))
+    rendered = _counted(monkeypatch)
+    append_to(scratch_repo / "templates/pages/measure.md.j2", "Edited template.\n")
+    site = generate(validated(layout))
+    measures = [p.src for p in site.pages if p.src.startswith("measures/")]
+    assert sorted(rendered) == sorted([*measures, PATHS.referral_form])  # and the downloads'
+
+    assert all(p.text.endswith("Edited template.\n") for p in site.pages if p.src in measures)
+    rendered.clear()
+    append_to(scratch_repo / "templates/pages/_blocks.j2", "{## edited ##}\n")  # every page's
+    generate(validated(layout))
+    assert len(rendered) > len(measures) and PATHS.home in rendered
 
 
 def test_no_event_attribute_script_from_content_or_unsafe_url(shipped_site: Path) -> None:

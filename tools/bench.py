@@ -216,13 +216,13 @@ def _validated(root: Path) -> int:
 
 
 def _pages_cold(root: Path) -> int:
-    _clear("pages", "charts")
+    _clear("rendered", "pages", "charts")
     return len(generate(validated(Layout(root)), "en").pages)
 
 
 def _pages_warm(root: Path) -> int:
     """The pages made again, as after an edit that leaves the charts as they were."""
-    _clear("pages")
+    _clear("rendered", "pages")
     return len(generate(validated(Layout(root)), "en").pages)
 
 
@@ -509,7 +509,7 @@ def bench_languages(count: int) -> tuple[Rows, dict[str, float]]:
                 edit_a_measure(root, "Edited.")
             if state == "after a site template edit":  # the printed documents stay as they are
                 template = root / "templates/pages/measure.md.j2"
-                template.write_text(template.read_text(encoding="utf-8") + "{# edited #}\n",
+                template.write_text(template.read_text(encoding="utf-8") + "{## edited ##}\n",
                                     encoding="utf-8")
             seconds, peak, result = _in_process(_whole_build, root, languages)
             rows[f"{count} languages, {state}"] = (seconds, peak)
@@ -544,7 +544,7 @@ def _site(root: Path, dest: Path, view: bool) -> dict[str, float]:
 
     if not view:
         _without_the_pair_view()
-    _clear("pages")
+    _clear("rendered", "pages")
     start = time.perf_counter()
     site = generate(validated(Layout(root)), "en", keep=False)
     docs = dest.parent / f"{dest.name}-docs"

@@ -39,6 +39,8 @@ class Validated:
     """The translations of each published language, read from its catalog."""
     status: dict[str, dict[str, catalogs.Counts]]
     """Translation status by language and part."""
+    inputs: dict[str, str]
+    """Every input file by name, with the hash of its content (`sources.cache.inputs`)."""
     fingerprint: str
     """The hash of every input: sources, templates, settings, code, libraries (cache keys)."""
     history: str
@@ -108,12 +110,14 @@ def validated(layout: Layout, *, strict: bool = False,
         changes = history.since(layout, previous, sources) if previous else []
     except history.ChangeError:
         changes = None  # the page says the history could not be read
+    inputs = cache.inputs(layout)
     return Validated(
         layout=layout, guide=guide, diagnostics=diagnostics,
         languages={code: load(layout, code, guideline.source_language)
                    for code in guideline.languages},
         status=catalogs.status(layout, sources, guideline.languages),
-        fingerprint=cache.fingerprint(layout), history=history.refs(layout), changes=changes)
+        inputs=inputs, fingerprint=cache.digest_of(inputs), history=history.refs(layout),
+        changes=changes)
 
 
 @dataclass(frozen=True)

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from pathlib import Path
 from typing import Any
 
 import pikepdf
 from markupsafe import Markup
 
-from trmgen.content.edition import Edition
+from trmgen.content.edition import Edition, Validated
 from trmgen.content.guide import Country
 from trmgen.diagnostics import BuildError, Diagnostic
 from trmgen.i18n import bidi
@@ -25,13 +26,27 @@ from trmgen.sources.layout import MAX_TEMPLATE_BYTES, Layout, read_file
 from trmgen.web import flowcharts
 from trmgen.web.pages import ANCHORS
 from trmgen.web.site import template_values
-from trmgen.web.templates import Renderer
+from trmgen.web.templates import Renderer, links, made_from, reached
 
 
 def _renderer(edition: Edition) -> Renderer:
     layout = edition.layout
-    return Renderer(layout, [layout.print_templates, layout.page_templates], directory_urls=False,
+    return Renderer(layout, _folders(layout), links=links(False),
                     translations=edition.translations, language=edition.language)
+
+
+def _folders(layout: Layout) -> list[Path]:
+    """Where the print templates are found: their own folder, then the pages' (_blocks.j2)."""
+    return [layout.print_templates, layout.page_templates]
+
+
+def fingerprint(validated: Validated) -> str:
+    """The hash of what the printed documents are made from: every input but the templates
+    of the site's pages that they do not use, so that an edit of such a template leaves
+    them as they were."""
+    layout = validated.layout
+    entries = sorted(path.name for path in layout.print_templates.glob("*.j2"))
+    return made_from(validated, layout.page_templates, reached(_folders(layout), entries))
 
 
 def _render(edition: Edition, template: str, src: str, values: dict[str, Any]) -> str:

@@ -33,7 +33,7 @@ class Made:
 def made(validated: Validated, language: str, printed: dt.date) -> tuple[list[Made], float]:
     """Every download of one language, and the seconds spent laying out PDFs (WeasyPrint's
     work, not trmgen's)."""
-    key = cache.documents_key(validated.fingerprint, language, printed.isoformat(),
+    key = cache.documents_key(printed_html.fingerprint(validated), language, printed.isoformat(),
                               validated.guide.today.isoformat())
     kept = cache.read_json("documents", key)
     if isinstance(kept, list):

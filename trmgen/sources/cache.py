@@ -1,10 +1,11 @@
 """The cache: what builds made, kept for the next build, and every key it is kept under.
 
 What is kept: charts (SVG, PDF) and printed documents (PDF) by the hash of what they are
-drawn from; the pages of each language (JSON) and each language's downloads (JSON and the
-files themselves) by the hash of every input; the strings to translate of the templates and
-the code (JSON) by the content of those files. A build of unchanged sources makes nothing
-again, and an edit makes again only what it changes.
+drawn from; the pages of each language, as rendered and for each copy of the site (JSON),
+and each language's downloads (JSON and the files themselves) by the hash of every input;
+the strings to translate of the templates and the code (JSON) by the content of those files.
+A build of unchanged sources makes nothing again, and an edit makes again only what it
+changes.
 
 What is not kept, by design: validation. A cached verdict could be forged or go stale, so the
 sources are checked afresh by every command, once per run.
@@ -26,6 +27,7 @@ import json
 import os
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -67,10 +69,10 @@ def _versions() -> str:
     return repr([(name, importlib.metadata.version(name)) for name in LIBRARIES])
 
 
-def fingerprint(layout: Layout) -> str:
-    """The hash of every file of the sources, templates and mkdocs.yml, of trmgen's code (by
-    name and content, without where they are), and of the versions of the libraries."""
-    digest = hashlib.sha256(_versions().encode())
+def inputs(layout: Layout) -> dict[str, str]:
+    """Every file of the sources, templates and mkdocs.yml, and of trmgen's code, by name
+    (without where they are), with the hash of its content."""
+    found = {}
     folders = [(folder, layout.root) for folder in layout.watched()]
     folders += [(layout.mkdocs_config, layout.root), (_CODE, _CODE)]
     for start, base in folders:
@@ -78,11 +80,21 @@ def fingerprint(layout: Layout) -> str:
         for path in paths:
             if path.is_symlink() or not path.is_file() or "__pycache__" in path.parts:
                 continue  # links are never read as sources (sources.layout.read_file)
-            name = path.relative_to(base).as_posix().encode()
-            content = path.read_bytes()
-            digest.update(b"%d:%s%d:" % (len(name), name, len(content)))
-            digest.update(content)
-    return digest.hexdigest()
+            found[path.relative_to(base).as_posix()] = hashlib.sha256(
+                path.read_bytes()).hexdigest()
+    return found
+
+
+def fingerprint(layout: Layout) -> str:
+    """The hash of every input (`inputs`) and of the versions of the libraries."""
+    return digest_of(inputs(layout))
+
+
+def digest_of(files: dict[str, str], keep: Callable[[str], bool] = lambda _: True) -> str:
+    """The hash of the versions of the libraries and of the `files` (`inputs`) that `keep`
+    keeps: what one output is made from."""
+    return _digest(_versions(), *[f"{name}:{digest}" for name, digest in sorted(files.items())
+                                  if keep(name)])
 
 
 def chart_key(dot: str, fmt: str) -> str:
@@ -104,16 +116,26 @@ def book_numbers_key(head: str) -> str:
     return _digest("book-numbers", head)
 
 
-def pages_key(fingerprint: str, history: str, language: str, directory_urls: bool,
-              today: str, downloads: Any, repository: str | None) -> str:
-    """The pages of one language: every input, the editions they are compared with, the
-    day (staleness badges), the files to download and the repository they link to."""
-    return _digest("pages", fingerprint, history, language, directory_urls, today, downloads,
-                   repository)
+def pages_key(fingerprint: str, template: str, history: str, language: str, today: str,
+              repository: str | None) -> str:
+    """The pages of one template in one language, as rendered for both copies of the site
+    (web.site): every input they are made from (`digest_of`: the templates they do not use
+    left out), the editions they are compared with, the day (staleness badges) and the
+    repository they link to."""
+    return _digest("rendered", fingerprint, template, history, language, today, repository)
+
+
+def copy_key(fingerprint: str, history: str, language: str, today: str,
+             repository: str | None, directory_urls: bool, downloads: Any) -> str:
+    """The pages of one copy of the site in one language: every input, as `pages_key`, its
+    kind of links and the files to download."""
+    return _digest("pages", fingerprint, history, language, today, repository, directory_urls,
+                   downloads)
 
 
 def documents_key(fingerprint: str, language: str, printed: str, today: str) -> str:
-    """The downloads of one language: every input, the printed date and the day."""
+    """The downloads of one language: every input they are made from (`digest_of`: the page
+    templates they do not use left out), the printed date and the day."""
     return _digest("documents", fingerprint, language, printed, today)
 
 

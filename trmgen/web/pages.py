@@ -31,6 +31,10 @@ class Page:
     """The file or folder of the repository that the page is made from."""
     keywords: list[str] = field(default_factory=list)
     """Terms the search finds the page by, beyond its words (a measure's keywords)."""
+    downloads: bool = False
+    """The page shows the files the build made (its template receives `downloads`): it is
+    rendered for each copy of the site, where every other page is rendered once for both
+    (web.site)."""
 
 
 class Paths:
@@ -240,6 +244,22 @@ def relative_url(from_src: str, to_src: str, directory_urls: bool, anchor: str =
     return url + (f"#{anchor}" if anchor else "")
 
 
+def address(src: str, directory_urls: bool, kind: str, target: str = "",
+            anchor: str = "") -> str:
+    """What a link on the page at `src` says, relative, so that it also works from file://:
+    to a page of the site (`kind` "page": `target` is its source path, with an anchor), to a
+    file beside the language folders ("outside": `target` as downloads/guide.pdf), or to the
+    language's folder ("root": "" on the home page)."""
+    if kind == "page":
+        return relative_url(src, target, directory_urls, anchor)
+    here = posixpath.dirname(destination(src, directory_urls))
+    if kind == "outside":
+        return relative_path(posixpath.join("..", target), here)
+    if kind == "root":
+        return "".join("../" for part in here.split("/") if part)
+    raise ValueError(f"no link of kind {kind!r}")
+
+
 def relative_path(path: str, start: str) -> str:
     """posixpath.relpath for two paths relative to the same folder, without asking the
     file system for the current folder (a page has hundreds of links)."""
@@ -321,11 +341,11 @@ def plan(guide: Guide, labels: Labels, loc: Localizer, *,
                       source=guide.files["contacts"]))
     nav.append({_("Adoption by country"): PATHS.adoption})
     pages.append(Page(PATHS.referral_form, guide.form.title, "referral-form.md.j2",
-                      source=guide.files["form"]))
+                      source=guide.files["form"], downloads=True))
     nav.append({guide.form.title: PATHS.referral_form})
     if downloads:
-        pages += [Page(PATHS.downloads, _("Downloads"), "downloads.md.j2"),
-                  Page(PATHS.open_data, _("Open data"), "open-data.md.j2")]
+        pages += [Page(PATHS.downloads, _("Downloads"), "downloads.md.j2", downloads=True),
+                  Page(PATHS.open_data, _("Open data"), "open-data.md.j2", downloads=True)]
         nav += [{_("Downloads"): PATHS.downloads}, {_("Open data"): PATHS.open_data}]
     if len(guide.guideline.languages) > 1:
         pages.append(Page(PATHS.status, _("Translation status"), "status.md.j2",

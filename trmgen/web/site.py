@@ -4,21 +4,23 @@ from __future__ import annotations
 
 import base64
 import contextlib
-from dataclasses import asdict, dataclass
+import re
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 from urllib.parse import urlencode
 
 from markupsafe import Markup
 
 from trmgen.content.edition import Edition, Validated
+from trmgen.content.guide import Guide
 from trmgen.content.history import Change
 from trmgen.diagnostics import BuildError, Diagnostic
 from trmgen.i18n.localizer import phone, tel_uri
 from trmgen.sources import cache
 from trmgen.sources.model import ALL_FORMS, ALL_ROLES, AdoptionStatus, Side, Sop
 from trmgen.web import countries, flowcharts
-from trmgen.web.pages import ANCHORS, FILES, PATHS, Download, Nav, Page, plan, relative_url
-from trmgen.web.templates import Renderer
+from trmgen.web.pages import ANCHORS, FILES, PATHS, Download, Nav, Page, address, plan, relative_url
+from trmgen.web.templates import Links, Renderer, StandIns, links, made_from, reached
 
 
 @dataclass(frozen=True)
@@ -78,52 +80,158 @@ def generate(validated: Validated, language: str | None = None, *, directory_url
              keep: bool = True) -> Site:
     """Every page of the site in one language; raise BuildError on any error.
 
+    `directory_urls` says which copy: the site (True) or the offline copy (plain .html links).
     `downloads` lists the files made by the build; without it there is no downloads page.
     With the address of the repository, every page links to its source and to a form to
-    report a problem. The pages are kept in the cache for the next build of the same sources
-    (with `keep=False`, as in the preview, kept pages are used but new ones are not kept).
+    report a problem.
+
+    The pages are rendered once for both copies (`_rendered`), with their links and charts
+    as stand-ins that each copy fills in; only the pages that show the downloads are
+    rendered for each copy. Both the rendered pages (by template) and each copy's are kept
+    in the cache for the next build (with `keep=False`, as in the preview, kept pages are
+    used but new ones are not kept).
     """
     language = language or validated.guide.guideline.source_language
-    key = cache.pages_key(validated.fingerprint, validated.history, language, directory_urls,
-                          validated.guide.today.isoformat(),
-                          [asdict(d) for d in downloads] if downloads is not None else None,
-                          repository)
+    key = cache.copy_key(validated.fingerprint, validated.history, language,
+                         validated.guide.today.isoformat(), repository, directory_urls,
+                         [asdict(d) for d in downloads] if downloads is not None else None)
     kept = cache.read_json("pages", key)
     if kept is not None:
         with contextlib.suppress(KeyError, TypeError, ValueError):  # not what to_json wrote
             return Site.from_json(kept)
-    site = _generate(validated.edition(language), directory_urls, downloads, repository)
+    edition = validated.edition(language)
+    pages, nav = plan(edition.guide, edition.labels, edition.loc,
+                      downloads=downloads is not None)
+    shared = _rendered(edition, [page for page in pages if not page.downloads], repository,
+                       keep)
+    site = _copy(edition, shared, pages, nav, directory_urls, downloads, repository)
     if keep:
         cache.write_json("pages", key, site.to_json())
     return site
 
 
-def _generate(edition: Edition, directory_urls: bool, downloads: list[Download] | None,
-              repository: str | None) -> Site:
-    layout = edition.layout
-    pages, nav = plan(edition.guide, edition.labels, edition.loc,
-                      downloads=downloads is not None)
+@dataclass(frozen=True)
+class _Rendered:
+    """The pages of a language rendered once for both copies: their text holds stand-ins."""
+
+    stand_ins: StandIns
+    pages: dict[str, RenderedPage]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"nonce": self.stand_ins.nonce, "parts": self.stand_ins.parts,
+                "pages": [[p.src, p.title, p.text, list(p.keywords)]
+                          for p in self.pages.values()]}
+
+    @classmethod
+    def from_json(cls, data: Any) -> _Rendered:
+        nonce = str(data["nonce"])
+        if not re.fullmatch(r"[0-9a-f]{16}", nonce):
+            raise ValueError("not a stand-in's number")
+        parts = [(str(kind), str(target), str(anchor))
+                 for kind, target, anchor in data["parts"]]
+        return cls(StandIns(nonce, parts),
+                   {str(src): RenderedPage(str(src), str(title), str(text),
+                                           tuple(map(str, keywords)))
+                    for src, title, text, keywords in data["pages"]})
+
+
+def _rendered(edition: Edition, pages: list[Page],
+              repository: str | None, keep: bool) -> dict[str, tuple[RenderedPage, StandIns]]:
+    """`pages` rendered with stand-ins for their links and charts, each with its stand-ins.
+
+    The pages of each template are kept together, by the hash of what they are made from:
+    every input but the templates they do not use. An edit of one page template renders
+    again only its pages.
+    """
+    validated, layout = edition.validated, edition.layout
+    by_template: dict[str, list[Page]] = {}
+    for page in pages:
+        by_template.setdefault(page.template, []).append(page)
+    found = {}
+    for template, shown in by_template.items():
+        used = reached([layout.page_templates],
+                       [template, *(["_actions.md.j2"] if repository else [])])
+        key = cache.pages_key(made_from(validated, layout.templates, used), template,
+                              validated.history, edition.language,
+                              validated.guide.today.isoformat(), repository)
+        group = _kept(key, shown)
+        if group is None:
+            group = _render_all(edition, shown, repository)
+            if keep:
+                cache.write_json("rendered", key, group.to_json())
+        found.update({src: (page, group.stand_ins) for src, page in group.pages.items()})
+    return found
+
+
+def _kept(key: str, pages: list[Page]) -> _Rendered | None:
+    """The pages of one template as kept, if all of them are."""
+    kept = cache.read_json("rendered", key)
+    if kept is not None:
+        with contextlib.suppress(KeyError, TypeError, ValueError):  # not what to_json wrote
+            rendered = _Rendered.from_json(kept)
+            if set(rendered.pages) == {page.src for page in pages}:
+                return rendered
+    return None
+
+
+def _render_all(edition: Edition, pages: list[Page], repository: str | None) -> _Rendered:
+    stand_ins = StandIns()
+    renderer = _renderer(edition, stand_ins.link)
+    charts = {src: [(sop, Markup(stand_ins.put("chart", src, sop.id))) for sop in sops]
+              for src, sops in _charted(edition.guide).items()}
+    return _Rendered(stand_ins, {page.src: _render(edition, renderer, page, charts, repository,
+                                                   {}) for page in pages})
+
+
+def _copy(edition: Edition, rendered: dict[str, tuple[RenderedPage, StandIns]],
+          pages: list[Page], nav: Nav,
+          directory_urls: bool, downloads: list[Download] | None,
+          repository: str | None) -> Site:
+    """The pages of one copy: the rendered pages with its links and charts, and the pages
+    that show its downloads."""
     try:
         charts = _charts(edition, directory_urls)
     except flowcharts.ChartError as exc:
+        layout = edition.layout
         raise BuildError([Diagnostic(layout.display(layout.style_file), 1, 1, "chart.graphviz",
                                      "", str(exc))]) from None
-    renderer = Renderer(layout, [layout.page_templates], directory_urls=directory_urls,
-                        translations=edition.translations, language=edition.language)
-    rendered = []
+    renderer = _renderer(edition, links(directory_urls))
+    drawn = {(src, sop.id): svg for src, shown in charts.items() for sop, svg in shown}
+    site_pages = []
     for page in pages:
-        values = {**template_values(edition), **page.values, "title": page.title,
-                  "charts": charts.get(page.src, []),
-                  "downloads": downloads or [], "changes": _changes(edition)}
-        text = renderer.render(page.template, page.src, values)
-        if repository:
-            links = _actions(edition, page, repository)
-            text += renderer.render("_actions.md.j2", page.src, {**values, **links})
-        rendered.append(RenderedPage(page.src, str(page.title), text,
-                                     tuple(map(str, page.keywords))))
+        if page.downloads:
+            site_pages.append(_render(edition, renderer, page, charts, repository,
+                                      {"downloads": downloads or []}))
+            continue
+        shared, stand_ins = rendered[page.src]
+
+        def value(kind: str, target: str, anchor: str, src: str = page.src) -> str:
+            if kind == "chart":
+                return drawn[target, anchor]
+            return address(src, directory_urls, kind, target, anchor)
+
+        site_pages.append(replace(shared, text=stand_ins.fill(shared.text, value)))
     files = countries.files(edition, directory_urls=directory_urls)
-    return Site(edition.language, str(edition.guide.guideline.title), rendered, files,
+    return Site(edition.language, str(edition.guide.guideline.title), site_pages, files,
                 _plain_nav(nav), edition.languages)
+
+
+def _renderer(edition: Edition, page_links: Links) -> Renderer:
+    layout = edition.layout
+    return Renderer(layout, [layout.page_templates], links=page_links,
+                    translations=edition.translations, language=edition.language)
+
+
+def _render(edition: Edition, renderer: Renderer, page: Page, charts: dict[str, Any],
+            repository: str | None, more: dict[str, Any]) -> RenderedPage:
+    """One page: its template with the values every page receives, and `more`."""
+    values = {**template_values(edition), **page.values, "title": page.title,
+              "charts": charts.get(page.src, []), "changes": _changes(edition), **more}
+    text = renderer.render(page.template, page.src, values)
+    if repository:
+        actions = _actions(edition, page, repository)
+        text += renderer.render("_actions.md.j2", page.src, {**values, **actions})
+    return RenderedPage(page.src, str(page.title), text, tuple(map(str, page.keywords)))
 
 
 def _changes(edition: Edition) -> list[tuple[Change, str | None]] | None:
@@ -161,9 +269,16 @@ def _actions(edition: Edition, page: Page, repository: str) -> dict[str, str | N
     return {"edit_url": edit, "report_url": f"{repository.rstrip('/')}/issues/new?{query}"}
 
 
+def _charted(guide: Guide) -> dict[str, list[Sop]]:
+    """The pages that show charts, each with the SOPs of its charts: an SOP's page shows its
+    chart, the overview one chart per phase (an SOP)."""
+    return {**{PATHS.sop(sop.id): [sop] for sop in guide.sops},
+            PATHS.overview: flowcharts.phases(guide, guide.overview)}
+
+
 def _charts(edition: Edition, directory_urls: bool) -> dict[str, list[tuple[Sop, Markup]]]:
-    """Every chart, as the SVG to inline, by the page that shows it, each with its SOP: an
-    SOP's page shows its chart, the overview one chart per phase (an SOP)."""
+    """Every chart, as the SVG to inline, by the page that shows it (`_charted`), with its
+    links to the measures' pages for one copy of the site."""
     guide, labels = edition.guide, edition.labels
 
     def label(sop: Sop) -> str:
@@ -171,15 +286,15 @@ def _charts(edition: Edition, directory_urls: bool) -> dict[str, list[tuple[Sop,
             "number": sop.number, "title": sop.title}
 
     drawn = {}
-    for sop in guide.sops:
-        src = PATHS.sop(sop.id)
-        dot = flowcharts.sop_dot(guide, sop, guide.style, labels, _href(src, directory_urls))
-        drawn[src] = [(sop, _draw(dot, label(sop)))]
-    href = _href(PATHS.overview, directory_urls)
-    drawn[PATHS.overview] = [
-        (sop, _draw(flowcharts.overview_dot(guide, guide.overview, sop, guide.style, labels,
-                                            href), f"{guide.overview.title}: {label(sop)}"))
-        for sop in flowcharts.phases(guide, guide.overview)]
+    for src, sops in _charted(guide).items():
+        href = _href(src, directory_urls)
+        if src == PATHS.overview:
+            drawn[src] = [(sop, _draw(flowcharts.overview_dot(
+                guide, guide.overview, sop, guide.style, labels, href),
+                f"{guide.overview.title}: {label(sop)}")) for sop in sops]
+        else:
+            drawn[src] = [(sop, _draw(flowcharts.sop_dot(guide, sop, guide.style, labels, href),
+                                      label(sop))) for sop in sops]
     return drawn
 
 

@@ -10,23 +10,25 @@ from __future__ import annotations
 import functools
 import gettext
 import html
-import posixpath
 import re
+import secrets
 import traceback
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.meta
 import nh3
 from markupsafe import Markup
 
+from trmgen.content.edition import Validated
 from trmgen.content.localized import Fallback
 from trmgen.diagnostics import BuildError, Diagnostic
 from trmgen.i18n.localizer import Localizer
-from trmgen.sources import safe_text
+from trmgen.sources import cache, safe_text
 from trmgen.sources.layout import MAX_TEMPLATE_BYTES, Layout, UnsafeFile, read_file
-from trmgen.web.pages import destination, relative_path, relative_url
+from trmgen.web.pages import address
 
 ALLOWED_TAGS = {"p", "em", "strong", "code", "a", "ul", "ol", "li", "br"}
 ALLOWED_SCHEMES = {"https", "mailto", "tel"}
@@ -69,19 +71,28 @@ class SourceLoader(jinja2.BaseLoader):
 
     def get_source(self, environment: jinja2.Environment,  # noqa: ARG002 (Jinja passes it)
                    template: str) -> tuple[str, str, Callable[[], bool]]:
-        for folder in self.folders:
-            path = folder / template
-            if ".." in Path(template).parts or not (path.exists() or path.is_symlink()):
-                continue
-            try:
-                stamp = _stamp(path)
-                text = read_file(path, MAX_TEMPLATE_BYTES).decode("utf-8")
-            except (UnsafeFile, UnicodeDecodeError) as exc:
-                raise jinja2.TemplateError(f"{template}: {exc}") from None
-            # Loaded once while the file is unchanged: pages import the same macros many
-            # times, and the preview renders every page on each edit.
-            return text, str(path), functools.partial(_unchanged, path, stamp)
-        raise jinja2.TemplateNotFound(template)
+        path = _find(self.folders, template)
+        if path is None:
+            raise jinja2.TemplateNotFound(template)
+        try:
+            stamp = _stamp(path)
+            text = read_file(path, MAX_TEMPLATE_BYTES).decode("utf-8")
+        except (UnsafeFile, UnicodeDecodeError) as exc:
+            raise jinja2.TemplateError(f"{template}: {exc}") from None
+        # Loaded once while the file is unchanged: pages import the same macros many
+        # times, and the preview renders every page on each edit.
+        return text, str(path), functools.partial(_unchanged, path, stamp)
+
+
+def _find(folders: list[Path], template: str) -> Path | None:
+    """The file of a template: in the first of `folders` that has it."""
+    if ".." in Path(template).parts:
+        return None
+    for folder in folders:
+        path = folder / template
+        if path.exists() or path.is_symlink():
+            return path
+    return None
 
 
 def _stamp(path: Path) -> tuple[int, int, int] | None:
@@ -116,6 +127,99 @@ COMPILED = _Compiled()
 """The compiled templates of this process, by name and source (the theme's, too)."""
 
 
+def reached(folders: list[Path], entries: Iterable[str]) -> set[Path] | None:
+    """The template files that `entries` are made of: themselves and what they import,
+    include or extend, and so on, found in `folders` as a Renderer finds them. None when one
+    names a template by a value, or is missing or cannot be parsed: then any template may be
+    used (and the rendering reports what is wrong)."""
+    found: set[Path] = set()
+    todo, seen = list(entries), set()
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        path = _find(folders, name)
+        names = _references(path, _stamp(path)) if path else None
+        if path is None or names is None:
+            return None
+        found.add(path)
+        todo += names
+    return found
+
+
+def made_from(validated: Validated, folder: Path, used: set[Path] | None) -> str:
+    """The hash of what a rendering is made from: every input but the templates in `folder`
+    that it does not use (`used`, from `reached`); every input when `used` is None."""
+    if used is None:
+        return validated.fingerprint
+    layout = validated.layout
+    names = {layout.display(path) for path in used}
+    inside = layout.display(folder) + "/"
+    return cache.digest_of(validated.inputs,
+                           lambda name: not name.startswith(inside) or name in names)
+
+
+@functools.lru_cache(maxsize=256)
+def _references(path: Path,
+                stamp: tuple[int, int, int] | None) -> tuple[str, ...] | None:  # noqa: ARG001
+    """The templates that the template at `path` names (parsed once while its `stamp` is
+    the same); None if it names one by a value, or cannot be read or parsed."""
+    try:
+        source = read_file(path, MAX_TEMPLATE_BYTES).decode("utf-8")
+        names = list(jinja2.meta.find_referenced_templates(
+            _environment(SourceLoader([])).parse(source)))
+    except (UnsafeFile, UnicodeDecodeError, jinja2.TemplateError):
+        return None
+    return None if None in names else tuple(str(name) for name in names)
+
+
+def _environment(loader: SourceLoader, **options: Any) -> jinja2.Environment:
+    """Jinja with the templates' syntax: Markdown writes heading ids as {#id}, so Jinja
+    comments are {## ... ##}."""
+    return jinja2.Environment(loader=loader, extensions=["jinja2.ext.i18n"],
+                              comment_start_string="{##", comment_end_string="##}", **options)
+
+
+Links = Callable[[str, str, str, str], str]
+"""What a link says on a page: (the page's source path, kind, target, anchor), as
+`web.pages.address` without the kind of URLs."""
+
+
+def links(directory_urls: bool) -> Links:
+    """Links written as they are, for mkdocs' URLs with `directory_urls` or plain .html."""
+    return lambda src, kind, target, anchor: address(src, directory_urls, kind, target, anchor)
+
+
+class StandIns:
+    """What a page shows that differs between the site and its offline copy (its links, its
+    charts), written as stand-ins while the pages of a language are rendered once for both,
+    and filled in for each copy (`fill`). Each stand-in holds a number drawn at random for
+    the rendering, so that no text from the sources can forge one."""
+
+    def __init__(self, nonce: str = "", parts: list[tuple[str, str, str]] | None = None) -> None:
+        self.nonce = nonce or secrets.token_hex(8)
+        self.parts: list[tuple[str, str, str]] = parts or []
+        """What each stand-in stands for: (kind, target, anchor)."""
+        self._numbers = {part: number for number, part in enumerate(self.parts)}
+        self._pattern = re.compile(rf"@{re.escape(self.nonce)}:(\d+)@")
+
+    def put(self, kind: str, target: str = "", anchor: str = "") -> str:
+        """The stand-in for one value."""
+        number = self._numbers.setdefault((kind, target, anchor), len(self.parts))
+        if number == len(self.parts):
+            self.parts.append((kind, target, anchor))
+        return f"@{self.nonce}:{number}@"
+
+    def link(self, src: str, kind: str, target: str, anchor: str) -> str:  # noqa: ARG002
+        """A link as a stand-in (`Links`): filled in for the page it is on."""
+        return self.put(kind, target, anchor)
+
+    def fill(self, text: str, value: Callable[[str, str, str], str]) -> str:
+        """The text with each stand-in replaced by `value(kind, target, anchor)`."""
+        return self._pattern.sub(lambda found: value(*self.parts[int(found[1])]), text)
+
+
 class Renderer:
     """Renders page templates with StrictUndefined, so a missing value is an error.
 
@@ -125,23 +229,19 @@ class Renderer:
     page, so that a quote in a msgstr cannot end an attribute.
     """
 
-    def __init__(self, layout: Layout, templates: list[Path], *, directory_urls: bool,
+    def __init__(self, layout: Layout, templates: list[Path], *, links: Links,
                  translations: gettext.NullTranslations, language: str) -> None:
         self.layout = layout
-        self.directory_urls = directory_urls
+        self.links = links
         self.language = language
         self.note = translations.gettext("Not yet translated: shown in English.")
-        self.env = jinja2.Environment(
-            loader=SourceLoader(templates),
+        self.env = _environment(
+            SourceLoader(templates),
             undefined=jinja2.StrictUndefined,
             autoescape=True,
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
-            extensions=["jinja2.ext.i18n"],
-            # Markdown writes heading ids as {#id}, so Jinja comments are {## ... ##}.
-            comment_start_string="{##",
-            comment_end_string="##}",
             finalize=self._finalize,
             bytecode_cache=COMPILED,
         )
@@ -213,18 +313,16 @@ class Renderer:
 
     def _render(self, template: str, src: str, values: dict[str, Any]) -> str:
         def href(target: str, anchor: str = "") -> str:
-            return relative_url(src, target, self.directory_urls, anchor)
+            """A page of the site, with an anchor."""
+            return self.links(src, "page", target, anchor)
 
         def outside(path: str) -> str:
             """A file beside the language folders, such as downloads/guide.pdf."""
-            here = posixpath.dirname(destination(src, self.directory_urls))
-            return relative_path(posixpath.join("..", path), here)
+            return self.links(src, "outside", path, "")
 
         def root() -> str:
             """The language's folder, relative to this page ('' on the home page)."""
-            here = posixpath.dirname(destination(src, self.directory_urls))
-            return "".join("../" for part in here.split("/") if part)
+            return self.links(src, "root", "", "")
 
-        link: Callable[[str, str], str] = href
-        return self.env.get_template(template).render(**values, href=link, outside=outside,
-                                                      root=root, page_src=src)
+        return self.env.get_template(template).render(**values, href=href, outside=outside,
+                                                      root=root)
