@@ -12,9 +12,18 @@ from trmgen.web.search_shards import COUNT_BITS, DIGITS, FIELD_BITS
 
 def script_data(path: Path) -> Any:
     """The data of a file `trmgenSearch(name, data)`."""
-    text = path.read_text(encoding="utf-8")
-    assert text.startswith("trmgenSearch(") and text.endswith(")\n"), path
-    return json.loads(text[text.index(",") + 1:-2])
+    ((_, data),) = script_calls(path)
+    return data
+
+
+def script_calls(path: Path) -> list[tuple[str, Any]]:
+    """The calls `trmgenSearch(name, data)` of a file, one a line: each name and data."""
+    calls = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        assert line.startswith("trmgenSearch(") and line.endswith(")"), path
+        name, _, data = line.removeprefix("trmgenSearch(").removesuffix(")").partition(",")
+        calls.append((json.loads(name), json.loads(data)))
+    return calls
 
 
 def postings(digits: str) -> list[tuple[int, int, int]]:
@@ -51,10 +60,13 @@ def entries(site: Path, language: str) -> list[dict[str, Any]]:
             found.append({"location": page + anchor, "title": title, "text": text,
                           "words": {name: {} for name in fields}})
     assert len(found) == config["trmgen"]["docs"]
-    for shard in (folder / "t").glob("*.js"):
-        flat, word = script_data(shard), ""
-        for at in range(0, len(flat), 3):
-            word = word[:flat[at]] + flat[at + 1]
-            for entry, field, count in postings(flat[at + 2]):
-                found[entry]["words"][fields[field]][word] = count
+    files = config["trmgen"]["shards"]  # each shard's file
+    for number in sorted(set(files.values())):
+        for name, flat in script_calls(folder / f"t/{number}.js"):
+            assert files[name.removeprefix("t/")] == number, name
+            word = ""
+            for at in range(0, len(flat), 3):
+                word = word[:flat[at]] + flat[at + 1]
+                for entry, field, count in postings(flat[at + 2]):
+                    found[entry]["words"][fields[field]][word] = count
     return found

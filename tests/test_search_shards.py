@@ -42,7 +42,24 @@ def test_each_entry_keeps_its_words_fields_and_counts(tmp_path: Path) -> None:
                      ["contacts/md/", "Moldova", 0.4, 2]]
     config = json.loads((tmp_path / "en/search/search_index.json").read_text())
     assert config["docs"] == [] and config["config"]["trmgen"]["docs"] == 3
-    assert "67-75" in config["config"]["trmgen"]["shards"]  # gu: guardian, guardianship
+    shards = config["config"]["trmgen"]["shards"]  # each shard's file
+    assert "67-75" in shards  # gu: guardian, guardianship
+    # Seven shards of a few words each share one file.
+    assert len(shards) == 7 and set(shards.values()) == {0}
+    assert [p.name for p in (tmp_path / "en/search/t").iterdir()] == ["0.js"]
+
+
+def test_shards_share_files_of_a_few_kilobytes(tmp_path: Path) -> None:
+    words = [f"{a}{b}word" for a in "abcdefghij" for b in "abcdefghij"]
+    docs = [{"location": f"p{n}/", "title": word, "text": f"<p>{word} {word}s</p>"}
+            for n, word in enumerate(words)]
+    folder = tmp_path / "en" / "search"
+    search_shards.write(folder, _index("en", docs))
+    files = sorted((folder / "t").iterdir())
+    assert 1 < len(files) < len(words) / 10
+    assert all(len(path.read_text(encoding="utf-8")) <= search_shards.PACKED for path in files)
+    found = entries(tmp_path, "en")  # every word read back from its shard's file
+    assert [sorted(entry["words"]["title"]) for entry in found] == [[word] for word in words]
 
 
 def test_the_arabic_article_ends_a_word_as_in_the_browser(tmp_path: Path) -> None:

@@ -10,14 +10,18 @@ reads them (`words`), and writes:
 - search/search_index.json: the settings alone, which material's page script hands to the
   search worker (trmgen's, assets/javascripts/search/worker.js) when the reader searches;
 - search/pages.js: each page's address, title, weight and first entry;
-- search/t/KEY.js: the words that start with the same two letters (KEY: their code points in
-  hexadecimal), in order, each written as the number of letters it shares with the word
-  before it and the letters that follow, and with its postings (`postings`);
+- search/t/N.js: the words that start with the same two letters (a shard, named by their code
+  points in hexadecimal: KEY), in order, each written as the number of letters it shares with
+  the word before it and the letters that follow, and with its postings (`postings`). A file
+  holds the shards of neighbouring keys, up to `PACKED` characters: one file for a few
+  kilobytes, rather than hundreds of tiny ones, each of which costs the build a file to
+  write and the offline copy an entry in its zip;
 - search/p/N.js: the entries of page N (a section's address is its anchor), for the results
   shown.
 
-Each file is a script that calls trmgenSearch(name, data), so that the worker loads it with
-importScripts from a server and from file:// alike (the offline copies). The worker ranks as
+Each file is a script that calls trmgenSearch(name, data) (a file of shards, once for each:
+name t/KEY), so that the worker loads it with importScripts from a server and from file://
+alike (the offline copies). The settings list the file of each shard. The worker ranks as
 lunr.js in material did: BM25 without length normalisation, the fields and pages weighed as
 `search.FIELDS` and `search.BOOST` say, every word typed matching the words it begins (a
 single letter: only itself).
@@ -48,6 +52,9 @@ at most four), and how often the word occurs in it, 1 to 3 (a larger count, 0, i
 by the count as a number of its own)."""
 COUNT_BITS = 2
 _MAX_COUNT = (1 << COUNT_BITS) - 1
+
+PACKED = 4096
+"""The shards of neighbouring keys share a file until it holds this many characters."""
 
 
 def words(html: str, separator: re.Pattern[str], stop: frozenset[str]) -> list[str]:
@@ -154,7 +161,15 @@ def write(folder: Path, data: dict[str, Any]) -> None:
         before[key] = word
 
     files = {"pages.js": _script("pages", pages)}
-    files.update({f"t/{key}.js": _script(f"t/{key}", terms) for key, terms in shards.items()})
+    packs: list[str] = []
+    in_file: dict[str, int] = {}  # each shard's file
+    for key in sorted(shards):
+        script = _script(f"t/{key}", shards[key])
+        if not packs or len(packs[-1]) + len(script) > PACKED:
+            packs.append("")
+        packs[-1] += script
+        in_file[key] = len(packs) - 1
+    files.update({f"t/{number}.js": text for number, text in enumerate(packs)})
     files.update({f"p/{number}.js": _script(f"p/{number}", entries)
                   for number, entries in enumerate(texts)})
     digest = hashlib.sha256()
@@ -167,7 +182,7 @@ def write(folder: Path, data: dict[str, Any]) -> None:
     (folder / "p").mkdir()
     for name, text in files.items():
         (folder / name).write_text(text, encoding="utf-8")
-    config["trmgen"] = {"docs": len(docs), "shards": sorted(shards),
+    config["trmgen"] = {"docs": len(docs), "shards": in_file,
                         "version": digest.hexdigest()[:12]}
     (folder / "search_index.json").write_text(
         json.dumps({"config": config, "docs": []}, ensure_ascii=False,

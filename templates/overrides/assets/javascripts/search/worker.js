@@ -27,11 +27,20 @@ var SHOWN = 10;       /* pages whose sections and summaries are loaded for a res
 var index = null;     /* the settings, the pages, and for each entry its page */
 var chain = Promise.resolve();
 
+/* The file that holds a part of the index: a shard's (t/KEY) is listed in the settings. */
+function fileOf(name) {
+  return name.lastIndexOf("t/", 0) === 0 ? "t/" + index.shards[name.slice(2)] : name;
+}
+
 function load(names) {
-  var missing = names.filter(function (name) { return !(name in loaded); });
-  if (!missing.length) { return Promise.resolve(); }
-  var urls = missing.map(function (name) {
-    return index.root + name + ".js?v=" + index.version;
+  var files = [];
+  names.forEach(function (name) {
+    var file = fileOf(name);
+    if (!(name in loaded) && files.indexOf(file) < 0) { files.push(file); }
+  });
+  if (!files.length) { return Promise.resolve(); }
+  var urls = files.map(function (file) {
+    return index.root + file + ".js?v=" + index.version;
   });
   return Promise.resolve(importScripts.apply(self, urls));
 }
@@ -101,7 +110,7 @@ function shardsOf(term) {
   var key = Array.from(term).slice(0, 2).map(function (letter) {
     return letter.codePointAt(0).toString(16);
   }).join("-");
-  return index.shards.indexOf(key) >= 0 ? [key] : [];
+  return Object.prototype.hasOwnProperty.call(index.shards, key) ? [key] : [];
 }
 
 /* The words of a file of the index, each with its postings: [word, digits]. */
