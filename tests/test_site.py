@@ -15,6 +15,7 @@ import yaml
 
 from trmgen.checks.validate import validate
 from trmgen.content.edition import validated
+from trmgen.diagnostics import BuildError
 from trmgen.sources.layout import Layout
 from trmgen.sources.load import Sources
 from trmgen.web.pages import FILES, NAV_GROUP, PATHS, Download
@@ -169,7 +170,7 @@ def test_a_language_is_rendered_once_for_the_site_and_its_offline_copy(
 
     offline_text = {p.src: p.text for p in offline.pages}
     online_text = {p.src: p.text for p in online.pages}
-    stand_in = re.compile(r"@[0-9a-f]{16}:\d+@")
+    stand_in = re.compile(r"@[0-9]{16}:\d+@")
     for text in [*offline_text.values(), *online_text.values()]:
         assert not stand_in.search(text)
     assert 'href="contacts/index.html"' in offline_text[PATHS.home]
@@ -184,6 +185,20 @@ def test_a_language_is_rendered_once_for_the_site_and_its_offline_copy(
     assert f'href="../../measures/{measure}/"' in chart(online_text[sop])
     assert FILES.form("en") in online_text[PATHS.referral_form]
     assert FILES.form("en") not in offline_text[PATHS.referral_form]
+
+
+def test_a_link_changed_by_a_filter_is_an_error_at_its_template(
+        scratch_repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A link is written as a stand-in, filled in for each copy: a filter that changes it
+    would leave it unfilled, so the build stops and names the template."""
+    monkeypatch.setenv("TRMGEN_CACHE", str(tmp_path / "cache"))
+    append_to(scratch_repo / "templates/pages/measure.md.j2",
+              '<a href="?back={{ href(paths.home) | urlencode }}">Back</a>\n')
+    with pytest.raises(BuildError) as failed:
+        generate(validated(Layout(scratch_repo)))
+    (problem,) = failed.value.diagnostics
+    assert (problem.path, problem.code) == ("templates/pages/measure.md.j2", "template.error")
+    assert "changed by a filter" in problem.message
 
 
 def test_an_edit_of_a_page_template_renders_again_only_its_pages(

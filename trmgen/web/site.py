@@ -125,7 +125,7 @@ class _Rendered:
     @classmethod
     def from_json(cls, data: Any) -> _Rendered:
         nonce = str(data["nonce"])
-        if not re.fullmatch(r"[0-9a-f]{16}", nonce):
+        if not re.fullmatch(r"[0-9]{16}", nonce):
             raise ValueError("not a stand-in's number")
         parts = [(str(kind), str(target), str(anchor))
                  for kind, target, anchor in data["parts"]]
@@ -210,7 +210,15 @@ def _copy(edition: Edition, rendered: dict[str, tuple[RenderedPage, StandIns]],
                 return drawn[target, anchor]
             return address(src, directory_urls, kind, target, anchor)
 
-        site_pages.append(replace(shared, text=stand_ins.fill(shared.text, value)))
+        text = stand_ins.fill(shared.text, value)
+        if stand_ins.nonce in text:  # a filter changed a stand-in after it was written
+            layout = edition.layout
+            raise BuildError([Diagnostic(
+                layout.display(layout.page_templates / page.template), 1, 1, "template.error",
+                "", "a link or chart of this template was changed by a filter after it was "
+                "written; write href(), outside(), root() and charts into the page as they "
+                "are")])
+        site_pages.append(replace(shared, text=text))
     files = countries.files(edition, directory_urls=directory_urls)
     return Site(edition.language, str(edition.guide.guideline.title), site_pages, files,
                 _plain_nav(nav), edition.languages)

@@ -198,7 +198,7 @@ class StandIns:
     the rendering, so that no text from the sources can forge one."""
 
     def __init__(self, nonce: str = "", parts: list[tuple[str, str, str]] | None = None) -> None:
-        self.nonce = nonce or secrets.token_hex(8)
+        self.nonce = nonce or f"{secrets.randbelow(10**16):016d}"
         self.parts: list[tuple[str, str, str]] = parts or []
         """What each stand-in stands for: (kind, target, anchor)."""
         self._numbers = {part: number for number, part in enumerate(self.parts)}
