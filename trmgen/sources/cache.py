@@ -85,11 +85,6 @@ def inputs(layout: Layout) -> dict[str, str]:
     return found
 
 
-def fingerprint(layout: Layout) -> str:
-    """The hash of every input (`inputs`) and of the versions of the libraries."""
-    return digest_of(inputs(layout))
-
-
 def digest_of(files: dict[str, str], keep: Callable[[str], bool] = lambda _: True) -> str:
     """The hash of the versions of the libraries and of the `files` (`inputs`) that `keep`
     keeps: what one output is made from."""
