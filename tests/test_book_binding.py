@@ -11,7 +11,7 @@ import lxml.html
 import pytest
 
 from trmgen.content.edition import validated
-from trmgen.print import documents
+from trmgen.print import binding, documents
 from trmgen.print.binding import CHAPTER, book_pdf
 from trmgen.print.pdf import Printable, laid_out
 from trmgen.publish.build import build_date
@@ -142,3 +142,41 @@ def test_the_adoption_matrix_is_printed_in_tables_a_page_wide(
                  for td in row.xpath("td")]
         assert cells == [f"ad ad-{row.status}" for row in guide.adopted_in(measure)]
     assert book.html.count(CHAPTER) == whole.html.count(CHAPTER) + 2, "chapters to bind"
+
+
+@pytest.mark.slow
+def test_long_chapters_go_on_in_parts_and_the_book_is_the_same(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A chapter longer than PART_CHARS goes on in parts, each starting a page under the
+    chapter's running head, so that no layout holds more than a part; the footers are laid
+    out in runs of FOOTER_PAGES. The book bound from them is the book laid out whole."""
+    edition = validated(Layout(ROOT)).edition("en")
+    whole_chapters = documents.book(edition, dt.date(2026, 12, 6)).html.count(CHAPTER)
+    monkeypatch.setattr(binding, "PART_CHARS", 12_000)
+    monkeypatch.setattr(binding, "FOOTER_PAGES", 7)
+    book = documents.book(edition, dt.date(2026, 12, 6))
+    assert "part-break" not in book.html
+    tree = lxml.html.fromstring(book.html)
+    goes_on = tree.xpath("//section[@class='chapter' and not(@id)]")
+    heads = {section.get("data-head") for section in goes_on}
+    # Every long chapter goes on: the SOPs, Children, Who does what, Forms of
+    # exploitation, the adoption annex, and the contacts, whose countries set their own head.
+    assert {f"SOP {sop.number}: {sop.title}" for sop in edition.guide.sops} | {
+        "Children", "Who does what", "Forms of exploitation", "Adoption by country",
+        None} <= heads
+    for section in goes_on:
+        if section.get("data-head") is None:
+            assert section[0].get("class") == "country", "a country sets its own head"
+    assert book.html.count(CHAPTER) > whole_chapters + 20
+    head, parts = binding._parts(book)
+    for part in parts[1:]:
+        items = part.html.count("<article") + part.html.count('class="country"') + \
+            part.html.count('class="actor"') + part.html.count('class="form-of-exploitation"')
+        assert len(part.html) - len(head) <= 2 * 12_000 or items <= 1, "a part is in bounds"
+
+    bound = book_pdf(book)
+    texts = page_texts(bound)
+    assert len(texts) > 5 * 7, "several runs of footers"
+    assert_same_book(bound, laid_out(book).pdf)
+    for number, text in enumerate(texts[2:], start=3):
+        assert f"{number} / {len(texts)}" in text, "each page's own number, of the book's"

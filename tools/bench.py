@@ -73,6 +73,8 @@ sys.path.insert(0, str(ROOT))
 from tests.keyboard import type_keys  # noqa: E402
 from trmgen.checks.validate import validate  # noqa: E402
 from trmgen.content.edition import validated  # noqa: E402
+from trmgen.print import documents as printed_html  # noqa: E402
+from trmgen.print.binding import book_pdf  # noqa: E402
 from trmgen.publish import build, documents  # noqa: E402
 from trmgen.sources import (  # noqa: E402
     cache,
@@ -187,8 +189,10 @@ def _measure(step: Callable[..., Any], *args: Any) -> tuple[float, float, Any]:
     start = time.perf_counter()
     result = step(*args)
     seconds = time.perf_counter() - start
-    peak = max(resource.getrusage(who).ru_maxrss
-               for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+    # The process's own peak (ru_maxrss of a spawned process starts from its parent's).
+    own = next(int(line.split()[1]) for line in Path("/proc/self/status").read_text().splitlines()
+               if line.startswith("VmHWM:"))
+    peak = max(own, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
     return seconds, peak / 1024, result
 
 
@@ -259,6 +263,14 @@ def _bare(root: Path, dest: Path) -> float:
 def _print(root: Path, dest: Path) -> int:
     _clear("print")
     return _print_again(root, dest)
+
+
+def _book(root: Path, dest: Path) -> int:  # noqa: ARG001 (every stage is given a folder)
+    """The book alone, laid out by parts from nothing and bound: its peak memory is the
+    book's (#21 point 2)."""
+    _clear("print", "book-numbers")
+    edition = validated(Layout(root)).edition("en")
+    return len(book_pdf(printed_html.book(edition, build.build_date())))
 
 
 def _print_again(root: Path, dest: Path) -> int:  # noqa: ARG001 (every stage is given a folder)
@@ -448,6 +460,7 @@ def bench_size(size: int) -> tuple[Rows, dict[str, float]]:
         bare = stage("bare mkdocs-material", _bare, work / "bare")
         rows["bare mkdocs-material"] = (bare, rows["bare mkdocs-material"][1])
         copy = stage("offline copy (en)", _offline_copy, work / "offline")
+        stage("the book (en), by parts", _book, work / "print")
         stage("printed documents (en)", _print, work / "print")
         edit_a_measure(root, "Edited.")
         stage("printed documents (en), after a one-field edit", _print_again, work / "print")

@@ -6,8 +6,8 @@ Every chapter of the book starts a page (print.css), so each is laid out as a do
 own with the book's head, exactly as it is laid out in the whole book, except for what depends
 on the other chapters, which the binding settles:
 
-- page numbers (the footer): each chapter is laid out without them, and one document of
-  footers only, laid out for the whole book, is stamped onto its pages, marked as artifacts
+- page numbers (the footer): each chapter is laid out without them, and documents of footers
+  only, each for a run of the book's pages, are stamped onto its pages, marked as artifacts
   for assistive technology;
 - the page numbers that the contents and the lists of measures print (`.toc a`, `.xref a`):
   written into the chapter that prints them, as the page where the bound book puts their
@@ -45,6 +45,18 @@ NO_FOOTER = "<style>@page { @bottom-center { content: none } }</style>"
 LINK = re.compile(r'<a href="#([^"]+)"')
 """A link to an id, as the templates and the sanitized content write it."""
 MAX_ROUNDS = 6
+
+BREAK = re.compile(r'<div class="part-break"(?: data-head="([^"<>]*)")?></div>')
+"""Where a long chapter may go on in a part of its own, which starts a page (_print.j2,
+part_break): between two of its items (measures, countries, lists), with the running head
+that such a part sets, if the item after it does not set its own."""
+PART_CHARS = 120_000
+"""The most HTML a part takes before it goes on in another, where its chapter allows. A
+part's layout takes memory in proportion to its HTML, about 0.5 to 0.9 MB for each 1,000
+characters (lists of links and tables the most): so the book's memory stays that of a part,
+however long its chapters grow."""
+FOOTER_PAGES = 400
+"""The pages of one document of footers: their memory too stays in bounds."""
 
 
 @dataclass(frozen=True)
@@ -104,12 +116,36 @@ def book_pdf(printable: Printable) -> bytes:
                                      "this as a bug of trmgen")])
     cache.write_json("book-numbers", hint_key, _pages(laid))
     pages = sum(one.pages for one in laid)
-    footers = laid_out(Printable(_footers_html(head, pages), {}))
-    if footers.pages != pages:  # the head put something on the page (a bug of trmgen)
+    footers = [laid_out(Printable(_footers_html(head, first, min(FOOTER_PAGES, pages - first),
+                                                pages), {}))
+               for first in range(0, pages, FOOTER_PAGES)]
+    drawn = sum(one.pages for one in footers)
+    if drawn != pages:  # the head put something on the page (a bug of trmgen)
         raise BuildError([Diagnostic("book", 0, 0, "print.footers", "",
                                      f"the book has {pages} pages and its footers "
-                                     f"{footers.pages}: report this as a bug of trmgen")])
-    return writer.bind(laid, footers.pdf)
+                                     f"{drawn}: report this as a bug of trmgen")])
+    return writer.bind(laid, [one.pdf for one in footers])
+
+
+def parted(text: str) -> str:
+    """The book's HTML with each long chapter going on in parts of at most about PART_CHARS
+    (a part holds at least one item), each a chapter of its own to lay out: the book laid
+    out whole and the one bound from its parts both have them."""
+    pieces = BREAK.split(text)  # text, then each break's head and the text after it
+    out, size = [pieces[0]], _grown(0, pieces[0])
+    for head, piece in zip(pieces[1::2], pieces[2::2], strict=True):
+        if size + len(piece.split(CHAPTER, 1)[0]) > PART_CHARS:
+            out.append(f'</section>{CHAPTER}"' + (f' data-head="{head}"' if head else "") + ">")
+            size = 0
+        out.append(piece)
+        size = _grown(size, piece)
+    return "".join(out)
+
+
+def _grown(size: int, piece: str) -> int:
+    """The size of the part that `piece` ends, from `size` before it."""
+    begun = piece.rfind(CHAPTER)
+    return size + len(piece) if begun < 0 else len(piece) - begun
 
 
 def _pages(laid: list[Laid]) -> dict[str, int]:
@@ -182,8 +218,16 @@ class _Links(HTMLParser):
             self._open.pop()
 
 
-def _footers_html(head: str, pages: int) -> str:
-    """A document of `pages` pages holding nothing but the book's page furniture: the cover
-    (which has none), then pages that each show their number."""
+def _footers_html(head: str, first: int, pages: int, total: int) -> str:
+    """A document of `pages` pages holding nothing but the book's page furniture, for its
+    pages from `first` (from 0) of `total`: the cover (which has none), then pages that each
+    show their number. The page counter starts at the first page's number, and `pages`
+    counts the book's pages, not this document's (CSS cannot set it: a counter of our own
+    stands for it)."""
+    counters = (f"<style>@page :first {{ counter-reset: page {first + 1} "
+                f"trmgen-pages {total} }}</style>")
+    head = head.replace("counter(pages", "counter(trmgen-pages").replace(
+        "</head>", counters + "</head>", 1)
+    cover = '<section class="cover"></section>' if first == 0 else "<div></div>"
     breaks = '<div style="break-before: page"></div>' * (pages - 1)
-    return f'{head}<section class="cover"></section>{breaks}</body></html>'
+    return f"{head}{cover}{breaks}</body></html>"

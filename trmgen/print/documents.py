@@ -18,11 +18,13 @@ import pikepdf
 from markupsafe import Markup
 
 from trmgen.content.edition import Edition, Validated
-from trmgen.content.guide import Country
+from trmgen.content.guide import Country, Guide
 from trmgen.diagnostics import BuildError, Diagnostic
 from trmgen.i18n import bidi
+from trmgen.print.binding import parted
 from trmgen.print.pdf import Chart, Printable
 from trmgen.sources.layout import MAX_TEMPLATE_BYTES, Layout, read_file
+from trmgen.sources.model import Measure, Sop
 from trmgen.web import flowcharts
 from trmgen.web.pages import ANCHORS
 from trmgen.web.site import template_values
@@ -60,6 +62,26 @@ MATRIX_COUNTRIES = 12
 """At most this many countries in a table of the adoption annex: a page's width holds them,
 and each further table is a chapter of its own, so that the book's layout stays in bounds
 however many countries there are (print.binding)."""
+MATRIX_ROWS = 100
+"""At most this many measures in a table of the adoption annex, so that a long annex can go
+on in parts (print.binding.parted)."""
+
+
+def _matrix_rows(guide: Guide) -> list[list[tuple[Sop, list[Measure]]]]:
+    """The measures of each table of the adoption annex, SOP by SOP: the tables of one set
+    of countries, one under the other."""
+    tables: list[list[tuple[Sop, list[Measure]]]] = [[]]
+    room = MATRIX_ROWS
+    for sop in guide.sops:
+        measures = list(sop.measures)
+        while measures:
+            if not room:
+                tables.append([])
+                room = MATRIX_ROWS
+            tables[-1].append((sop, measures[:room]))
+            room -= len(tables[-1][-1][1])
+            measures = measures[len(tables[-1][-1][1]):]
+    return tables
 
 
 def _values(edition: Edition, printed: dt.date) -> dict[str, Any]:
@@ -103,8 +125,9 @@ def book(edition: Edition, printed: dt.date) -> Printable:
         dot = flowcharts.overview_dot(guide, guide.overview, sop, guide.style, labels, anchor)
         charts[ANCHORS.chart(f"overview-{sop.id}")] = _chart(edition.layout, dot)
     html = _render(edition, "book.html.j2", "book.md",
-                   {**_values(edition, printed), "charts": charts, "phases": phases})
-    return Printable(html, charts)
+                   {**_values(edition, printed), "charts": charts, "phases": phases,
+                    "matrix_rows": _matrix_rows(guide)})
+    return Printable(parted(html), charts)
 
 
 def contacts_html(edition: Edition, printed: dt.date, countries: list[Country]) -> str:

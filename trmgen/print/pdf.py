@@ -34,12 +34,14 @@ class Printable:
 
 @dataclass(frozen=True)
 class Laid:
-    """A document laid out: its PDF, its number of pages, and the page (from 0) of each
-    element id, the first where an id is repeated."""
+    """A document laid out: its PDF, its number of pages, the page (from 0) of each element
+    id, the first where an id is repeated, and the level (CSS bookmark-level) of each of its
+    bookmarks, in order."""
 
     pdf: bytes
     pages: int
     anchors: dict[str, int]
+    levels: tuple[int, ...]
 
 
 def to_pdf(document: Printable | str, *, forms: bool = False) -> bytes:
@@ -65,7 +67,8 @@ def laid_out(printable: Printable, *, forms: bool = False,
     if laid is None:
         laid = _print(printable, forms, outside)
         cache.write("print", key, laid.pdf, ".pdf")
-        cache.write_json("print", key, {"pages": laid.pages, "anchors": laid.anchors})
+        cache.write_json("print", key, {"pages": laid.pages, "anchors": laid.anchors,
+                                        "levels": list(laid.levels)})
     return laid
 
 
@@ -73,11 +76,12 @@ def _kept(pdf: bytes | None, facts: Any) -> Laid | None:
     """A cache entry as it was written, or None."""
     if pdf is None or not isinstance(facts, dict):
         return None
-    pages, anchors = facts.get("pages"), facts.get("anchors")
+    pages, anchors, levels = facts.get("pages"), facts.get("anchors"), facts.get("levels")
     if not isinstance(pages, int) or not isinstance(anchors, dict) or not all(
-            isinstance(name, str) and isinstance(page, int) for name, page in anchors.items()):
+            isinstance(name, str) and isinstance(page, int) for name, page in anchors.items()
+    ) or not isinstance(levels, list) or not all(isinstance(level, int) for level in levels):
         return None
-    return Laid(pdf, pages, anchors)
+    return Laid(pdf, pages, anchors, tuple(levels))
 
 
 def _weasyprint() -> Any:
@@ -103,13 +107,14 @@ def _print(printable: Printable, forms: bool, outside: frozenset[str]) -> Laid:
     for number, page in enumerate(rendered.pages):
         for name in page.anchors:
             anchors.setdefault(name, number)
+    levels = tuple(level for page in rendered.pages for level, *_ in page.bookmarks)
     if outside and rendered.pages:
         # WeasyPrint drops a link whose target it cannot find: a stand-in target keeps it.
         rendered.pages[0].anchors.update(
             {name: (0, 0, 0, 0) for name in outside if name not in anchors})
     pdf: bytes = rendered.write_pdf(**options)
     if not printable.charts:
-        return Laid(pdf, len(rendered.pages), anchors)
+        return Laid(pdf, len(rendered.pages), anchors, levels)
     with pikepdf.Pdf.open(io.BytesIO(pdf)) as document:
         for number, page in enumerate(rendered.pages):
             for name, box in page.anchors.items():
@@ -118,7 +123,7 @@ def _print(printable: Printable, forms: bool, outside: frozenset[str]) -> Laid:
                     _lay_chart(document, document.pages[number], name, chart, box)
         out = io.BytesIO()
         document.save(out, deterministic_id=True)
-    return Laid(out.getvalue(), len(rendered.pages), anchors)
+    return Laid(out.getvalue(), len(rendered.pages), anchors, levels)
 
 
 def _lay_chart(document: pikepdf.Pdf, page: pikepdf.Page, name: str, chart: Chart,

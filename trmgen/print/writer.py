@@ -29,11 +29,12 @@ FOOTER = b"Q /Artifact BMC q /TrmgenFooter Do Q EMC"
 marked as an artifact, not part of the text."""
 
 
-def bind(laid: list[Laid], footers: bytes) -> bytes:
-    """The chapters' PDFs as one book, each page with its footer (a page of `footers`)."""
+def bind(laid: list[Laid], footers: list[bytes]) -> bytes:
+    """The chapters' PDFs as one book, each page with its footer (a page of the documents of
+    `footers`, in order)."""
     out = _Out()
     book = _Book(out)
-    forms = _footers(out, footers)
+    forms = [form for run in footers for form in _footers(out, run)]
     pages = sum(one.pages for one in laid)
     book.next_key = pages
     for number, one in enumerate(laid):
@@ -193,7 +194,7 @@ class _Book:
         self.nums: list[tuple[int, bytes]] = []
         self.next_key = 0
         self.destinations: dict[str, bytes] = {}
-        self.bookmarks: list[_Bookmark] = []
+        self.bookmarks: list[tuple[int, _Bookmark]] = []  # with its level, in order
         self.catalog_entries: list[bytes] = []
         self.info: int | None = None
 
@@ -231,7 +232,8 @@ class _Book:
             for name, destination in pikepdf.NameTree(root.Names.Dests).items():
                 if name in one.anchors and name not in self.destinations:
                     self.destinations[name] = chapter.text(destination)
-        self.bookmarks += _bookmarks(pdf, pdf.open_outline().root, start)  # read, not saved
+        self.bookmarks += zip(one.levels, _bookmarks(pdf, pdf.open_outline().root, start),
+                              strict=True)  # read, not saved
         begin, end = chapter.stand_in(self.begin), chapter.stand_in(self.end)
         for index, page in enumerate(pdf.pages):
             obj = page.obj
@@ -265,7 +267,7 @@ class _Book:
         out.write(self.end, b"<< /Length %d >>" % len(FOOTER), FOOTER)
         names = b" ".join(pikepdf.String(name).unparse() + b" " + self.destinations[name]
                           for name in sorted(self.destinations))
-        outline = _write_bookmarks(out, self.bookmarks, self.pages)
+        outline = _write_bookmarks(out, _nested(self.bookmarks), self.pages)
         out.write(self.catalog, b"<< /Type /Catalog /Pages %d 0 R /StructTreeRoot %d 0 R "
                   b"/Names << /Dests << /Names [%s] >> >> %s%s >>" % (
                       self.page_tree, self.struct_root, names,
@@ -318,17 +320,30 @@ def _unique_ids(kids: list[pikepdf.Object], prefix: str) -> None:
 
 def _bookmarks(pdf: pikepdf.Pdf, items: list[pikepdf.OutlineItem],
                start: int) -> list[_Bookmark]:
-    """A chapter's bookmarks, at their pages in the book (each chapter's begin at the
-    first level)."""
+    """A chapter's bookmarks in order, at their pages in the book."""
     made = []
     for item in items:
         destination = item.destination  # as WeasyPrint writes it: [page /XYZ left top 0]
         assert isinstance(destination, pikepdf.Array)
         made.append(_Bookmark(str(item.title),
                               pdf.pages.index(pikepdf.Page(destination[0])) + start,
-                              float(destination[2]), float(destination[3]), item.is_closed,
-                              _bookmarks(pdf, item.children, start)))
+                              float(destination[2]), float(destination[3]), item.is_closed))
+        made += _bookmarks(pdf, item.children, start)
     return made
+
+
+def _nested(bookmarks: list[tuple[int, _Bookmark]]) -> list[_Bookmark]:
+    """The book's bookmarks as WeasyPrint nests them: each under the last one before it of a
+    lower level. A part that goes on with a chapter (print.binding.parted) begins with
+    bookmarks that belong under that chapter's."""
+    root: list[_Bookmark] = []
+    open_ones: list[tuple[int, _Bookmark]] = []
+    for level, bookmark in bookmarks:
+        while open_ones and open_ones[-1][0] >= level:
+            open_ones.pop()
+        (open_ones[-1][1].children if open_ones else root).append(bookmark)
+        open_ones.append((level, bookmark))
+    return root
 
 
 def _write_bookmarks(out: _Out, items: list[_Bookmark], pages: list[int]) -> int | None:
