@@ -61,13 +61,23 @@ FOOTER_PAGES = 400
 
 @dataclass(frozen=True)
 class _Part:
-    """The cover and contents, or one chapter, as a document of its own."""
+    """The cover and contents, or one chapter, as a document of its own: the book's head,
+    `book[start:end]` and the book's end. It is made when laid out, so that the book's HTML
+    is held once, not twice."""
 
-    html: str
+    book: str
+    start: int
+    end: int
+    head: str
+    tail: str
     charts: dict[str, Chart]
     ids: frozenset[str]
     links: frozenset[str]
     numbered: frozenset[str]
+
+    @property
+    def html(self) -> str:
+        return self.head + self.book[self.start:self.end] + self.tail
 
     def wanted(self, numbers: dict[str, int]) -> dict[str, int]:
         """The page numbers this part prints, as far as they are known."""
@@ -172,17 +182,17 @@ def _parts(printable: Printable) -> tuple[str, list[_Part]]:
     body = text.index(">", text.index("<body")) + 1
     closed = text.rindex("</body>")
     head, tail = text[:body], text[closed:]
-    pieces = text[body:closed].split(CHAPTER)
-    chapters = [pieces[0], *(CHAPTER + piece for piece in pieces[1:])]
+    starts = [body]
+    while (found := text.find(CHAPTER, starts[-1] + 1, closed)) >= 0:
+        starts.append(found)
     parts = []
-    for chapter in chapters:
-        document = head + chapter + tail
-        found = _Links()
-        found.feed(chapter)
+    for start, end in zip(starts, [*starts[1:], closed], strict=True):
+        links = _Links()
+        links.feed(text[start:end])
         charts = {name: chart for name, chart in printable.charts.items()
-                  if name in found.ids}
-        parts.append(_Part(document, charts, frozenset(found.ids), frozenset(found.links),
-                           frozenset(found.numbered)))
+                  if name in links.ids}
+        parts.append(_Part(text, start, end, head, tail, charts, frozenset(links.ids),
+                           frozenset(links.links), frozenset(links.numbered)))
     return head, parts
 
 

@@ -13,7 +13,7 @@ import html
 import re
 import secrets
 import traceback
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -324,5 +324,19 @@ class Renderer:
             """The language's folder, relative to this page ('' on the home page)."""
             return self.links(src, "root", "", "")
 
-        return self.env.get_template(template).render(**values, href=href, outside=outside,
-                                                      root=root)
+        return _joined(self.env.get_template(template).generate(
+            **values, href=href, outside=outside, root=root))
+
+
+def _joined(pieces: Iterator[str]) -> str:
+    """The pieces a template writes, joined a batch at a time: joined at once, the list of
+    millions of pieces of a large book took more memory than the book itself."""
+    batches, batch = [], []
+    for piece in pieces:
+        batch.append(piece)
+        if len(batch) == 50_000:
+            batches.append("".join(batch))
+            batch.clear()
+    batches.append("".join(batch))
+    return "".join(batches)
+
