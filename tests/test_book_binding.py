@@ -12,7 +12,7 @@ import pytest
 
 from trmgen.content.edition import validated
 from trmgen.print import binding, documents
-from trmgen.print.binding import CHAPTER, book_pdf
+from trmgen.print.binding import CHAPTER, bound_pdf
 from trmgen.print.pdf import Printable, laid_out
 from trmgen.publish.build import build_date
 from trmgen.sources.layout import Layout
@@ -71,7 +71,7 @@ def small_book(head: tuple[str, str], paragraphs: dict[str, int]) -> Printable:
 
 def test_small_book_bound_is_the_book_laid_out_whole(book_head: tuple[str, str]) -> None:
     book = small_book(book_head, {"one": 12, "two": 20, "three": 8})
-    bound = book_pdf(book)
+    bound = bound_pdf(book)
     assert_same_book(bound, laid_out(book).pdf)
     assert "Section 3 of two" in "".join(page_texts(bound))
 
@@ -82,16 +82,16 @@ def test_an_edit_lays_out_its_chapter_only(book_head: tuple[str, str]) -> None:
     the one laid out whole."""
     sizes = {"alpha": 10, "beta": 14, "gamma": 6}
     book = small_book(book_head, sizes)
-    book_pdf(book)
+    bound_pdf(book)
     before = _laid_out_files()
     edited = Printable(book.html.replace("Section 4</h2>", "Section 4 (edited)</h2>", 1), {})
-    bound = book_pdf(edited)
+    bound = bound_pdf(edited)
     assert len(_laid_out_files() - before) == 1, "one chapter laid out again"
     assert "Section 4 (edited)" in "".join(page_texts(bound))
 
     before = _laid_out_files()
     grown = small_book(book_head, {**sizes, "alpha": 30})
-    bound = book_pdf(grown)
+    bound = bound_pdf(grown)
     made = len(_laid_out_files() - before)
     # The grown chapter, the contents and the lists (whose numbers moved), the footers.
     assert made == 4, made
@@ -105,7 +105,7 @@ def test_shipped_book_bound_is_the_book_laid_out_whole(shipped_site: Path, code:
     Arabic) bound from its chapters is the one WeasyPrint lays out whole."""
     edition = validated(Layout(ROOT)).edition(code)
     book = documents.book(edition, build_date())
-    bound = book_pdf(book)  # its chapters were laid out by the shipped site's build
+    bound = bound_pdf(book)  # its chapters were laid out by the shipped site's build
     assert (shipped_site / f"downloads/trm-guidelines-{code}.pdf").stat().st_size > 0
     # Each chapter embeds its own subset of the fonts. In Arabic, a glyph that stands for
     # several letters (a ligature with lam, a mirrored bracket) reads back as the letters it
@@ -174,9 +174,30 @@ def test_long_chapters_go_on_in_parts_and_the_book_is_the_same(
             part.html.count('class="actor"') + part.html.count('class="form-of-exploitation"')
         assert len(part.html) - len(head) <= 2 * 12_000 or items <= 1, "a part is in bounds"
 
-    bound = book_pdf(book)
+    bound = bound_pdf(book)
     texts = page_texts(bound)
     assert len(texts) > 5 * 7, "several runs of footers"
     assert_same_book(bound, laid_out(book).pdf)
     for number, text in enumerate(texts[2:], start=3):
         assert f"{number} / {len(texts)}" in text, "each page's own number, of the book's"
+
+
+@pytest.mark.slow
+def test_the_contact_sheet_of_every_country_is_bound_from_parts(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The contact sheet of every country goes on in parts like the book (its countries
+    start a page each), with a footer from its first page, which is no cover; bound, it is
+    the sheet laid out whole."""
+    edition = validated(Layout(ROOT)).edition("en")
+    monkeypatch.setattr(binding, "PART_CHARS", 20_000)
+    monkeypatch.setattr(binding, "FOOTER_PAGES", 5)
+    countries = list(edition.guide.countries)
+    sheet = Printable(documents.contacts_html(edition, dt.date(2026, 12, 6), countries), {})
+    assert "part-break" not in sheet.html
+    head, parts = binding._parts(sheet)
+    assert len(parts) > 3
+    assert all(part.html.count('class="country"') >= 1 for part in parts)
+    bound = bound_pdf(sheet, cover=False)
+    assert_same_book(bound, laid_out(sheet).pdf)
+    texts = page_texts(bound)
+    assert all(f"{number} / {len(texts)}" in text for number, text in enumerate(texts, 1))

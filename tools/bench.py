@@ -74,7 +74,7 @@ from tests.keyboard import type_keys  # noqa: E402
 from trmgen.checks.validate import validate  # noqa: E402
 from trmgen.content.edition import validated  # noqa: E402
 from trmgen.print import documents as printed_html  # noqa: E402
-from trmgen.print.binding import book_pdf  # noqa: E402
+from trmgen.print.binding import bound_pdf  # noqa: E402
 from trmgen.publish import build, documents  # noqa: E402
 from trmgen.sources import (  # noqa: E402
     cache,
@@ -270,7 +270,7 @@ def _book(root: Path, dest: Path) -> int:  # noqa: ARG001 (every stage is given 
     book's (#21 point 2)."""
     _clear("print", "book-numbers")
     edition = validated(Layout(root)).edition("en")
-    return len(book_pdf(printed_html.book(edition, build.build_date())))
+    return len(bound_pdf(printed_html.book(edition, build.build_date())))
 
 
 def _print_again(root: Path, dest: Path) -> int:  # noqa: ARG001 (every stage is given a folder)

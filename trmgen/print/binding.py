@@ -94,8 +94,9 @@ class _Part:
         return laid_out(Printable(document, self.charts), outside=outside)
 
 
-def book_pdf(printable: Printable) -> bytes:
-    """The book as PDF, the same as the whole book laid out at once.
+def bound_pdf(printable: Printable, *, cover: bool = True) -> bytes:
+    """The book (or the contact sheet of every country, whose first page is no `cover`) as
+    PDF, the same as the whole document laid out at once.
 
     The parts are laid out in order, each with the page numbers known so far: those of the
     parts before it, and for the others those of the last book (kept in the cache). A part
@@ -127,7 +128,7 @@ def book_pdf(printable: Printable) -> bytes:
     cache.write_json("book-numbers", hint_key, _pages(laid))
     pages = sum(one.pages for one in laid)
     footers = [laid_out(Printable(_footers_html(head, first, min(FOOTER_PAGES, pages - first),
-                                                pages), {}))
+                                                pages, cover), {}))
                for first in range(0, pages, FOOTER_PAGES)]
     drawn = sum(one.pages for one in footers)
     if drawn != pages:  # the head put something on the page (a bug of trmgen)
@@ -185,6 +186,8 @@ def _parts(printable: Printable) -> tuple[str, list[_Part]]:
     starts = [body]
     while (found := text.find(CHAPTER, starts[-1] + 1, closed)) >= 0:
         starts.append(found)
+    if len(starts) > 1 and not text[body:starts[1]].strip():
+        starts.pop(0)  # nothing before the first chapter (the contact sheet): no part
     parts = []
     for start, end in zip(starts, [*starts[1:], closed], strict=True):
         links = _Links()
@@ -228,16 +231,16 @@ class _Links(HTMLParser):
             self._open.pop()
 
 
-def _footers_html(head: str, first: int, pages: int, total: int) -> str:
+def _footers_html(head: str, first: int, pages: int, total: int, cover: bool) -> str:
     """A document of `pages` pages holding nothing but the book's page furniture, for its
-    pages from `first` (from 0) of `total`: the cover (which has none), then pages that each
-    show their number. The page counter starts at the first page's number, and `pages`
+    pages from `first` (from 0) of `total`: the `cover` (which has none), then pages that
+    each show their number. The page counter starts at the first page's number, and `pages`
     counts the book's pages, not this document's (CSS cannot set it: a counter of our own
     stands for it)."""
     counters = (f"<style>@page :first {{ counter-reset: page {first + 1} "
                 f"trmgen-pages {total} }}</style>")
     head = head.replace("counter(pages", "counter(trmgen-pages").replace(
         "</head>", counters + "</head>", 1)
-    cover = '<section class="cover"></section>' if first == 0 else "<div></div>"
+    begin = '<section class="cover"></section>' if cover and first == 0 else "<div></div>"
     breaks = '<div style="break-before: page"></div>' * (pages - 1)
-    return f"{head}{cover}{breaks}</body></html>"
+    return f"{head}{begin}{breaks}</body></html>"

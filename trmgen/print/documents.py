@@ -135,8 +135,9 @@ def contacts_html(edition: Edition, printed: dt.date, countries: list[Country]) 
     title = (edition.loc.country(countries[0].code) if len(countries) == 1
              else edition.labels.gettext("Contacts by country"))
     title = edition.labels.gettext("Contact sheet: %(name)s") % {"name": title}
-    return _render(edition, "contacts.html.j2", "contacts.md",
-                   {**_values(edition, printed), "countries": countries, "title": title})
+    return parted(_render(edition, "contacts.html.j2", "contacts.md",
+                          {**_values(edition, printed), "countries": countries,
+                           "title": title}))
 
 
 def form_html(edition: Edition, printed: dt.date) -> str:

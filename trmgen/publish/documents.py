@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 from trmgen.content.edition import Edition, Validated
 from trmgen.print import documents as printed_html
-from trmgen.print.binding import book_pdf
-from trmgen.print.pdf import to_pdf
+from trmgen.print.binding import bound_pdf
+from trmgen.print.pdf import Printable, to_pdf
 from trmgen.publish import opendata
 from trmgen.sources import cache
 from trmgen.web.pages import FILES
@@ -54,11 +54,7 @@ def _make(edition: Edition, printed: dt.date) -> tuple[list[Made], float]:
     language = edition.language
     countries = list(edition.guide.countries)
     book = printed_html.book(edition, printed)
-    documents: list[tuple[str, str, str, bool]] = [
-        (FILES.contact_sheets(language), "contacts",
-         printed_html.contacts_html(edition, printed, countries), False),
-        (FILES.form(language), "form", printed_html.form_html(edition, printed), True),
-    ]
+    sheets = printed_html.contacts_html(edition, printed, countries)
     files = [Made(FILES.contact_sheet(language, country.code), "sheet",
                   language, printed_html.contacts_html(edition, printed, [country]).encode())
              for country in countries]
@@ -68,9 +64,11 @@ def _make(edition: Edition, printed: dt.date) -> tuple[list[Made], float]:
         files += [Made(path, "data", None, content)
                   for path, content in _contact_data(edition).items()]
     begun = time.perf_counter()
-    laid = [Made(FILES.book(language), "book", language, book_pdf(book))]
-    laid += [Made(path, kind, language, to_pdf(document, forms=forms))
-             for path, kind, document, forms in documents]
+    laid = [Made(FILES.book(language), "book", language, bound_pdf(book)),
+            Made(FILES.contact_sheets(language), "contacts", language,
+                 bound_pdf(Printable(sheets, {}), cover=False)),
+            Made(FILES.form(language), "form", language,
+                 to_pdf(printed_html.form_html(edition, printed), forms=True))]
     return laid + files, time.perf_counter() - begun
 
 
