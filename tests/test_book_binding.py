@@ -194,7 +194,7 @@ def test_the_contact_sheet_of_every_country_is_bound_from_parts(
     countries = list(edition.guide.countries)
     sheet = Printable(documents.contacts_html(edition, dt.date(2026, 12, 6), countries), {})
     assert "part-break" not in sheet.html
-    head, parts = binding._parts(sheet)
+    _, parts = binding._parts(sheet)
     assert len(parts) > 3
     assert all(part.html.count('class="country"') >= 1 for part in parts)
     bound = bound_pdf(sheet, cover=False)
