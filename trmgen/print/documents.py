@@ -78,9 +78,9 @@ def _matrix_rows(guide: Guide) -> list[list[tuple[Sop, list[Measure]]]]:
             if not room:
                 tables.append([])
                 room = MATRIX_ROWS
-            tables[-1].append((sop, measures[:room]))
-            room -= len(tables[-1][-1][1])
-            measures = measures[len(tables[-1][-1][1]):]
+            taken, measures = measures[:room], measures[room:]
+            tables[-1].append((sop, taken))
+            room -= len(taken)
     return tables
 
 
