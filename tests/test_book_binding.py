@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import tempfile
 from pathlib import Path
 
 import lxml.html
@@ -69,11 +70,17 @@ def small_book(head: tuple[str, str], paragraphs: dict[str, int]) -> Printable:
     return Printable(head[0] + body + head[1], {})
 
 
-def test_small_book_bound_is_the_book_laid_out_whole(book_head: tuple[str, str]) -> None:
+def test_small_book_bound_is_the_book_laid_out_whole(book_head: tuple[str, str],
+                                                    tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same book; the parts' PDFs and the book, which wait on disk while it is bound,
+    are gone once it is."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     book = small_book(book_head, {"one": 12, "two": 20, "three": 8})
     bound = bound_pdf(book)
     assert_same_book(bound, laid_out(book).pdf)
     assert "Section 3 of two" in "".join(page_texts(bound))
+    assert not list(tmp_path.iterdir()), "nothing left behind"
 
 
 def test_an_edit_lays_out_its_chapter_only(book_head: tuple[str, str]) -> None:

@@ -9,7 +9,9 @@ output of `trmgen validate` (notices left out unless the case asks for them). Re
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import re
+import weakref
 from pathlib import Path
 
 import pytest
@@ -18,6 +20,7 @@ import yaml
 from trmgen.checks.validate import validate
 from trmgen.diagnostics import ADJUSTABLE, CODES, Severity, report
 from trmgen.sources.layout import Layout
+from trmgen.sources.load import Sources
 
 from .conftest import ROOT
 
@@ -81,3 +84,28 @@ def test_contributing_lists_the_codes_whose_severity_can_change() -> None:
     text = " ".join((ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8").split())
     listed = text.split("Only these warnings can be changed", 1)[1].split("Every other", 1)[0]
     assert set(re.findall(r"`([a-z0-9]+\.[a-z0-9-]+)`", listed)) == ADJUSTABLE
+
+
+def test_the_files_as_read_are_kept_for_serve_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The files as read, with the position of every value, are most of what validation
+    holds (at 50x, a hundred MB). serve keeps them, to read only what an edit changed; a run
+    that validates once, such as a build and every worker it forks, lets them go."""
+    from trmgen.checks import validate as validation
+    from trmgen.content.edition import validated
+    from trmgen.sources.load import load_sources
+
+    read: list[weakref.ref[object]] = []
+
+    def loaded(layout: Layout) -> Sources:
+        sources = load_sources(layout)
+        read.extend(weakref.ref(sop.doc) for sop in sources.sops)
+        return sources
+
+    monkeypatch.setattr(validation, "load_sources", loaded)
+    validated(Layout(ROOT), again=True)
+    gc.collect()
+    assert read and all(ref() is not None for ref in read), "kept for the next edit"
+    read.clear()
+    validated(Layout(ROOT))
+    gc.collect()
+    assert read and all(ref() is None for ref in read), "let go"

@@ -24,6 +24,7 @@ from trmgen.i18n.labels import Labels
 from trmgen.i18n.localizer import Localizer
 from trmgen.sources import cache
 from trmgen.sources.layout import Layout
+from trmgen.sources.load import forget_files
 
 
 @dataclass(frozen=True)
@@ -96,11 +97,15 @@ class Validated:
             "shows in English, marked (EN).") % {"share": share}
 
 
-def validated(layout: Layout, *, strict: bool = False,
-              today: dt.date | None = None) -> Validated:
+def validated(layout: Layout, *, strict: bool = False, today: dt.date | None = None,
+              again: bool = False) -> Validated:
     """Load and check every source once; raise BuildError when there is an error (with
-    `strict`, also for warnings and notices)."""
+    `strict`, also for warnings and notices). With `again` (serve, which validates after
+    every edit), what was read is kept, so that the next validation reads only the files
+    that changed."""
     sources, diagnostics = validate(layout, strict=strict, today=today)
+    if not again:
+        forget_files()
     if count(diagnostics, Severity.ERROR) or not sources.guideline:
         raise BuildError(diagnostics)
     guide = Guide.from_sources(sources, today)

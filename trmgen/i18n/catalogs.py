@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import io
 import re
+import weakref
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -107,13 +108,20 @@ def template(layout: Layout, sources: Sources) -> Catalog:
 
     Validation and the translation status both need it, from the same sources.
     """
-    global _last_template  # one slot: the newest sources
-    if _last_template is None or _last_template[0] is not sources:
-        _last_template = (sources, _template(layout, sources))
+    global _last_template  # one slot: the newest sources, while they are in use
+    if _last_template is None or _last_template[0]() is not sources:
+        _last_template = (weakref.ref(sources, _forget_template), _template(layout, sources))
     return _last_template[1]
 
 
-_last_template: tuple[Sources, Catalog] | None = None
+_last_template: tuple[weakref.ref[Sources], Catalog] | None = None
+
+
+def _forget_template(gone: weakref.ref[Sources]) -> None:
+    """The sources of the template kept are no longer in use: neither is the template."""
+    global _last_template
+    if _last_template is not None and _last_template[0] is gone:
+        _last_template = None
 
 
 def _template(layout: Layout, sources: Sources) -> Catalog:

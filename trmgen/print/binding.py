@@ -22,8 +22,11 @@ from __future__ import annotations
 
 import html
 import re
+import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
+from pathlib import Path
 
 from trmgen.diagnostics import BuildError, Diagnostic
 from trmgen.print import writer
@@ -100,42 +103,77 @@ def bound_pdf(printable: Printable, *, cover: bool = True) -> bytes:
 
     The parts are laid out in order, each with the page numbers known so far: those of the
     parts before it, and for the others those of the last book (kept in the cache). A part
-    whose numbers then turn out wrong (the contents, on a first build) is laid out again."""
+    whose numbers then turn out wrong (the contents, on a first build) is laid out again.
+    Each part's PDF waits on disk for the binding, which reads one at a time and writes the
+    book to disk too: the book's memory is that of one part, however many there are."""
     head, parts = _parts(printable)
     everywhere = frozenset().union(*(part.ids for part in parts))
     hint_key = cache.book_numbers_key(head)
     numbers = _hint(cache.read_json("book-numbers", hint_key))
-    laid: list[Laid] = []
-    used: list[dict[str, int]] = []
-    for _ in range(MAX_ROUNDS):
-        for index, part in enumerate(parts):
-            wanted = part.wanted(numbers)
-            if index < len(laid) and used[index] == wanted:
-                continue
-            one = part.laid_out(wanted, frozenset(part.links & everywhere - part.ids))
-            if index < len(laid):
-                laid[index], used[index] = one, wanted
-            else:
-                laid.append(one)
-                used.append(wanted)
-            numbers.update(_pages(laid))
-        if all(part.wanted(numbers) == wanted for part, wanted in zip(parts, used, strict=True)):
-            break
-    else:
-        raise BuildError([Diagnostic("book", 0, 0, "print.numbers", "",
-                                     "the page numbers of the book do not settle: report "
-                                     "this as a bug of trmgen")])
-    cache.write_json("book-numbers", hint_key, _pages(laid))
-    pages = sum(one.pages for one in laid)
-    footers = [laid_out(Printable(_footers_html(head, first, min(FOOTER_PAGES, pages - first),
-                                                pages, cover), {}))
-               for first in range(0, pages, FOOTER_PAGES)]
-    drawn = sum(one.pages for one in footers)
-    if drawn != pages:  # the head put something on the page (a bug of trmgen)
-        raise BuildError([Diagnostic("book", 0, 0, "print.footers", "",
-                                     f"the book has {pages} pages and its footers "
-                                     f"{drawn}: report this as a bug of trmgen")])
-    return writer.bind(laid, [one.pdf for one in footers])
+    with tempfile.TemporaryDirectory(prefix="trmgen-book-") as folder:
+        shelf = _Shelf(Path(folder))
+        used: list[dict[str, int]] = []
+        for _ in range(MAX_ROUNDS):
+            for index, part in enumerate(parts):
+                wanted = part.wanted(numbers)
+                if index < len(used) and used[index] == wanted:
+                    continue
+                shelf.put(index, part.laid_out(wanted, frozenset(part.links & everywhere
+                                                                 - part.ids)))
+                used[index:index + 1] = [wanted]
+                numbers.update(_pages(shelf.parts))
+            if all(part.wanted(numbers) == wanted
+                   for part, wanted in zip(parts, used, strict=True)):
+                break
+        else:
+            raise BuildError([Diagnostic("book", 0, 0, "print.numbers", "",
+                                         "the page numbers of the book do not settle: report "
+                                         "this as a bug of trmgen")])
+        del parts, everywhere  # what the binding does not need
+        cache.write_json("book-numbers", hint_key, _pages(shelf.parts))
+        pages = sum(one.pages for one in shelf.parts)
+        footers = [laid_out(Printable(_footers_html(head, first, min(FOOTER_PAGES, pages - first),
+                                                    pages, cover), {}))
+                   for first in range(0, pages, FOOTER_PAGES)]
+        drawn = sum(one.pages for one in footers)
+        if drawn != pages:  # the head put something on the page (a bug of trmgen)
+            raise BuildError([Diagnostic("book", 0, 0, "print.footers", "",
+                                         f"the book has {pages} pages and its footers "
+                                         f"{drawn}: report this as a bug of trmgen")])
+        with tempfile.TemporaryFile(dir=folder) as book:
+            writer.bind(shelf.laid(), pages, [one.pdf for one in footers], book)
+            book.seek(0)
+            return book.read()
+
+
+@dataclass(frozen=True)
+class _Shelved:
+    """A part laid out, but for its PDF, which waits in a file."""
+
+    path: Path
+    pages: int
+    anchors: dict[str, int]
+    levels: tuple[int, ...]
+
+
+class _Shelf:
+    """The parts laid out so far, in order: what the binding needs of each in memory, and
+    its PDF on disk."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.parts: list[_Shelved] = []
+
+    def put(self, index: int, one: Laid) -> None:
+        """Part `index`, laid out (again, or for the first time: then after the others)."""
+        path = self.folder / f"{index}.pdf"
+        path.write_bytes(one.pdf)
+        self.parts[index:index + 1] = [_Shelved(path, one.pages, one.anchors, one.levels)]
+
+    def laid(self) -> Iterator[Laid]:
+        """Each part as laid out, read back one at a time."""
+        for part in self.parts:
+            yield Laid(part.path.read_bytes(), part.pages, part.anchors, part.levels)
 
 
 def parted(text: str) -> str:
@@ -159,7 +197,7 @@ def _grown(size: int, piece: str) -> int:
     return size + len(piece) if begun < 0 else len(piece) - begun
 
 
-def _pages(laid: list[Laid]) -> dict[str, int]:
+def _pages(laid: list[_Shelved]) -> dict[str, int]:
     """The page number of each id in the parts laid out, as the book numbers its pages."""
     pages: dict[str, int] = {}
     start = 0

@@ -14,8 +14,9 @@ import io
 import re
 import struct
 import zlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, BinaryIO
 
 import pikepdf
 from pikepdf import Name
@@ -32,18 +33,17 @@ FOOTER = b"Q /Artifact BMC q /TrmgenFooter Do Q EMC"
 marked as an artifact, not part of the text."""
 
 
-def bind(laid: list[Laid], footers: list[bytes]) -> bytes:
-    """The chapters' PDFs as one book, each page with its footer (a page of the documents of
-    `footers`, in order)."""
-    out = _Out()
+def bind(laid: Iterable[Laid], pages: int, footers: list[bytes], into: BinaryIO) -> None:
+    """The chapters' PDFs (of `pages` pages in all) as one book written `into` a file, each
+    page with its footer (a page of the documents of `footers`, in order)."""
+    out = _Out(into)
     book = _Book(out)
     forms = [form for run in footers for form in _footers(out, run)]
-    pages = sum(one.pages for one in laid)
     book.next_key = pages
     for number, one in enumerate(laid):
         with pikepdf.Pdf.open(io.BytesIO(one.pdf)) as pdf:
             book.add(_Chapter(out, pdf), one, number, forms)
-    return book.finish()
+    book.finish()
 
 
 class _Out:
@@ -53,8 +53,8 @@ class _Out:
     GROUP = 200
     """Objects in an object stream."""
 
-    def __init__(self) -> None:
-        self.data = io.BytesIO()
+    def __init__(self, data: BinaryIO) -> None:
+        self.data = data
         self.data.write(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
         self.rows = bytearray()  # each object's row of the cross-reference stream, by number
         self.pending: list[tuple[int, bytes]] = []
@@ -99,7 +99,7 @@ class _Out:
                   % (len(self.pending), len(header), len(packed)), packed)
         self.pending = []
 
-    def finish(self, root: int, info: int | None) -> bytes:
+    def finish(self, root: int, info: int | None) -> None:
         self._flush()
         number = self.reserve()
         start = self.data.tell()
@@ -111,7 +111,6 @@ class _Out:
                         b"/Filter /FlateDecode /Length %d >>\nstream\n%s\nendstream\nendobj\n"
                         b"startxref\n%d\n%%%%EOF\n" % (number, self.next, root, info_entry,
                                                      len(rows), rows, start))
-        return self.data.getvalue()
 
 
 class _Chapter:
@@ -264,7 +263,7 @@ class _Book:
             self.pages.append(chapter.numbers[obj.objgen[0]])
         chapter.write_all(self.out)
 
-    def finish(self) -> bytes:
+    def finish(self) -> None:
         out, refs = self.out, _refs
         out.write(self.page_tree, b"<< /Type /Pages /Kids [%s] /Count %d >>" % (
             refs(self.pages), len(self.pages)))
@@ -284,7 +283,7 @@ class _Book:
                       self.page_tree, self.struct_root, names,
                       b"/Outlines %d 0 R " % outline if outline else b"",
                       b" ".join(self.catalog_entries)))
-        return out.finish(self.catalog, self.info)
+        out.finish(self.catalog, self.info)
 
 
 def _refs(numbers: list[int]) -> bytes:

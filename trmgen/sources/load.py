@@ -174,6 +174,13 @@ def read(path: Path, display: str, model: type[M]) -> tuple[Source[M] | None, li
     return typing.cast(Source[M] | None, source), list(problems)
 
 
+def forget_files() -> None:
+    """Let go of the files kept for the next validation (see _checked): a run that
+    validates once frees them, and with them the position of every value, which is most of
+    what validation holds."""
+    _checked.cache_clear()
+
+
 @functools.lru_cache(maxsize=1024)
 def _checked(raw: bytes, display: str,
              model: type[BaseModel]) -> tuple[Source[BaseModel] | None, tuple[Diagnostic, ...]]:

@@ -192,7 +192,7 @@ class TrmgenPlugin(BasePlugin[TrmgenConfig]):
     def _validate(self, config: MkDocsConfig) -> Validated:
         """The sources validated for this build, their problems logged (warnings count
         with --strict)."""
-        edition = validated(self._layout(config))
+        edition = validated(self._layout(config), again=True)
         for diagnostic in edition.diagnostics:
             if diagnostic.severity is Severity.WARNING:
                 log.warning(diagnostic.text())
