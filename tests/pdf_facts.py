@@ -81,8 +81,13 @@ def structure(pdf: bytes) -> tuple[int, list[list[tuple[str, ...]]]]:
     the tree (its type and its parent's) and of each annotation (whether it points back)."""
     reader: Any = PdfReader(io.BytesIO(pdf))
     root: Any = reader.root_object["/StructTreeRoot"]
-    nums = root["/ParentTree"]["/Nums"]
-    parents = {int(key): value for key, value in zip(nums[::2], nums[1::2], strict=True)}
+    parents: dict[int, Any] = {}
+    nodes = [root["/ParentTree"]]  # a number tree: its /Nums, or its /Kids' in order
+    while nodes:
+        node = nodes.pop(0).get_object()
+        nums = node.get("/Nums", [])
+        parents.update(zip(map(int, nums[::2]), nums[1::2], strict=True))
+        nodes = [*node.get("/Kids", []), *nodes]
     in_tree: set[int] = set()
     stack = [root.raw_get("/K")[0]]
     while stack:

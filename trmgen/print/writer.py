@@ -201,7 +201,7 @@ class _Book:
          self.begin, self.end) = (out.reserve() for _ in range(7))
         self.pages: list[int] = []
         self.kids: list[int] = []
-        self.nums: list[tuple[int, bytes]] = []
+        self.leaves: tuple[list[int], list[int]] = ([], [])  # of pages' keys, of annotations'
         self.next_key = 0
         self.destinations: dict[str, bytes] = {}
         self.bookmarks: list[tuple[int, _Bookmark]] = []  # with its level, in order
@@ -227,15 +227,21 @@ class _Book:
                 self.info = chapter.numbers[pdf.trailer.Info.objgen[0]]
         # The map from content to elements: a chapter's pages' keys first, then those of its
         # annotations, each after those of the chapters before (as WeasyPrint numbers them).
+        # Each chapter's go into leaves of the book's number tree, written as it comes.
         own_nums = list(own_root.ParentTree.Nums)
         keys: dict[int, int] = {}
-        for key, value in zip(map(int, own_nums[::2]), own_nums[1::2], strict=True):
+        found: tuple[list[tuple[int, bytes]], list[tuple[int, bytes]]] = ([], [])
+        for key, value in sorted(zip(map(int, own_nums[::2]), own_nums[1::2], strict=True),
+                                 key=lambda pair: pair[0]):
             if key < one.pages:
                 keys[key] = start + key
             else:
                 keys[key] = self.next_key
                 self.next_key += 1
-            self.nums.append((keys[key], chapter.text(value)))
+            found[key >= one.pages].append((keys[key], chapter.text(value)))
+        for nums, leaves in zip(found, self.leaves, strict=True):
+            if nums:
+                leaves.append(self._leaf(nums))
         self.kids += [chapter.numbers[kid.objgen[0]] for kid in own_document.K]
         _unique_ids(list(own_document.K), f"c{number}-")
         if Name.Names in root and Name.Dests in root.Names:
@@ -263,14 +269,21 @@ class _Book:
             self.pages.append(chapter.numbers[obj.objgen[0]])
         chapter.write_all(self.out)
 
+    def _leaf(self, nums: list[tuple[int, bytes]]) -> int:
+        """A leaf of the number tree from content to elements: its number."""
+        number = self.out.reserve()
+        self.out.write(number, b"<< /Limits [%d %d] /Nums [%s] >>" % (
+            nums[0][0], nums[-1][0], b" ".join(b"%d %s" % pair for pair in nums)))
+        return number
+
     def finish(self) -> None:
         out, refs = self.out, _refs
         out.write(self.page_tree, b"<< /Type /Pages /Kids [%s] /Count %d >>" % (
             refs(self.pages), len(self.pages)))
         out.write(self.document, b"<< /Type /StructElem /S /Document /P %d 0 R /K [%s] >>" % (
             self.struct_root, refs(self.kids)))
-        out.write(self.parent_tree, b"<< /Nums [%s] >>" % b" ".join(
-            b"%d %s" % pair for pair in sorted(self.nums, key=lambda pair: pair[0])))
+        out.write(self.parent_tree, b"<< /Kids [%s] >>" % refs([*self.leaves[0],
+                                                               *self.leaves[1]]))
         out.write(self.struct_root, b"<< /Type /StructTreeRoot /K [%d 0 R] /ParentTree %d 0 R "
                   b"/ParentTreeNextKey %d >>" % (self.document, self.parent_tree, self.next_key))
         out.write(self.begin, b"<< /Length 1 >>", b"q")
