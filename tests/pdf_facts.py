@@ -137,3 +137,30 @@ _LIGATURE_LETTERS = re.compile("[\u0622\u0623\u0625\u0627\u0644\u0649\u064b-\u06
 
 def arabic_key(text: str) -> str:
     return " ".join(_LIGATURE_LETTERS.sub("", text).split())
+
+
+
+def table_headers(pdf: bytes) -> tuple[list[str], list[str]]:
+    """The ids of the table headers in the structure tree, and the headers that its cells
+    name: each should name one of those ids, which should be unique."""
+    reader: Any = PdfReader(io.BytesIO(pdf))
+    ids: list[str] = []
+    named: list[str] = []
+    stack: list[Any] = [reader.root_object["/StructTreeRoot"].raw_get("/K")]
+    while stack:
+        popped = stack.pop()
+        node: Any = popped.get_object() if isinstance(popped, IndirectObject) else popped
+        if isinstance(node, ArrayObject):
+            stack += list(node)
+            continue
+        if not isinstance(node, DictionaryObject) or node.get("/Type") == "/OBJR":
+            continue
+        if "/ID" in node:
+            ids.append(str(node["/ID"]))
+        attributes = node.get("/A")
+        headers: Any = attributes.get("/Headers", []) if isinstance(
+            attributes, DictionaryObject) else []
+        named += [str(header) for header in headers]
+        if "/K" in node:
+            stack.append(node.raw_get("/K"))
+    return ids, named

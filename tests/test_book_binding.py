@@ -19,7 +19,7 @@ from trmgen.publish.build import build_date
 from trmgen.sources.layout import Layout
 
 from .conftest import ROOT
-from .pdf_facts import bookmarks, links, page_images, page_texts, structure
+from .pdf_facts import bookmarks, links, page_images, page_texts, structure, table_headers
 
 
 def _laid_out_files() -> set[Path]:
@@ -81,6 +81,27 @@ def test_small_book_bound_is_the_book_laid_out_whole(book_head: tuple[str, str],
     assert_same_book(bound, laid_out(book).pdf)
     assert "Section 3 of two" in "".join(page_texts(bound))
     assert not list(tmp_path.iterdir()), "nothing left behind"
+
+
+def test_table_headers_keep_ids_of_their_own_in_the_bound_book(
+        book_head: tuple[str, str]) -> None:
+    """WeasyPrint names a table's headers after the table's number in its own PDF, so two
+    chapters alike would give their headers the same ids: the bound book's are unique, and
+    each cell names the headers of its own table (what a screen reader reads out)."""
+    table = ('<table><thead><tr><th scope="col">Measure</th><th scope="col">Status</th></tr>'
+             '</thead><tbody><tr><th scope="row">Screening</th><td>adopted</td></tr></tbody>'
+             '</table>')
+    body = '<section class="cover"><h1>Tables</h1></section>' + "".join(
+        f'{CHAPTER}" id="{name}"><h1>Chapter</h1>{table}</section>' for name in ("one", "two"))
+    book = Printable(book_head[0] + body + book_head[1], {})
+    whole_ids, _ = table_headers(laid_out(book).pdf)
+    bound = bound_pdf(book)
+    headers, named = table_headers(bound)
+    assert len(headers) == len(whole_ids) == 6
+    assert len(set(headers)) == len(headers), "each table header's id is its own"
+    assert len(named) == 4
+    assert set(named) <= set(headers), "each cell names headers of its own table"
+    assert_same_book(bound, laid_out(book).pdf)
 
 
 def test_an_edit_lays_out_its_chapter_only(book_head: tuple[str, str]) -> None:

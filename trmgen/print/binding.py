@@ -25,8 +25,9 @@ import re
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from pathlib import Path
+
+import lxml.html
 
 from trmgen.diagnostics import BuildError, Diagnostic
 from trmgen.print import writer
@@ -228,45 +229,21 @@ def _parts(printable: Printable) -> tuple[str, list[_Part]]:
         starts.pop(0)  # nothing before the first chapter (the contact sheet): no part
     parts = []
     for start, end in zip(starts, [*starts[1:], closed], strict=True):
-        links = _Links()
-        links.feed(text[start:end])
-        charts = {name: chart for name, chart in printable.charts.items()
-                  if name in links.ids}
-        parts.append(_Part(text, start, end, head, tail, charts, frozenset(links.ids),
-                           frozenset(links.links), frozenset(links.numbered)))
+        ids, links, numbered = _links(text[start:end])
+        charts = {name: chart for name, chart in printable.charts.items() if name in ids}
+        parts.append(_Part(text, start, end, head, tail, charts, ids, links, numbered))
     return head, parts
 
 
-class _Links(HTMLParser):
+def _links(chapter: str) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
     """The ids of a chapter, the ids its links point to, and those whose page it prints."""
-
-    VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link",
-                      "meta", "source", "track", "wbr"})
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.ids: set[str] = set()
-        self.links: set[str] = set()
-        self.numbered: set[str] = set()
-        self._open: list[bool] = []  # per open element: inside a numbered list
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = {name: value or "" for name, value in attrs}
-        inside = bool(self._open and self._open[-1])
-        if values.get("id"):
-            self.ids.add(values["id"])
-        href = values.get("href", "")
-        if tag == "a" and href.startswith("#") and len(href) > 1:
-            self.links.add(href[1:])
-            if inside:
-                self.numbered.add(href[1:])
-        if tag not in self.VOID:
-            classes = values.get("class", "").split()
-            self._open.append(inside or any(kind in classes for kind in NUMBERED))
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag not in self.VOID and self._open:
-            self._open.pop()
+    root = lxml.html.fragment_fromstring(chapter, create_parent="div")
+    inside = " or ".join(f"contains(concat(' ', normalize-space(@class), ' '), ' {kind} ')"
+                         for kind in NUMBERED)
+    link = "a[starts-with(@href, '#') and string-length(@href) > 1]/@href"
+    return (frozenset(str(name) for name in root.xpath("//*[@id != '']/@id")),
+            frozenset(str(href)[1:] for href in root.xpath(f"//{link}")),
+            frozenset(str(href)[1:] for href in root.xpath(f"//*[{inside}]//{link}")))
 
 
 def _footers_html(head: str, first: int, pages: int, total: int, cover: bool) -> str:

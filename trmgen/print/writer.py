@@ -243,7 +243,7 @@ class _Book:
             if nums:
                 leaves.append(self._leaf(nums))
         self.kids += [chapter.numbers[kid.objgen[0]] for kid in own_document.K]
-        _unique_ids(list(own_document.K), f"c{number}-")
+        _unique_ids(pdf, f"c{number}-")
         if Name.Names in root and Name.Dests in root.Names:
             for name, destination in pikepdf.NameTree(root.Names.Dests).items():
                 if name in one.anchors and name not in self.destinations:
@@ -320,13 +320,13 @@ def _nodes(tree: Any) -> set[int]:
     return found
 
 
-def _unique_ids(kids: list[pikepdf.Object], prefix: str) -> None:
+def _unique_ids(pdf: pikepdf.Pdf, prefix: str) -> None:
     """Prefix the ids of table headers (and the cells' references to them), which WeasyPrint
-    makes unique within one PDF only."""
-    stack = list(kids)
-    while stack:
-        element = stack.pop()
-        if not isinstance(element, pikepdf.Dictionary) or element.get(Name.Type) == Name.OBJR:
+    makes unique within one PDF only. Each structure element is an object of its own, so a
+    pass over the objects meets each once, without walking the tree."""
+    for element in pdf.objects:
+        if (element._type_code != pikepdf.ObjectType.dictionary
+                or element.get(Name.Type) != Name.StructElem):
             continue
         if Name.ID in element:
             element.ID = pikepdf.String(prefix + str(element.ID))
@@ -334,11 +334,6 @@ def _unique_ids(kids: list[pikepdf.Object], prefix: str) -> None:
         if isinstance(attributes, pikepdf.Dictionary) and Name.Headers in attributes:
             attributes.Headers = pikepdf.Array(
                 [pikepdf.String(prefix + str(header)) for header in attributes.Headers])
-        below = element.get(Name.K)
-        if isinstance(below, pikepdf.Array):
-            stack.extend(below)
-        elif isinstance(below, pikepdf.Dictionary):
-            stack.append(below)
 
 
 def _bookmarks(pdf: pikepdf.Pdf, items: list[pikepdf.OutlineItem],
