@@ -24,9 +24,10 @@ import html
 import re
 import tempfile
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+import lxml.etree
 import lxml.html
 
 from trmgen.diagnostics import BuildError, Diagnostic
@@ -147,34 +148,26 @@ def bound_pdf(printable: Printable, *, cover: bool = True) -> bytes:
             return book.read()
 
 
-@dataclass(frozen=True)
-class _Shelved:
-    """A part laid out, but for its PDF, which waits in a file."""
-
-    path: Path
-    pages: int
-    anchors: dict[str, int]
-    levels: tuple[int, ...]
-
-
 class _Shelf:
     """The parts laid out so far, in order: what the binding needs of each in memory, and
     its PDF on disk."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        self.parts: list[_Shelved] = []
+        self.parts: list[Laid] = []  # each without its PDF
 
     def put(self, index: int, one: Laid) -> None:
         """Part `index`, laid out (again, or for the first time: then after the others)."""
-        path = self.folder / f"{index}.pdf"
-        path.write_bytes(one.pdf)
-        self.parts[index:index + 1] = [_Shelved(path, one.pages, one.anchors, one.levels)]
+        self._path(index).write_bytes(one.pdf)
+        self.parts[index:index + 1] = [replace(one, pdf=b"")]
 
     def laid(self) -> Iterator[Laid]:
         """Each part as laid out, read back one at a time."""
-        for part in self.parts:
-            yield Laid(part.path.read_bytes(), part.pages, part.anchors, part.levels)
+        for index, part in enumerate(self.parts):
+            yield replace(part, pdf=self._path(index).read_bytes())
+
+    def _path(self, index: int) -> Path:
+        return self.folder / f"{index}.pdf"
 
 
 def parted(text: str) -> str:
@@ -198,7 +191,7 @@ def _grown(size: int, piece: str) -> int:
     return size + len(piece) if begun < 0 else len(piece) - begun
 
 
-def _pages(laid: list[_Shelved]) -> dict[str, int]:
+def _pages(laid: list[Laid]) -> dict[str, int]:
     """The page number of each id in the parts laid out, as the book numbers its pages."""
     pages: dict[str, int] = {}
     start = 0
@@ -235,15 +228,20 @@ def _parts(printable: Printable) -> tuple[str, list[_Part]]:
     return head, parts
 
 
+_LINK_PATH = "a[starts-with(@href, '#') and string-length(@href) > 1]/@href"
+_IDS = lxml.etree.XPath("//*[@id != '']/@id")
+_LINKS = lxml.etree.XPath(f"//{_LINK_PATH}")
+_NUMBERED = lxml.etree.XPath("//*[{}]//{}".format(" or ".join(
+    f"contains(concat(' ', normalize-space(@class), ' '), ' {kind} ')" for kind in NUMBERED),
+    _LINK_PATH))
+
+
 def _links(chapter: str) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
     """The ids of a chapter, the ids its links point to, and those whose page it prints."""
     root = lxml.html.fragment_fromstring(chapter, create_parent="div")
-    inside = " or ".join(f"contains(concat(' ', normalize-space(@class), ' '), ' {kind} ')"
-                         for kind in NUMBERED)
-    link = "a[starts-with(@href, '#') and string-length(@href) > 1]/@href"
-    return (frozenset(str(name) for name in root.xpath("//*[@id != '']/@id")),
-            frozenset(str(href)[1:] for href in root.xpath(f"//{link}")),
-            frozenset(str(href)[1:] for href in root.xpath(f"//*[{inside}]//{link}")))
+    return (frozenset(str(name) for name in _IDS(root)),
+            frozenset(str(href)[1:] for href in _LINKS(root)),
+            frozenset(str(href)[1:] for href in _NUMBERED(root)))
 
 
 def _footers_html(head: str, first: int, pages: int, total: int, cover: bool) -> str:
