@@ -79,6 +79,8 @@ class _Part:
     ids: frozenset[str]
     links: frozenset[str]
     numbered: frozenset[str]
+    headers: bool
+    """Whether it has table headers, whose ids the binding makes unique in the book."""
 
     @property
     def html(self) -> str:
@@ -121,7 +123,7 @@ def bound_pdf(printable: Printable, *, cover: bool = True) -> bytes:
                 if index < len(used) and used[index] == wanted:
                     continue
                 shelf.put(index, part.laid_out(wanted, frozenset(part.links & everywhere
-                                                                 - part.ids)))
+                                                                 - part.ids)), part.headers)
                 used[index:index + 1] = [wanted]
                 numbers.update(_pages(shelf.parts))
             if all(part.wanted(numbers) == wanted
@@ -155,16 +157,20 @@ class _Shelf:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.parts: list[Laid] = []  # each without its PDF
+        self.headers: list[bool] = []
 
-    def put(self, index: int, one: Laid) -> None:
-        """Part `index`, laid out (again, or for the first time: then after the others)."""
+    def put(self, index: int, one: Laid, headers: bool) -> None:
+        """Part `index`, laid out (again, or for the first time: then after the others),
+        and whether it has table headers."""
         self._path(index).write_bytes(one.pdf)
         self.parts[index:index + 1] = [replace(one, pdf=b"")]
+        self.headers[index:index + 1] = [headers]
 
-    def laid(self) -> Iterator[Laid]:
-        """Each part as laid out, read back one at a time."""
-        for index, part in enumerate(self.parts):
-            yield replace(part, pdf=self._path(index).read_bytes())
+    def laid(self) -> Iterator[tuple[Laid, bool]]:
+        """Each part as laid out, read back one at a time, and whether it has table
+        headers."""
+        for index, (part, headers) in enumerate(zip(self.parts, self.headers, strict=True)):
+            yield replace(part, pdf=self._path(index).read_bytes()), headers
 
     def _path(self, index: int) -> Path:
         return self.folder / f"{index}.pdf"
@@ -222,9 +228,10 @@ def _parts(printable: Printable) -> tuple[str, list[_Part]]:
         starts.pop(0)  # nothing before the first chapter (the contact sheet): no part
     parts = []
     for start, end in zip(starts, [*starts[1:], closed], strict=True):
-        ids, links, numbered = _links(text[start:end])
+        ids, links, numbered, headers = _links(text[start:end])
         charts = {name: chart for name, chart in printable.charts.items() if name in ids}
-        parts.append(_Part(text, start, end, head, tail, charts, ids, links, numbered))
+        parts.append(_Part(text, start, end, head, tail, charts, ids, links, numbered,
+                           headers))
     return head, parts
 
 
@@ -234,14 +241,18 @@ _LINKS = lxml.etree.XPath(f"//{_LINK_PATH}")
 _NUMBERED = lxml.etree.XPath("//*[{}]//{}".format(" or ".join(
     f"contains(concat(' ', normalize-space(@class), ' '), ' {kind} ')" for kind in NUMBERED),
     _LINK_PATH))
+_HEADERS = lxml.etree.XPath("boolean(//th)")
 
 
-def _links(chapter: str) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
-    """The ids of a chapter, the ids its links point to, and those whose page it prints."""
+def _links(chapter: str) -> tuple[frozenset[str], frozenset[str], frozenset[str], bool]:
+    """The ids of a chapter, the ids its links point to, those whose page it prints, and
+    whether it has table headers (the only elements to which WeasyPrint gives ids in the
+    structure tree)."""
     root = lxml.html.fragment_fromstring(chapter, create_parent="div")
     return (frozenset(str(name) for name in _IDS(root)),
             frozenset(str(href)[1:] for href in _LINKS(root)),
-            frozenset(str(href)[1:] for href in _NUMBERED(root)))
+            frozenset(str(href)[1:] for href in _NUMBERED(root)),
+            bool(_HEADERS(root)))
 
 
 def _footers_html(head: str, first: int, pages: int, total: int, cover: bool) -> str:

@@ -33,16 +33,18 @@ FOOTER = b"Q /Artifact BMC q /TrmgenFooter Do Q EMC"
 marked as an artifact, not part of the text."""
 
 
-def bind(laid: Iterable[Laid], pages: int, footers: list[bytes], into: BinaryIO) -> None:
+def bind(laid: Iterable[tuple[Laid, bool]], pages: int, footers: list[bytes],
+         into: BinaryIO) -> None:
     """The chapters' PDFs (of `pages` pages in all) as one book written `into` a file, each
-    page with its footer (a page of the documents of `footers`, in order)."""
+    page with its footer (a page of the documents of `footers`, in order). Each chapter
+    comes with whether it has table headers, whose ids the book makes unique."""
     out = _Out(into)
     book = _Book(out)
     forms = [form for run in footers for form in _footers(out, run)]
     book.next_key = pages
-    for number, one in enumerate(laid):
+    for number, (one, headers) in enumerate(laid):
         with pikepdf.Pdf.open(io.BytesIO(one.pdf)) as pdf:
-            book.add(_Chapter(out, pdf), one, number, forms)
+            book.add(_Chapter(out, pdf), one, number, forms, headers)
     book.finish()
 
 
@@ -135,11 +137,12 @@ class _Chapter:
     def text(self, value: Any, *, resolved: bool = False) -> bytes:
         """A value as PDF text (`resolved`: an object's own, not a reference to it), its
         references renumbered for the book."""
-        def renumbered(token: re.Match[bytes]) -> bytes:
-            return token[0] if token[1] is None else b"%d 0 R" % self.numbers[int(token[1])]
         body = value.unparse(resolved=resolved) if isinstance(value, pikepdf.Object) else (
             _scalar(value))
-        return _TOKEN.sub(renumbered, body)
+        return _TOKEN.sub(self._renumbered, body) if b" R" in body else body
+
+    def _renumbered(self, token: re.Match[bytes]) -> bytes:
+        return token[0] if token[1] is None else b"%d 0 R" % self.numbers[int(token[1])]
 
     def write_all(self, out: _Out) -> None:
         """Every object of the chapter but those left out, under its number in the book."""
@@ -208,8 +211,10 @@ class _Book:
         self.catalog_entries: list[bytes] = []
         self.info: int | None = None
 
-    def add(self, chapter: _Chapter, one: Laid, number: int, forms: list[int]) -> None:
-        """A chapter (the `number`-th), its pages following those added before."""
+    def add(self, chapter: _Chapter, one: Laid, number: int, forms: list[int],
+            headers: bool) -> None:
+        """A chapter (the `number`-th), its pages following those added before; `headers`:
+        it has table headers."""
         pdf, start = chapter.pdf, len(self.pages)
         root, own_root = pdf.Root, pdf.Root.StructTreeRoot
         own_document = own_root.K[0]
@@ -243,7 +248,8 @@ class _Book:
             if nums:
                 leaves.append(self._leaf(nums))
         self.kids += [chapter.numbers[kid.objgen[0]] for kid in own_document.K]
-        _unique_ids(pdf, f"c{number}-")
+        if headers:
+            _unique_ids(pdf, f"c{number}-")
         if Name.Names in root and Name.Dests in root.Names:
             for name, destination in pikepdf.NameTree(root.Names.Dests).items():
                 if name in one.anchors and name not in self.destinations:
