@@ -102,6 +102,26 @@ def test_strict_build_refuses_the_placeholder_repository(scratch_repo: Path) -> 
         scratch_repo / "site/en/measures/first-screening/index.html").read_text()
 
 
+def test_a_script_hidden_in_the_offline_copy_alone_is_found(scratch_repo: Path) -> None:
+    """A theme template that writes an event attribute only into the offline copy (which is
+    zipped, not served) stops the build as one in the site would, named at its source."""
+    assert trmgen(scratch_repo, "build").returncode == 0
+    before = snapshot(scratch_repo / "site")
+    logo = scratch_repo / "templates/overrides/partials/logo.html"
+    append_to(logo, '{% if not config.use_directory_urls %}<b onmouseover="steal()"></b>'
+              '{% endif %}\n')
+    line = logo.read_text().count("\n")
+    result = trmgen(scratch_repo, "build")
+    assert result.returncode == 1, result.stdout + result.stderr
+    found = [row for row in result.stdout.splitlines() if "[build.unsafe-html]" in row]
+    assert found, result.stdout
+    assert all(row.startswith(f"templates/overrides/partials/logo.html:{line}:") for row in found)
+    assert all("of the offline copy; the site is not published with it" in row for row in found)
+    assert {row.split("in the built ")[1].split("/")[0] for row in found} == {"en"}
+    assert "Traceback" not in result.stdout + result.stderr
+    assert snapshot(scratch_repo / "site") == before
+
+
 def test_adversarial_content_is_refused_before_any_page_is_built(scratch_repo: Path) -> None:
     sop = scratch_repo / "guidelines/sops/1-identification.yaml"
     text = sop.read_text()

@@ -58,7 +58,7 @@ def laid_out(printable: Printable, *, forms: bool = False,
     `outside` names the ids that its internal links point to in another document (a chapter
     of the book linking to another chapter): their links are kept, each as a link to a
     destination of that name, which the bound book defines (print.binding)."""
-    weasyprint = _weasyprint()
+    weasyprint = engine()
     key = cache.pdf_key(printable.html, [(name.encode(), chart.pdf) for name, chart in
                                          sorted(printable.charts.items())], forms,
                         weasyprint.__version__, sorted(outside))
@@ -84,9 +84,10 @@ def _kept(pdf: bytes | None, facts: Any) -> Laid | None:
     return Laid(pdf, pages, anchors, tuple(levels))
 
 
-def _weasyprint() -> Any:
+def engine() -> Any:
+    """WeasyPrint, imported when first needed: it takes half a second and loads Pango."""
     try:
-        import weasyprint  # imported when printing: it loads Pango
+        import weasyprint
     except OSError:  # the library is there, Pango is not
         raise missing_tool("Pango, which WeasyPrint prints with,", "libpango-1.0-0 "
                            "libpangoft2-1.0-0") from None

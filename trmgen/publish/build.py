@@ -19,7 +19,7 @@ import signal
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from pathlib import Path
@@ -29,6 +29,7 @@ import jinja2
 
 from trmgen.content.edition import Validated, validated
 from trmgen.diagnostics import BuildError, Diagnostic
+from trmgen.print.pdf import engine
 from trmgen.publish import documents, downloads, sitecheck
 from trmgen.sources import cache
 from trmgen.sources.layout import Layout
@@ -98,10 +99,6 @@ def build(layout: Layout, *, languages: Sequence[str] = (), out: Path | None = N
         (staging / DOWNLOADS_FOLDER).mkdir(parents=True)
         with _interruptible():
             own += _make(edition, wanted, work, staging, progress)
-        with _timed(progress, "check"):
-            problems = list(sitecheck.scan(staging, layout))
-        if problems:
-            raise BuildError(problems)
         _replace(target, staging, work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -162,37 +159,56 @@ def _interruptible() -> Iterator[None]:
 def _make(edition: Validated, wanted: list[str], work: Path, staging: Path,
           progress: Progress) -> float:
     """Every output into `staging`, in worker processes that inherit the validated edition
-    (forked: nothing is validated or read again). Returns the seconds of trmgen's own work."""
+    (forked: nothing is validated or read again), each copy of a language's pages checked by
+    the worker that built it (sitecheck). Raises BuildError with every problem found.
+    Returns the seconds of trmgen's own work."""
     printed = build_date()
     layout = edition.layout
     names = {code: name for code, name in edition.names() if code in wanted}
     offline = work / "offline"
+    offline.mkdir()
+    _write_index(layout, offline, names)
     own = 0.0
+    problems: list[Diagnostic] = []
+    if not all(documents.kept(edition, lang, printed) for lang in wanted):
+        engine()  # imported once, here, rather than in each worker, which inherits it
     workers = ProcessPoolExecutor(max_workers=os.cpu_count() or 1, initializer=_adopt,
                                   initargs=(edition,),
                                   mp_context=multiprocessing.get_context("fork"))
     with workers as pool:
-        # The printed documents and the offline builds are independent: all at once.
+        # The printed documents and the offline builds are independent: all at once, and
+        # each offline copy zipped as soon as it is built.
         prints = {lang: pool.submit(_documents, lang, printed) for lang in wanted}
         copies = {lang: pool.submit(_site, Job(None, lang, tuple(wanted), offline=True),
-                                    offline / lang, work) for lang in wanted}
+                                    offline, lang, work) for lang in wanted}
         made: list[Download] = []
+        zips: list[tuple[Future[str], str | None]] = []
         for lang in wanted:
             files, seconds, generating = prints[lang].result()
             progress(f"{'print ' + lang:<28} {seconds:6.1f} s")
             made += [_write(staging, file, printed) for file in files]
-            seconds, pages = copies[lang].result()
+            seconds, pages, found = copies[lang].result()
             progress(f"{'offline ' + lang:<28} {seconds:6.1f} s")
             own += generating + pages
+            problems += found
+            zips.append((pool.submit(_zip, offline, staging, lang,
+                                     _index_page(layout, {lang: names[lang]})), lang))
+        if len(wanted) > 1:
+            zips.append((pool.submit(_zip, offline, staging, None, None), None))
         with _timed(progress, "offline copies (zip)"):
-            made += _zip_copies(layout, offline, staging, names, printed)
+            made += [downloads.record(staging, done.result(), "offline", lang, printed)
+                     for done, lang in zips]
         sites = {lang: pool.submit(_site, Job(None, lang, tuple(wanted), downloads=made),
-                                   staging / lang, work) for lang in wanted}
+                                   staging, lang, work) for lang in wanted}
         for lang in wanted:
-            seconds, pages = sites[lang].result()
+            seconds, pages, found = sites[lang].result()
             progress(f"{'site ' + lang:<28} {seconds:6.1f} s")
             own += pages
+            problems += found
     _write_index(layout, staging, names)
+    problems += sitecheck.scan(staging, layout, but=wanted)
+    if problems:
+        raise BuildError(problems)
     (staging / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
     return own
 
@@ -206,13 +222,27 @@ def _documents(language: str, printed: dt.date) -> tuple[list[documents.Made], f
     return files, seconds, seconds - laying
 
 
-def _site(job: Job, dest: Path, work: Path) -> tuple[float, float]:
-    """One mkdocs build (in a worker); returns its seconds, and the seconds of trmgen's own
-    work in it (generating the pages)."""
+def _site(job: Job, site: Path, language: str, work: Path) -> tuple[float, float,
+                                                                    list[Diagnostic]]:
+    """One mkdocs build of a language into its folder of `site` (in a worker), checked;
+    returns its seconds, the seconds of trmgen's own work in it (generating the pages), and
+    the problems that the check found."""
     start = time.perf_counter()
     job.validated = _edition()
-    build_site(job.validated.layout, job, dest, work)
-    return time.perf_counter() - start, job.seconds
+    layout = job.validated.layout
+    build_site(layout, job, site / language, work)
+    problems = list(sitecheck.scan(site, layout, within=language,
+                                   copy="offline" if job.offline else "site"))
+    return time.perf_counter() - start, job.seconds, problems
+
+
+def _zip(offline: Path, staging: Path, language: str | None, index: str | None) -> str:
+    """The offline copy of one language (with the page to choose it, `index`), or of all
+    (in a worker); returns its path in the site."""
+    path = FILES.offline(language or "all")
+    downloads.zip_folder(offline, staging / path, f"trm-guidelines-{language or 'all'}",
+                         only=language, index=index.encode("utf-8") if index else None)
+    return path
 
 
 MARKER = ".trmgen-site"
@@ -292,27 +322,6 @@ def _write(staging: Path, file: documents.Made, printed: dt.date) -> Download:
     (staging / file.path).parent.mkdir(parents=True, exist_ok=True)
     (staging / file.path).write_bytes(file.content)
     return downloads.record(staging, file.path, file.kind, file.language, printed)
-
-
-def _zip_copies(layout: Layout, offline: Path, staging: Path, names: dict[str, str],
-                printed: dt.date) -> list[Download]:
-    """The offline copies: one per language, and one with every language (`names`: the
-    languages built, each named in itself)."""
-    languages = list(names)
-    _write_index(layout, offline, names)
-    made = []
-    sets: list[tuple[str, str | None]] = [(f"trm-guidelines-{lang}", lang)
-                                          for lang in languages]
-    if len(languages) > 1:
-        sets.append(("trm-guidelines-all", None))
-    for name, only in sets:
-        path = FILES.offline(only or "all")
-        together = [only] if only else languages
-        index = _index_page(layout, {lang: names[lang] for lang in together}).encode(
-            "utf-8") if only else None
-        downloads.zip_folder(offline, staging / path, name, only=only, index=index)
-        made.append(downloads.record(staging, path, "offline", only, printed))
-    return made
 
 
 def _index_page(layout: Layout, names: dict[str, str]) -> str:

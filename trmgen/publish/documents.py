@@ -33,8 +33,7 @@ class Made:
 def made(validated: Validated, language: str, printed: dt.date) -> tuple[list[Made], float]:
     """Every download of one language, and the seconds spent laying out PDFs (WeasyPrint's
     work, not trmgen's)."""
-    key = cache.documents_key(printed_html.fingerprint(validated), language, printed.isoformat(),
-                              validated.guide.today.isoformat())
+    key = _key(validated, language, printed)
     kept = cache.read_json("documents", key)
     if isinstance(kept, list):
         try:
@@ -48,6 +47,17 @@ def made(validated: Validated, language: str, printed: dt.date) -> tuple[list[Ma
         {"path": f.path, "kind": f.kind, "language": f.language,
          "content": base64.b64encode(f.content).decode()} for f in files])
     return files, laying
+
+
+def kept(validated: Validated, language: str, printed: dt.date) -> bool:
+    """Whether the downloads of a language are in the cache, as the last build made them
+    (then nothing is laid out)."""
+    return cache.has("documents", _key(validated, language, printed), ".json")
+
+
+def _key(validated: Validated, language: str, printed: dt.date) -> str:
+    return cache.documents_key(printed_html.fingerprint(validated), language,
+                               printed.isoformat(), validated.guide.today.isoformat())
 
 
 def _make(edition: Edition, printed: dt.date) -> tuple[list[Made], float]:

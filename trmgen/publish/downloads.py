@@ -36,12 +36,11 @@ def zip_folder(folder: Path, target: Path, root: str, *,
     replaces index.html.
     """
     stamp = (1980, 1, 1, 0, 0, 0)
+    paths = [*folder.iterdir(), *(folder / only).rglob("*")] if only else folder.rglob("*")
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
-        for path in sorted(folder.rglob("*")):
+        for path in sorted(paths):
             name = path.relative_to(folder).as_posix()
             if path.is_dir() or _LEFT_OUT.search(name):
-                continue
-            if only and "/" in name and not name.startswith(f"{only}/"):
                 continue
             content = index if index is not None and name == "index.html" else path.read_bytes()
             if only and name.endswith(".html"):

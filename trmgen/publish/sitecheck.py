@@ -8,7 +8,7 @@ source file and line that wrote it, where it can be found, else at the built fil
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -49,22 +49,29 @@ class _Scanner(HTMLParser):
     handle_startendtag = handle_starttag
 
 
-def scan(site: Path, layout: Layout) -> Iterator[Diagnostic]:
-    """Every problem in every page and chart under `site`."""
+def scan(site: Path, layout: Layout, *, within: str = "", but: Collection[str] = (),
+         copy: str = "site") -> Iterator[Diagnostic]:
+    """Every problem in every page and chart under `site`: only under its folder `within`,
+    if given, and not under its folders `but`. `copy` names the copy ("site" or "offline")
+    in the messages: each language's pages are checked where they are built, in both."""
     sources: list[tuple[str, str]] | None = None  # read when there is something to find
-    for path in sorted([*site.rglob("*.html"), *site.rglob("*.svg")]):
+    top = site / within if within else site
+    files = sorted(path for path in [*top.rglob("*.html"), *top.rglob("*.svg")]
+                   if path.relative_to(site).parts[0] not in but)
+    for path in files:
         scanner = _Scanner()
         scanner.feed(path.read_text(encoding="utf-8"))
         built = path.relative_to(site).as_posix()
         for line, col, problem, needle in scanner.problems:
             sources = sources if sources is not None else _sources(layout)
             found = _find(sources, needle)
-            message = f"{problem}, in the built {built}; the site is not published with it"
+            where = built if copy == "site" else f"{built} of the offline copy"
+            message = f"{problem}, in the built {where}; the site is not published with it"
             if found:
                 shown, at_line, at_col = found
                 yield Diagnostic(shown, at_line, at_col, "build.unsafe-html", "", message)
             else:
-                yield Diagnostic(f"site/{built}", line, col, "build.unsafe-html", "", message)
+                yield Diagnostic(f"{copy}/{built}", line, col, "build.unsafe-html", "", message)
 
 
 def _sources(layout: Layout) -> list[tuple[str, str]]:

@@ -158,6 +158,11 @@ def read(kind: str, key: str, suffix: str = "") -> bytes | None:
     return content
 
 
+def has(kind: str, key: str, suffix: str = "") -> bool:
+    """Whether there is an entry (it is not read, nor marked as used)."""
+    return _path(kind, key, suffix).is_file()
+
+
 def write(kind: str, key: str, content: bytes, suffix: str = "") -> None:
     """Keep an entry, so that a reader sees the old file or the new one, never half of one,
     even when several processes of a build write it at once; a cache that cannot be written
