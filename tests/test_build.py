@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -120,6 +121,23 @@ def test_a_script_hidden_in_the_offline_copy_alone_is_found(scratch_repo: Path) 
     assert {row.split("in the built ")[1].split("/")[0] for row in found} == {"en"}
     assert "Traceback" not in result.stdout + result.stderr
     assert snapshot(scratch_repo / "site") == before
+
+
+def test_a_script_in_the_page_that_opens_a_one_language_copy_is_found(
+        partial_site: Path, tmp_path: Path) -> None:
+    """The page that opens an offline copy of one language is made for the zip alone: it is
+    checked too (the two-language tree, whose site opens on a chooser)."""
+    root = tmp_path / "repo"
+    shutil.copytree(partial_site.parent, root, ignore=shutil.ignore_patterns("site"))
+    replace_in(root / "templates/index.html.j2", "<title>{{ name }}</title>",
+               '<title>{{ name }}</title><script src="https://cdn.example.org/x.js"></script>')
+    result = trmgen(root, "build")
+    assert result.returncode == 1, result.stdout + result.stderr
+    found = [row for row in result.stdout.splitlines() if "[build.unsafe-html]" in row]
+    assert sorted(row.split(" in the built ")[1].split(";")[0] for row in found) == [
+        f"trm-guidelines-{lang}/index.html of the offline copy" for lang in ("ar", "en")]
+    assert all(row.startswith("templates/index.html.j2:") for row in found)
+    assert not (root / "site").exists()
 
 
 def test_adversarial_content_is_refused_before_any_page_is_built(scratch_repo: Path) -> None:

@@ -191,8 +191,10 @@ def _make(edition: Validated, wanted: list[str], work: Path, staging: Path,
             progress(f"{'offline ' + lang:<28} {seconds:6.1f} s")
             own += generating + pages
             problems += found
-            zips.append((pool.submit(_zip, offline, staging, lang,
-                                     _index_page(layout, {lang: names[lang]})), lang))
+            index = _index_page(layout, {lang: names[lang]})  # what opens its copy
+            problems += sitecheck.scan_page(index, f"trm-guidelines-{lang}/index.html", layout,
+                                            "offline")
+            zips.append((pool.submit(_zip, offline, staging, lang, index), lang))
         if len(wanted) > 1:
             zips.append((pool.submit(_zip, offline, staging, None, None), None))
         with _timed(progress, "offline copies (zip)"):

@@ -54,17 +54,35 @@ def scan(site: Path, layout: Layout, *, within: str = "", but: Collection[str] =
     """Every problem in every page and chart under `site`: only under its folder `within`,
     if given, and not under its folders `but`. `copy` names the copy ("site" or "offline")
     in the messages: each language's pages are checked where they are built, in both."""
-    sources: list[tuple[str, str]] | None = None  # read when there is something to find
     top = site / within if within else site
     files = sorted(path for path in [*top.rglob("*.html"), *top.rglob("*.svg")]
                    if path.relative_to(site).parts[0] not in but)
+    finder = _Finder(layout)
     for path in files:
+        yield from finder.problems(path.read_text(encoding="utf-8"),
+                                   path.relative_to(site).as_posix(), copy)
+
+
+def scan_page(text: str, built: str, layout: Layout, copy: str) -> list[Diagnostic]:
+    """Every problem in one page that is not in a folder, such as the page of an offline
+    copy that opens it (`built`: its path in the copy)."""
+    return list(_Finder(layout).problems(text, built, copy))
+
+
+class _Finder:
+    """The problems of pages, each at the source that wrote it where it can be found."""
+
+    def __init__(self, layout: Layout) -> None:
+        self.layout = layout
+        self.sources: list[tuple[str, str]] | None = None  # read when there is something to find
+
+    def problems(self, text: str, built: str, copy: str) -> Iterator[Diagnostic]:
         scanner = _Scanner()
-        scanner.feed(path.read_text(encoding="utf-8"))
-        built = path.relative_to(site).as_posix()
+        scanner.feed(text)
         for line, col, problem, needle in scanner.problems:
-            sources = sources if sources is not None else _sources(layout)
-            found = _find(sources, needle)
+            if self.sources is None:
+                self.sources = _sources(self.layout)
+            found = _find(self.sources, needle)
             where = built if copy == "site" else f"{built} of the offline copy"
             message = f"{problem}, in the built {where}; the site is not published with it"
             if found:
