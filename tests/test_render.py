@@ -1,4 +1,5 @@
-"""Rendering: the sanitizer behind the validator, relative links, and the site check."""
+"""Rendering: the sanitizer behind the validator, relative links, pages without their
+indentation, and the site check."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import pytest
 from trmgen.publish import sitecheck
 from trmgen.sources.layout import Layout
 from trmgen.web.pages import relative_url
+from trmgen.web.plugin import compact
 from trmgen.web.templates import plain, to_html
 
 
@@ -83,3 +85,17 @@ def test_site_check_names_the_source_that_wrote_a_finding(scratch_repo: Path,
     line = style.read_text().count("\n")
     (found,) = sitecheck.scan(site, Layout(scratch_repo))
     assert (found.path, found.line, found.col) == ("flowcharts/style.yaml", line, 3)
+
+
+@pytest.mark.parametrize(("page", "expected"), [
+    ("<ul>\n    <li>a</li>\n\t\t<li>b</li>\n</ul>\n", "<ul>\n<li>a</li>\n<li>b</li>\n</ul>\n"),
+    ("<p>one two</p>  \n  \n  <p>x</p>", "<p>one two</p>\n<p>x</p>"),
+    ("<div>\n  <pre>a\n    b\n</pre>\n  </div>", "<div>\n<pre>a\n    b\n</pre>\n</div>"),
+    ("<textarea name=t>\n  kept\n</textarea>\n  <pre class=x>\n  too</pre>\n  end",
+     "<textarea name=t>\n  kept\n</textarea>\n<pre class=x>\n  too</pre>\nend"),
+    ("<prefix>\n  </prefix>", "<prefix>\n</prefix>"),
+    ("<pre>never closed\n   x", "<pre>never closed\nx"),
+])
+def test_pages_lose_their_indentation_but_not_inside_pre_or_textarea(page: str,
+                                                                     expected: str) -> None:
+    assert compact(page) == expected

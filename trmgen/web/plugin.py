@@ -59,7 +59,8 @@ _THEME_SEARCH = ("assets/javascripts/lunr/", "assets/javascripts/workers/")
 """material's search worker and lunr.js, which trmgen's search replaces: not published."""
 
 
-_INDENTATION = re.compile(r"(<(pre|textarea)\b.*?</\2>)|[ \t]*\n\s*", re.DOTALL)
+_KEPT = re.compile(r"<(pre|textarea)\b.*?</\1>", re.DOTALL)
+_INDENTATION = re.compile(r"[ \t]*\n\s*")
 _HTML_TAG = re.compile(r"<html(?=[\s>])")
 
 
@@ -70,7 +71,12 @@ def compact(html: str) -> str:
     exactly as they showed the run; inside <pre> and <textarea>, where white space shows,
     nothing changes.
     """
-    return _INDENTATION.sub(lambda match: match.group(1) or "\n", html)
+    parts, start = [], 0
+    for kept in _KEPT.finditer(html):
+        parts += [_INDENTATION.sub("\n", html[start:kept.start()]), kept[0]]
+        start = kept.end()
+    parts.append(_INDENTATION.sub("\n", html[start:]))
+    return "".join(parts)
 
 
 @dataclass
