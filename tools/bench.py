@@ -286,9 +286,10 @@ def _offline_copy(root: Path, dest: Path) -> dict[str, float]:
     _mkdocs(root, dest / "en", True)
     staging = root.parent / "zipped"
     (staging / DOWNLOADS_FOLDER).mkdir(parents=True)
-    made = build._zip_copies(Layout(root), dest, staging, {"en": "English"},
-                             build.build_date())
-    return bundle_sizes(staging / made[0].path)
+    names = {"en": "English"}
+    build._write_index(Layout(root), dest, names)
+    path = build._zip(dest, staging, "en", build._index_page(Layout(root), names))
+    return bundle_sizes(staging / path)
 
 
 SEARCHED = {
