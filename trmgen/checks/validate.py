@@ -549,12 +549,14 @@ def safe_crossings(context: Context) -> Iterator[Finding]:
             if message:
                 yield Finding(sop.doc, ("measures", i, "abroad"), "flow.unsafe-crossing",
                               message, key=True)
-        for j, edge in enumerate(measure.next):
-            message = _crossing_problem(graph, safeguards, measure.id, f"the case passes "
-                                        f"from '{measure.id}' to another country")
-            if edge.handover is not None and message:
-                yield Finding(sop.doc, ("measures", i, "next", j, "handover"),
-                              "flow.unsafe-crossing", message, key=True)
+        # One answer for all of a measure's hand-overs: they leave from the same place.
+        handovers = [j for j, edge in enumerate(measure.next) if edge.handover is not None]
+        passing = handovers and _crossing_problem(
+            graph, safeguards, measure.id, f"the case passes from '{measure.id}' to another "
+            "country")
+        if passing:
+            yield from (Finding(sop.doc, ("measures", i, "next", j, "handover"),
+                                "flow.unsafe-crossing", passing, key=True) for j in handovers)
 
 
 def safe_overview_crossings(context: Context) -> Iterator[Finding]:
