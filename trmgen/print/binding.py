@@ -123,7 +123,7 @@ def bound_pdf(printable: Printable, *, cover: bool = True) -> bytes:
                 if index < len(used) and used[index] == wanted:
                     continue
                 shelf.put(index, part.laid_out(wanted, frozenset(part.links & everywhere
-                                                                 - part.ids)), part.headers)
+                                                                 - part.ids)))
                 used[index:index + 1] = [wanted]
                 numbers.update(_pages(shelf.parts))
             if all(part.wanted(numbers) == wanted
@@ -133,6 +133,7 @@ def bound_pdf(printable: Printable, *, cover: bool = True) -> bytes:
             raise BuildError([Diagnostic("book", 0, 0, "print.numbers", "",
                                          "the page numbers of the book do not settle: report "
                                          "this as a bug of trmgen")])
+        headers = [part.headers for part in parts]
         del parts, everywhere  # what the binding does not need
         cache.write_json("book-numbers", hint_key, _pages(shelf.parts))
         pages = sum(one.pages for one in shelf.parts)
@@ -145,7 +146,8 @@ def bound_pdf(printable: Printable, *, cover: bool = True) -> bytes:
                                          f"the book has {pages} pages and its footers "
                                          f"{drawn}: report this as a bug of trmgen")])
         with tempfile.TemporaryFile(dir=folder) as book:
-            writer.bind(shelf.laid(), pages, [one.pdf for one in footers], book)
+            writer.bind(zip(shelf.laid(), headers, strict=True), pages,
+                        [one.pdf for one in footers], book)
             book.seek(0)
             return book.read()
 
@@ -157,20 +159,16 @@ class _Shelf:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.parts: list[Laid] = []  # each without its PDF
-        self.headers: list[bool] = []
 
-    def put(self, index: int, one: Laid, headers: bool) -> None:
-        """Part `index`, laid out (again, or for the first time: then after the others),
-        and whether it has table headers."""
+    def put(self, index: int, one: Laid) -> None:
+        """Part `index`, laid out (again, or for the first time: then after the others)."""
         self._path(index).write_bytes(one.pdf)
         self.parts[index:index + 1] = [replace(one, pdf=b"")]
-        self.headers[index:index + 1] = [headers]
 
-    def laid(self) -> Iterator[tuple[Laid, bool]]:
-        """Each part as laid out, read back one at a time, and whether it has table
-        headers."""
-        for index, (part, headers) in enumerate(zip(self.parts, self.headers, strict=True)):
-            yield replace(part, pdf=self._path(index).read_bytes()), headers
+    def laid(self) -> Iterator[Laid]:
+        """Each part as laid out, read back one at a time."""
+        for index, part in enumerate(self.parts):
+            yield replace(part, pdf=self._path(index).read_bytes())
 
     def _path(self, index: int) -> Path:
         return self.folder / f"{index}.pdf"
