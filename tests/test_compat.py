@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from mkdocs.config import load_config
 from mkdocs.livereload import LiveReloadServer
+from mkdocs.structure.files import Files
 from pypdf import PdfReader
 
 from trmgen.web import compat
@@ -70,11 +71,34 @@ def test_the_preview_can_set_how_often_it_looks(tmp_path: Path) -> None:
     server = LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=0,
                               root=str(tmp_path))
     try:
-        compat.poll_often(server, 0.05)
+        compat.poll_often(server, 0.05, 0.01)
         assert server.observer._timeout == 0.05
-        assert server.build_delay == 0.05
+        assert server.build_delay == 0.01
     finally:
         server.server_close()
+
+
+@relies_on("theme-listing")
+def test_the_preview_lists_the_theme_once_while_it_is_unchanged(scratch_repo: Path) -> None:
+    def listed(key: str | None) -> set[str]:
+        loaded = load_config(str(scratch_repo / "mkdocs.yml"), docs_dir=str(docs))
+        if key is not None:
+            compat.keep_theme_listing(loaded, key)
+        files = Files([])
+        files.add_files_from_theme(loaded.theme.get_env(), loaded)
+        return {file.src_uri for file in files}
+
+    docs = scratch_repo / "docs"
+    docs.mkdir()
+    plain = listed(None)
+    assert "assets/javascripts/iframe-worker/shim.js" in plain  # the overrides' own
+    assert listed("one") == plain
+    added = scratch_repo / "templates/overrides/assets/added.js"
+    added.write_text("", encoding="utf-8")
+    assert listed("one") == plain  # kept, while the key says nothing changed
+    assert listed("two") == listed(None) == plain | {"assets/added.js"}
+    with pytest.raises(compat.CompatError):
+        compat.keep_theme_listing(object(), "one")  # type: ignore[arg-type]
 
 
 @relies_on("static-templates")

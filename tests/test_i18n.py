@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from trmgen.checks.validate import validate
 from trmgen.i18n import catalogs
 from trmgen.sources.layout import Layout
 
@@ -112,6 +113,32 @@ def test_status(bilingual: Path) -> None:
     fr = next(line.split() for line in lines if line.startswith("fr "))
     assert fr[1] == "1" and fr[2] == "0" and int(fr[3]) > 50
     assert any(line.split()[0] == "identification" for line in lines[1:])
+
+
+def test_validating_again_in_a_process_reads_each_catalog_as_it_is_now(bilingual: Path) -> None:
+    """`serve` validates after every edit and keeps what a catalog alone decides (its
+    quotation marks, its terms, its counts) while the catalog is unchanged: an edit of the
+    catalog shows at once, and so does an edit of a source."""
+    layout = Layout(bilingual)
+
+    def found() -> tuple[list[str], catalogs.Counts]:
+        sources, diagnostics = validate(layout)
+        counts = catalogs.status(layout, sources, ["en", "fr"])["fr"].values()
+        return ([d.field for d in diagnostics if d.code == "i18n.quotes"],
+                sum(counts, catalogs.Counts()))
+
+    quoted, before = found()
+    assert quoted == []
+    translate(bilingual, TITLE, '"Repérer" les indicateurs')
+    quoted, after = found()
+    assert quoted == [TITLE]
+    assert (after.translated, after.missing) == (before.translated + 1, before.missing - 1)
+    replace_in(bilingual / "guidelines/sops/1-identification.yaml",
+               "title: Screen on indicators", "title: Screen with care")
+    quoted, edited = found()
+    assert quoted == [TITLE]  # still translated, now from the older English text
+    assert (edited.translated, edited.fuzzy) == (after.translated - 1, after.fuzzy)
+    assert edited.missing == after.missing + 1
 
 
 def test_update_moves_the_translations_of_a_renamed_sop(bilingual: Path) -> None:

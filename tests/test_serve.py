@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import gc
 import json
 import re
 import socket
@@ -12,14 +13,18 @@ import time
 import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
+from mkdocs.livereload import LiveReloadServer
+from playwright.sync_api import Browser
 
 from trmgen.sources.layout import Layout
 from trmgen.web import preview as previews
+from trmgen.web.plugin import Job, TrmgenPlugin, mkdocs_config
 
 from .edits import replace_in
 from .sites import generated
@@ -114,6 +119,28 @@ def test_preview_reloads_on_yaml_and_template_changes(scratch_repo: Path, previe
     assert wait_for(lambda: "Steps to take" in fetch(page))
 
 
+def test_a_browser_sees_the_edit_on_the_pages_it_shows(scratch_repo: Path, preview: str,
+                                                       browser: Browser) -> None:
+    """In Chromium, the pages open reload by themselves with the edit: the measure edited,
+    and a page that shows its title in the navigation."""
+    context = browser.new_context()
+    try:
+        shown, beside = context.new_page(), context.new_page()
+        assert wait_for(lambda: "Screen on indicators" in fetch(preview + "measures/referral/"))
+        beside.goto(preview + "measures/referral/")
+        shown.goto(preview + "measures/first-screening/")
+        assert "Screen on indicators" in shown.locator("h1").inner_text()
+        replace_in(scratch_repo / "guidelines/sops/1-identification.yaml",
+                   "title: Screen on indicators", "title: Screen with care")
+        for page, where in ((shown, "document.querySelector('h1')"),
+                            (beside, "document.body")):
+            page.wait_for_function(
+                f"{where} && {where}.textContent.includes('Screen with care') && "
+                f"!{where}.textContent.includes('Screen on indicators')", timeout=30_000)
+    finally:
+        context.close()
+
+
 def test_preview_keeps_every_page_current(scratch_repo: Path, preview: str,
                                           tmp_path: Path) -> None:
     """The preview renders again only what changed: after each edit (a text, a title, the
@@ -147,6 +174,100 @@ def test_preview_keeps_every_page_current(scratch_repo: Path, preview: str,
     assert wait_for(lambda: 'data-edited="yes"' in fetch(other))
     built = full_build(scratch_repo, preview, tmp_path / "clean-theme" / "site")
     assert wait_for(lambda: not out_of_date(preview, built), 30), explained(preview, built)
+
+
+def test_an_edit_shows_first_on_the_pages_in_view(scratch_repo: Path, tmp_path: Path) -> None:
+    """The preview renders first the pages in view, alone: the page being looked at is at
+    once what a clean build makes of it, and the next build (which the preview starts by
+    writing its follow-up file) brings every other page and the search up to date."""
+    url = "http://127.0.0.1:8000/"
+    docs, site = tmp_path / "docs", tmp_path / "site"
+    docs.mkdir()
+    layout = Layout(scratch_repo)
+    index = "search/search_index.json"
+
+    def rebuild() -> None:
+        config = mkdocs_config(layout, docs_dir=str(docs), site_dir=str(site))
+        config.site_url = url
+        mkdocs_build(config, serve_url=url, dirty=True)
+
+    def pages(root: Path) -> dict[str, str]:
+        return {page.relative_to(root).as_posix(): LIVERELOAD.sub("", page.read_text("utf-8"))
+                for page in root.rglob("*.html")}
+
+    config = mkdocs_config(layout, docs_dir=str(docs), site_dir=str(site))
+    plugin = config.plugins["trmgen"]
+    assert isinstance(plugin, TrmgenPlugin)
+    plugin.job, plugin.follow_up = Job(None), tmp_path / "follow-up"
+    config.plugins.on_startup(command="serve", dirty=True)
+    try:
+        rebuild()
+        assert not plugin.partial
+        plugin.preview.open("measures/first-screening/index.html")
+        plugin.preview.open("contacts/")
+        assert plugin.preview.opened() == ["contacts/", "measures/first-screening/"]
+        replace_in(scratch_repo / "guidelines/sops/1-identification.yaml",
+                   "title: Screen on indicators", "title: Screen with care")
+        rebuild()
+        assert plugin.partial
+        assert plugin.rendered == {"measures/first-screening/"}  # contacts/ did not change
+        assert plugin.follow_up.read_text(encoding="utf-8")
+        first, first_index = pages(site), (site / index).read_text()
+        rebuild()  # the follow-up
+        assert not plugin.partial
+        assert "measures/referral/" in plugin.rendered
+        then, then_index = pages(site), (site / index).read_text()
+    finally:  # mkdocs keeps this instance for the builds that follow in this process
+        config.plugins.on_startup(command="build", dirty=False)
+        plugin.job = plugin.follow_up = None
+    clean = full_build(scratch_repo, url, tmp_path / "clean" / "site")
+    measure = "measures/first-screening/index.html"
+    assert first[measure] == (clean / measure).read_text("utf-8")
+    assert "Screen on indicators" in first["measures/referral/index.html"]  # not yet
+    assert first_index != (clean / index).read_text()  # the search as it was
+    assert then == pages(clean)
+    assert json.loads(then_index) == json.loads((clean / index).read_text())
+
+
+def test_the_preview_notes_the_pages_opened(scratch_repo: Path, tmp_path: Path) -> None:
+    """A page is in view when the preview served it, or when the live reload script of a
+    page open in a browser asks from it."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    config = mkdocs_config(Layout(scratch_repo), docs_dir=str(docs))
+    config.site_url = "http://127.0.0.1:8000/trm/"
+    plugin = config.plugins["trmgen"]
+    assert isinstance(plugin, TrmgenPlugin)
+    plugin.follow_up = tmp_path / "follow-up"
+    config.plugins.on_startup(command="serve", dirty=True)
+    server = LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=0,
+                              root=str(tmp_path))
+    answers: list[str] = []
+
+    def start_response(status: str, *_: Any) -> Callable[[bytes], object]:
+        answers.append(status)
+        return lambda _: None
+
+    try:
+        plugin.on_serve(server, config=config, builder=lambda: None)
+        app = server.get_app()
+        assert app is not None
+        for path, referer in [("/trm/measures/referral/", ""), ("/trm/sops/identification/", ""),
+                              ("/trm/livereload/0/1", "http://127.0.0.1:8000/trm/contacts/"),
+                              ("/trm/assets/stylesheets/extra.css", ""), ("/elsewhere/", "")]:
+            environ = {"REQUEST_METHOD": "GET", "PATH_INFO": path, "HTTP_REFERER": referer,
+                       "wsgi.url_scheme": "http", "SERVER_NAME": "127.0.0.1",
+                       "SERVER_PORT": "8000"}
+            b"".join(app(environ, start_response))
+        assert plugin.preview.opened() == ["contacts/", "sops/identification/",
+                                           "measures/referral/"]
+        assert len(answers) == 5
+        assert gc.get_freeze_count()  # what the first build left, kept out of collections
+    finally:
+        server.server_close()
+        gc.unfreeze()
+        config.plugins.on_startup(command="build", dirty=False)
+        plugin.follow_up = None
 
 
 def test_a_new_title_renders_again_only_the_pages_that_show_it(scratch_repo: Path) -> None:

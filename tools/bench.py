@@ -23,7 +23,8 @@ Hostile inputs (--hostile): validation of source files that a pull request could
 make CI slow, each at the size limit: deep nesting, a million values, a million problems.
 
 Preview (--serve N): N one-field edits of a measure's text and N of its title in
-`trmgen serve` on the shipped guidelines, and the seconds until the served page shows each.
+`trmgen serve` on the shipped guidelines, with the measure's page in view: the seconds until
+the served page shows each, and until the whole preview (every page, the search) holds it.
 
 Countries (--countries 12,50,240): the English site with that many countries, generated and
 built by mkdocs-material with and without the view of two countries (its page and the data
@@ -43,6 +44,7 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import json
 import multiprocessing
 import os
 import re
@@ -677,9 +679,9 @@ def _until(check: Callable[[], bool], seconds: float) -> float:
 
 
 def bench_serve(edits: int) -> dict[str, list[float]]:
-    """Seconds from saving a one-field edit to the served page showing it: edits of a
-    measure's text (its page and the pages that list it are rebuilt) and of its title (the
-    navigation changes, so every page is rebuilt)."""
+    """Seconds from saving a one-field edit to the served page showing it, and to the whole
+    preview being current (the search index holds the edit: it is written last): edits of
+    a measure's text and of its title, with the measure's page in view."""
     with tempfile.TemporaryDirectory(prefix="trmgen-bench-serve-") as folder:
         root = Path(folder) / "repo"
         synthesize(1, root, SHIPPED_LANGUAGES)
@@ -687,11 +689,17 @@ def bench_serve(edits: int) -> dict[str, list[float]]:
         measure = _data(sop)["measures"][0]
         page = f"measures/{measure['id']}/"
         fields = {"text": measure["what"].splitlines()[0], "title": measure["title"]}
-        times: dict[str, list[float]] = {kind: [] for kind in fields}
+        times: dict[str, list[float]] = {f"{kind} {what}": [] for kind in fields
+                                         for what in ("shown", "current")}
         with _serving(root) as url:
 
             def shows(text: str) -> Callable[[], bool]:
                 return lambda: text in _fetch(url + page)
+
+            def search_version() -> str:
+                settings = _fetch(url + "search/search_index.json")
+                return str(json.loads(settings)["config"]["trmgen"]["version"]) if (
+                    settings) else ""
 
             _until(shows(fields["title"]), 120)
             for edit in range(1, edits + 1):
@@ -699,10 +707,14 @@ def bench_serve(edits: int) -> dict[str, list[float]]:
                     new = f"{old} Edit {edit}."
                     text = sop.read_text(encoding="utf-8")
                     assert f" {old}\n" in text
+                    version = search_version()
+                    start = time.perf_counter()
                     sop.write_text(text.replace(f" {old}\n", f" {new}\n", 1), encoding="utf-8")
-                    times[kind].append(_until(shows(new), 60))
+                    times[f"{kind} shown"].append(_until(shows(new), 60))
+                    _until(lambda: search_version() not in ("", version), 60)  # noqa: B023
+                    times[f"{kind} current"].append(time.perf_counter() - start)
                     fields[kind] = new
-                    time.sleep(1)  # let the preview settle before the next edit
+                    time.sleep(0.5)  # let the preview settle before the next edit
         return times
 
 
@@ -715,8 +727,11 @@ def _table(title: str, columns: list[str], rows: dict[str, list[str]]) -> None:
 
 
 def report_serve(edits: int) -> None:
-    for kind, times in bench_serve(edits).items():
-        print(f"Preview: an edit of a measure's {kind} shows after "
+    said = {"shown": "shows on its page (in view) after", "current": "is in every page and "
+            "the search after"}
+    for name, times in bench_serve(edits).items():
+        kind, what = name.split()
+        print(f"Preview: an edit of a measure's {kind} {said[what]} "
               f"{statistics.median(times):.2f} s (median of {len(times)}; "
               + ", ".join(f"{t:.2f}" for t in times) + ")", flush=True)
 

@@ -10,6 +10,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
+from babel.messages.catalog import Catalog
+
 from trmgen.checks.adoption import REVIEW_MONTHS, review_due
 from trmgen.checks.freshness import stale_before
 from trmgen.diagnostics import ADJUSTABLE, CODES, Diagnostic, Severity, limit, promote
@@ -30,6 +32,7 @@ from trmgen.sources.model import (
     Side,
     Sop,
     Step,
+    Termbase,
 )
 from trmgen.sources.strict_yaml import Document, Loc
 
@@ -696,10 +699,26 @@ def translations(context: Context) -> Iterator[Finding | Diagnostic]:
             yield from exc.diagnostics
             continue
         yield from catalogs.checks(layout, code, catalog, pot)
-        yield from quotes.check(catalog, code, layout.display(path))
-        if sources.termbase:
-            yield from terms.check(catalog, code, sources.termbase.model,
-                                   layout.display(path), sources.termbase.doc.path)
+        yield from _own_problems(catalog, code, layout.display(path), sources.termbase)
+
+
+_OWN: dict[str, tuple[object, object, str, list[Diagnostic]]] = {}
+"""The last problems found by _own_problems in each language, with what they were found in."""
+
+
+def _own_problems(catalog: Catalog, code: str, shown: str,
+                  termbase: Source[Termbase] | None) -> list[Diagnostic]:
+    """A catalog's problems that no source text changes: quotation marks and terms. Kept
+    while the catalog and the termbase are the same objects (each is parsed once per content
+    in a process), since `serve` validates after every edit of a source."""
+    kept = _OWN.get(code)
+    if kept and kept[0] is catalog and kept[1] is termbase and kept[2] == shown:
+        return kept[3]
+    found = list(quotes.check(catalog, code, shown))
+    if termbase:
+        found += terms.check(catalog, code, termbase.model, shown, termbase.doc.path)
+    _OWN[code] = (catalog, termbase, shown, found)
+    return found
 
 
 def _stray_catalogs(sources: Sources) -> Iterator[Diagnostic]:

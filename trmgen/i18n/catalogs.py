@@ -75,24 +75,41 @@ def content_messages(sources: Sources) -> Iterator[tuple[str, str, tuple[str, in
             yield context, value, (source.doc.path, source.doc.mark(loc).line)
 
 
-def ui_messages(layout: Layout) -> list[tuple[str | tuple[str, ...], tuple[str, int]]]:
-    """Every string of the page templates and of the code that readers see."""
-    package = Path(__file__).resolve().parent.parent
+UiMessages = list[tuple[str | tuple[str, ...], tuple[str, int]]]
+
+
+def ui_messages(layout: Layout) -> UiMessages:
+    """Every string of the page templates and of the code that readers see (read them,
+    never change them)."""
     templates = [*layout.page_templates.glob("*.j2"), *layout.print_templates.glob("*.j2")]
-    files = [(p, "jinja2", layout.display(p)) for p in sorted(templates)]
-    files += [(p, "python", f"trmgen/{p.relative_to(package).as_posix()}")
-              for p in sorted(package.rglob("*.py"))]
-    contents = [(read_file(path, MAX_TEMPLATE_BYTES) if method == "jinja2" else
-                 path.read_bytes(), method, shown) for path, method, shown in files]
+    contents = [(read_file(path, MAX_TEMPLATE_BYTES), "jinja2", layout.display(path))
+                for path in sorted(templates)] + _code()
     key = cache.strings_key([(shown, raw) for raw, _, shown in contents])
+    if key in _last_ui:  # `serve` asks after every edit
+        return _last_ui[key]
     kept = cache.read_json("strings", key)
     if isinstance(kept, list):
-        return [(tuple(message) if isinstance(message, list) else message, (shown, line))
-                for message, (shown, line) in kept]
-    found = [(message, (shown, line)) for raw, method, shown in contents
-             for line, message in _strings(raw, method)]
-    cache.write_json("strings", key, found)
+        found = [(tuple(message) if isinstance(message, list) else message, (shown, line))
+                 for message, (shown, line) in kept]
+    else:
+        found = [(message, (shown, line)) for raw, method, shown in contents
+                 for line, message in _strings(raw, method)]
+        cache.write_json("strings", key, found)
+    _last_ui.clear()
+    _last_ui[key] = found
     return found
+
+
+_last_ui: dict[str, UiMessages] = {}
+"""The strings last found, by the key of the files they were found in."""
+
+
+@functools.cache
+def _code() -> list[tuple[bytes, str, str]]:
+    """trmgen's own code, which does not change while it runs: (content, 'python', name)."""
+    package = Path(__file__).resolve().parent.parent
+    return [(path.read_bytes(), "python", f"trmgen/{path.relative_to(package).as_posix()}")
+            for path in sorted(package.rglob("*.py"))]
 
 
 @functools.lru_cache(maxsize=256)
@@ -132,8 +149,18 @@ def _template(layout: Layout, sources: Sources) -> Catalog:
     for message, location in ui_messages(layout):
         catalog.add(message, locations=[location])
     for context, value, location in content_messages(sources):
-        catalog.add(value, locations=[location], context=context)
+        # The entries are shared, never merged into: a text found twice at the same context
+        # (an id given twice, which validation refuses) is entered once.
+        if catalog.get(value, context) is None:
+            catalog[value] = _content_message(value, context, location)
     return catalog
+
+
+@functools.lru_cache(maxsize=65536)
+def _content_message(value: str, context: str, location: tuple[str, int]) -> Message:
+    """The template's entry of one text of the sources, made once while it is unchanged:
+    `serve` makes the template again after every edit of a source. Read it, never change it."""
+    return Message(value, locations=[location], context=context)
 
 
 def catalog_path(layout: Layout, language: str) -> Path:
@@ -345,9 +372,23 @@ def state(catalog: Catalog | None, message: Message) -> str:
 
 
 def count(catalog: Catalog | None, messages: list[Message]) -> Counts:
-    """The status of some template messages in a catalog."""
-    states = [state(catalog, m) for m in messages]
+    """The status of some template messages in a shared catalog (read_shared)."""
+    if catalog is None:
+        return Counts(missing=len(messages))
+    known = _states(catalog)
+    states = [known.get(_key(m), "missing") for m in messages]
     return Counts(states.count("translated"), states.count("fuzzy"), states.count("missing"))
+
+
+def _key(message: Message) -> tuple[str, str | None]:
+    return texts(message.id)[0], message.context
+
+
+@functools.lru_cache(maxsize=16)
+def _states(catalog: Catalog) -> dict[tuple[str, str | None], str]:
+    """The state of each entry of a shared catalog, which never changes: counted once, as
+    `serve` counts after every edit."""
+    return {_key(m): state(catalog, m) for m in catalog if m.id}
 
 
 @functools.lru_cache(maxsize=65536)

@@ -47,8 +47,8 @@ def check(catalog: Catalog, language: str, shown: str) -> Iterator[Diagnostic]:
     for message in catalog:
         if not message.id or not message.string:
             continue
-        foreign = sorted({mark for text in catalogs.texts(message.string) for mark in text
-                          if mark in MARKS} - set(own))
+        foreign = sorted(MARKS.intersection("".join(catalogs.texts(message.string)))
+                         - set(own))
         if foreign:
             yield Diagnostic(shown, message.lineno or 1, 1, "i18n.quotes",
                              catalogs.where(message),

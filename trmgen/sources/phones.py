@@ -15,18 +15,16 @@ _SUFFIXES = ("0", "1", "5", "9", "12", "34", "56", "78", "90", "4501", "98765")
 """Endings tried after a prefix: no valid number may begin with the prefix, at any length."""
 
 
-def parsed(number: str) -> phonenumbers.PhoneNumber:
-    return phonenumbers.parse(number)
-
-
+@functools.lru_cache(maxsize=65536)  # `serve` checks the same numbers after every edit
 def in_use(number: str) -> bool:
     """Whether the number lies in a range that an operator of its country uses."""
-    return bool(phonenumbers.is_valid_number(parsed(number)))
+    return bool(phonenumbers.is_valid_number(phonenumbers.parse(number)))
 
 
+@functools.lru_cache(maxsize=65536)
 def region(number: str) -> str:
     """The country of the number's calling code (for a number in no range too), e.g. 'BG'."""
-    found = parsed(number)
+    found = phonenumbers.parse(number)
     return str(phonenumbers.region_code_for_number(found)
                or phonenumbers.region_code_for_country_code(found.country_code or 0))
 

@@ -18,6 +18,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+import jinja2
 from markupsafe import Markup, escape
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.livereload import LiveReloadServer
@@ -41,6 +42,11 @@ RELIANCES = {
     "polling-interval": "mkdocs' live-reload server polls with watchdog's PollingObserver, "
     "whose private _timeout sets how often it looks, and waits build_delay seconds after a "
     "change: both are shortened so that an edit shows within half a second.",
+    "theme-listing": "mkdocs lists every file of the theme's folders on every build to find "
+    "the files to copy (Files.add_files_from_theme calls list_templates on the environment "
+    "that Theme.get_env makes, with a filter defined in it): some 15,000 files with "
+    "material's icons. The preview keeps the listing while the theme's own files and the "
+    "settings are unchanged.",
     "static-templates": "mkdocs' Theme.static_templates is a set of pages made without a "
     "source; 404.html is removed from it (it only works at a server's root).",
     "search-exclude-by-tag": "material's search parser (documented: data-search-exclude) "
@@ -108,14 +114,48 @@ def merge_search_index_ourselves(search: Any) -> None:
     search.is_dirty = False
 
 
-def poll_often(server: LiveReloadServer, seconds: float) -> None:
-    """Look for edits every `seconds`, and rebuild as soon as one is seen (polling-interval)."""
+_LISTED: dict[tuple[Any, ...], list[str]] = {}
+"""The theme's files as last listed (keep_theme_listing), by what they were listed with."""
+
+
+def keep_theme_listing(config: MkDocsConfig, key: str) -> None:
+    """List the theme's files once while `key` (the theme's own files and the settings) is
+    unchanged (theme-listing)."""
+    theme: Any = getattr(config, "theme", None)
+    make_env = getattr(theme, "get_env", None)
+    if not callable(make_env) or not hasattr(theme, "static_templates"):
+        raise CompatError("mkdocs' Theme has no get_env or static_templates any more: the "
+                          "preview can no longer keep the listing of the theme's files")
+
+    def get_env() -> jinja2.Environment:
+        env: jinja2.Environment = make_env()
+        list_all = env.list_templates
+
+        def list_templates(extensions: Any = None, filter_func: Any = None) -> list[str]:
+            # The filter is mkdocs' own: the same code, reading the settings in the key.
+            asked = (key, tuple(theme.dirs), frozenset(theme.static_templates), extensions,
+                     getattr(filter_func, "__code__", filter_func))
+            if asked not in _LISTED:
+                if any(kept[0] != key for kept in _LISTED):
+                    _LISTED.clear()
+                _LISTED[asked] = list_all(extensions, filter_func)
+            return list(_LISTED[asked])
+
+        env.list_templates = list_templates  # type: ignore[method-assign]
+        return env
+
+    theme.get_env = get_env
+
+
+def poll_often(server: LiveReloadServer, seconds: float, quiet: float) -> None:
+    """Look for edits every `seconds`, and rebuild once no more come for `quiet` seconds
+    (polling-interval)."""
     observer = server.observer
     if not hasattr(observer, "_timeout") or not hasattr(server, "build_delay"):
         raise CompatError("mkdocs' live-reload server or watchdog's observer changed: the "
                           "preview can no longer set how often it looks for edits")
     observer._timeout = seconds
-    server.build_delay = seconds
+    server.build_delay = quiet
 
 
 _STOP_WORDS = re.compile(r'generateStopWordFilter\((\[[^\]]*\]|"[^"]*")')

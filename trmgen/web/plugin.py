@@ -10,6 +10,7 @@ mkdocs' logging, so that `mkdocs build --strict` counts the warnings.
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import re
@@ -46,6 +47,10 @@ log = logging.getLogger("mkdocs.plugins.trmgen")
 
 POLL_SECONDS = 0.05
 """How often `trmgen serve` looks for edits of the sources and templates."""
+
+QUIET_SECONDS = 0.01
+"""How long the preview waits for more edits once it sees one (an editor saves a file at
+once, within one look)."""
 
 SHIM = "assets/javascripts/iframe-worker/shim.js"
 """The search worker shim, vendored in the theme overrides: offline copies load it from
@@ -132,9 +137,16 @@ class TrmgenPlugin(BasePlugin[TrmgenConfig]):
     """Rebuilds of `trmgen serve`: only what changed is rendered again."""
     preview: Preview
     """What the last build generated (dirty rebuilds only)."""
+    frame = ""
+    """What every page of this build shows besides its text (dirty rebuilds only)."""
+    partial = False
+    """Whether this build renders the pages in view alone (dirty rebuilds only): it shows
+    an edit there first, and the next build brings the other pages up to date."""
     files: Files
     rendered: set[str]
     """The addresses of the pages this build rendered."""
+    follow_up: Path | None = None
+    """A file the preview watches: written to start the next build."""
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.dirty = command == "serve" and dirty
@@ -164,15 +176,34 @@ class TrmgenPlugin(BasePlugin[TrmgenConfig]):
         start = time.perf_counter()
         try:
             edition = job.validated or self._validate(config)
-            self.site = generate(edition, job.language, directory_urls=config.use_directory_urls,
-                                 downloads=job.downloads, repository=self.config.repository,
-                                 keep=not self.dirty)
+
+            def pages(only: set[str] | None = None) -> Site:
+                return generate(edition, job.language, directory_urls=config.use_directory_urls,
+                                downloads=job.downloads, repository=self.config.repository,
+                                keep=not self.dirty, only=only)
+
+            in_view = self._in_view() if self.dirty else None
+            self.site = pages(in_view)
+            self._settings(config, job, edition)
+            self.partial = False
+            if self.dirty:
+                self.frame = self._frame(config)
+                compat.keep_theme_listing(config, self.frame)
+                self.partial = in_view is not None and self.preview.changed_in_view(
+                    self.frame, self.site.pages, preview.views(self.site.nav))
+                if in_view is not None and not self.partial:
+                    self.site = pages()
         except BuildError as exc:
             job.failure = exc
             raise PluginError("the guidelines cannot be built:\n"
                               + report(exc.diagnostics, "text")) from None
         finally:
             job.seconds = time.perf_counter() - start
+        return config
+
+    def _settings(self, config: MkDocsConfig, job: Job, edition: Validated) -> None:
+        """What the theme and the search take from the site."""
+        assert self.site is not None
         language = self.site.language
         config.nav = self.site.nav
         config.site_name = compat.text_for_theme(self.site.title)
@@ -182,9 +213,8 @@ class TrmgenPlugin(BasePlugin[TrmgenConfig]):
             search.configure(finder.config, language)
             if self.dirty:
                 compat.merge_search_index_ourselves(finder)
-        titles = {page.src: page.title for page in self.site.pages}
         config.extra["trm_quick"] = [
-            {"title": titles[src], "icon": icon,
+            {"title": self.site.titles[src], "icon": icon,
              "url": relative_url(PATHS.home, src, config.use_directory_urls)}
             for src, icon in ((PATHS.contacts, "contacts"), (PATHS.referral_form, "form"))]
         config.extra["trm_partial"] = edition.partial_note(language)
@@ -193,7 +223,21 @@ class TrmgenPlugin(BasePlugin[TrmgenConfig]):
         if len(together) > 1:
             config.extra["alternate"] = [{"name": name, "lang": code, "link": f"../{code}/"}
                                          for code, name in together]
-        return config
+
+    def _frame(self, config: MkDocsConfig) -> str:
+        """What every page of the preview shows besides its text (preview.frame)."""
+        assert self.site is not None
+        theme = Path(config.theme.custom_dir or config.config_file_path)
+        return preview.frame(Path(config.config_file_path), theme, self.site.nav,
+                             (self.site.title, self.site.languages, dict(config.extra)))
+
+    def _in_view(self) -> set[str] | None:
+        """The source paths of the pages last opened in the preview; None before the first
+        build, or when the last build left the other pages behind."""
+        if self.preview.behind or not hasattr(self, "files"):
+            return None
+        by_address = {file.url: file.src_uri for file in self.files.documentation_pages()}
+        return {by_address[url] for url in self.preview.opened() if url in by_address}
 
     def _validate(self, config: MkDocsConfig) -> Validated:
         """The sources validated for this build, their problems logged (warnings count
@@ -225,20 +269,21 @@ class TrmgenPlugin(BasePlugin[TrmgenConfig]):
         generated.update(self.site.files)
         self.files = files
         shown: dict[str, preview.View] = {}
-        frame = ""
+        left: set[str] = set()  # pages and files left as the last build wrote them
         if self.dirty:
             shown = preview.views(self.site.nav)
-            theme = Path(config.theme.custom_dir or config.config_file_path)
-            frame = preview.frame(Path(config.config_file_path), theme, self.site.nav,
-                                  (self.site.title, self.site.languages, dict(config.extra)))
+            if self.partial:  # the same files as last time, in the same order
+                left = set(self.preview.contents) - set(generated)
+                generated = {src: generated.get(src, content)
+                             for src, content in self.preview.contents.items()}
         for src, content in generated.items():
             file = _Generated.generated(config, src, content=content)
             assert isinstance(file, _Generated)
-            file.unchanged = self.dirty and self.preview.unchanged(frame, src, content,
-                                                                   shown.get(src))
+            file.unchanged = self.dirty and (src in left or self.preview.unchanged(
+                self.frame, src, content, shown.get(src)))
             files.append(file)
         if self.dirty:
-            self.preview.remember(frame, generated, shown)
+            self.preview.remember(self.frame, generated, shown, left)
             self.rendered = set()
         return files
 
@@ -262,13 +307,22 @@ class TrmgenPlugin(BasePlugin[TrmgenConfig]):
 
     @event_priority(-50)  # after the search plugin writes the index, before offline inlines it
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """The search index with what the pages' words do not give (`search.enrich`), in the
-        small files that the search loads as the reader types (`search_shards`). In the
-        preview, the index also keeps the pages that a rebuild did not render again."""
-        index = Path(config.site_dir) / "search" / "search_index.json"
-        if self.site is None or not index.is_file():
+        if self.site is None:
             return
         start = time.perf_counter()
+        self._search_index(Path(config.site_dir) / "search" / "search_index.json")
+        if self.job is not None:  # trmgen's own work, as the build reports it
+            self.job.seconds += time.perf_counter() - start
+        if self.partial and self.follow_up is not None:  # the other pages next
+            self.follow_up.write_text(str(time.time_ns()), encoding="utf-8")
+
+    def _search_index(self, index: Path) -> None:
+        """The search index with what the pages' words do not give (`search.enrich`), in the
+        small files that the search loads as the reader types (`search_shards`). In the
+        preview, the index also keeps the pages that a rebuild did not render again; a build
+        of the pages in view alone leaves the search as it was, for the next build."""
+        if self.site is None or not index.is_file():
+            return
         data = json.loads(index.read_text(encoding="utf-8"))
         if self.dirty:
             pages = [file.page.url for file in self.files.documentation_pages()
@@ -277,15 +331,39 @@ class TrmgenPlugin(BasePlugin[TrmgenConfig]):
         terms = {page.src: page.keywords for page in self.site.pages if page.keywords}
         search.enrich(data["docs"], {file.url: terms[file.src_uri] for file in self.files
                                      if file.src_uri in terms})
-        search_shards.write(index.parent, data)
-        if self.job is not None:  # trmgen's own work, as the build reports it
-            self.job.seconds += time.perf_counter() - start
+        if self.partial:
+            index.write_bytes(self.preview.search_settings)
+        else:
+            search_shards.write(index.parent, data)
+            if self.dirty:
+                self.preview.search_settings = index.read_bytes()
 
     def on_serve(self, server: LiveReloadServer, config: MkDocsConfig,
                  builder: Any) -> LiveReloadServer | None:  # noqa: ARG002 (mkdocs passes it)
-        compat.poll_often(server, POLL_SECONDS)
+        # What the first build left (mkdocs, the theme, the kept sources) lasts: the garbage
+        # collector need not look through it again after every edit.
+        gc.collect()
+        gc.freeze()
+        compat.poll_often(server, POLL_SECONDS, QUIET_SECONDS)
         for path in self._layout(config).watched():
             server.watch(str(path))
+        if self.follow_up is not None:
+            self.follow_up.touch()
+            server.watch(str(self.follow_up))
+        serve_page = server.get_app()
+        assert serve_page is not None
+        mount = urlsplit(config.site_url or "/").path
+
+        def opened(environ: dict[str, Any], start_response: Any) -> Any:
+            """Note the page that a request opens, or (live reload's) comes from."""
+            path = str(environ.get("PATH_INFO", ""))
+            if path.startswith(mount + "livereload/"):
+                path = urlsplit(str(environ.get("HTTP_REFERER", ""))).path
+            if path.startswith(mount):
+                self.preview.open(path[len(mount):])
+            return serve_page(environ, start_response)
+
+        server.set_app(opened)
         return server
 
 
@@ -406,11 +484,14 @@ def _quiet_dirty(record: logging.LogRecord) -> bool:
 def serve(layout: Layout, language: str | None, address: str) -> None:
     """Live preview: rebuilds when a YAML file, a template or mkdocs.yml changes."""
     logging.getLogger("mkdocs").setLevel(logging.INFO)
-    with tempfile.TemporaryDirectory(prefix="trmgen-serve-") as docs:
+    with tempfile.TemporaryDirectory(prefix="trmgen-serve-") as work:
+        docs = str(Path(work) / "docs")
+        Path(docs).mkdir()
         # mkdocs keeps one plugin instance for the whole process: the one that serve uses.
         plugin = mkdocs_config(layout, docs_dir=docs).plugins["trmgen"]
         assert isinstance(plugin, TrmgenPlugin)
         plugin.job = Job(None, language)
+        plugin.follow_up = Path(work) / "follow-up"
         # Dirty: the plugin marks what changed, so only that is rendered again.
         logging.getLogger("mkdocs.commands.build").addFilter(_quiet_dirty)
         mkdocs_serve(str(layout.mkdocs_config), livereload=True, dev_addr=address,

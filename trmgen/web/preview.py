@@ -10,16 +10,24 @@ text, not the whole site.
 
 A dirty rebuild indexes only the pages it renders; the index of the others is kept, so that
 search in the preview keeps finding every page.
+
+The pages in view (the last ones the preview served) come first: when an edit changes one
+of them, a build renders those pages alone, and the next build, which the preview starts at
+once, brings the others and the search up to date. What is remembered is always what the
+files written hold, so each build compares with what is served.
 """
 
 from __future__ import annotations
 
 import hashlib
+import threading
+from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from trmgen.web.pages import Nav
+from trmgen.web.site import RenderedPage
 
 View = tuple[Any, ...]
 """What the navigation shows on one page."""
@@ -65,15 +73,43 @@ def frame(config_file: Path, theme: Path, nav: Nav, settings: Any) -> str:
     return digest.hexdigest()
 
 
+IN_VIEW = 4
+"""How many of the pages opened last count as in view."""
+
+
 @dataclass
 class Preview:
-    """What the last build of the preview generated, to tell what the next must render."""
+    """What the preview's files were generated from, as last written, to tell what the next
+    build must render; and which pages are in view."""
 
     frame: str = ""
     contents: dict[str, str | bytes] = field(default_factory=dict)
     shown: dict[str, View] = field(default_factory=dict)
     index: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     """The search index of each page by its address, as last rendered."""
+    search_settings: bytes = b""
+    """The search's settings (search_index.json) as last written."""
+    behind: bool = False
+    """Whether the last build left pages that an edit changed as they were (the pages not in
+    view), for the next build to bring up to date."""
+    _opened: deque[str] = field(default_factory=lambda: deque(maxlen=IN_VIEW))
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def open(self, path: str) -> None:
+        """Note what the preview served at `path`, relative to the site, if it is a page
+        (the server's threads call it)."""
+        if path and not path.endswith(("/", ".html")):
+            return  # a style sheet, a script, an image
+        address = path.removesuffix("index.html")
+        with self._lock:
+            if address in self._opened:
+                self._opened.remove(address)
+            self._opened.appendleft(address)
+
+    def opened(self) -> list[str]:
+        """The addresses of the pages opened last: those in view."""
+        with self._lock:
+            return list(self._opened)
 
     def unchanged(self, frame: str, src: str, content: str | bytes,
                   view: View | None) -> bool:
@@ -81,9 +117,19 @@ class Preview:
         return (frame == self.frame and self.contents.get(src) == content
                 and self.shown.get(src) == view)
 
+    def changed_in_view(self, frame: str, pages: list[RenderedPage],
+                        shown: dict[str, View]) -> bool:
+        """Whether the pages in view (`pages`, rendered) show an edit, on an unchanged frame:
+        then they are worth rendering alone, before the others."""
+        return frame == self.frame and any(
+            not self.unchanged(frame, page.src, page.text, shown.get(page.src))
+            for page in pages)
+
     def remember(self, frame: str, contents: dict[str, str | bytes],
-                 shown: dict[str, View]) -> None:
-        self.frame, self.contents, self.shown = frame, contents, shown
+                 shown: dict[str, View], left: set[str]) -> None:
+        """What a build generated; the files `left` were not written again."""
+        self.shown = {**shown, **{src: self.shown[src] for src in left if src in self.shown}}
+        self.frame, self.contents, self.behind = frame, contents, bool(left)
 
     def search_index(self, docs: list[dict[str, Any]], pages: list[str],
                      rendered: set[str]) -> list[dict[str, Any]]:

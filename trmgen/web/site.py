@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import re
+from collections.abc import Collection
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 from urllib.parse import urlencode
@@ -45,6 +46,8 @@ class Site:
     nav: Nav
     languages: list[tuple[str, str]]
     """Every language of the guideline with its name in that language, for the switcher."""
+    titles: dict[str, str]
+    """The title of every page of the site by source path, of pages not in `pages` too."""
 
     def to_json(self) -> dict[str, Any]:
         """The site as JSON data, to keep in the cache."""
@@ -52,7 +55,7 @@ class Site:
                 "pages": [[p.src, p.title, p.text, list(p.keywords)] for p in self.pages],
                 "files": {src: base64.b64encode(data).decode() for src, data in
                           self.files.items()},
-                "nav": self.nav, "languages": self.languages}
+                "nav": self.nav, "languages": self.languages, "titles": self.titles}
 
     @classmethod
     def from_json(cls, data: Any) -> Site:
@@ -61,7 +64,8 @@ class Site:
                    [RenderedPage(str(src), str(title), str(text), tuple(map(str, keywords)))
                     for src, title, text, keywords in data["pages"]],
                    {str(src): base64.b64decode(text) for src, text in data["files"].items()},
-                   data["nav"], [(str(code), str(name)) for code, name in data["languages"]])
+                   data["nav"], [(str(code), str(name)) for code, name in data["languages"]],
+                   {str(src): str(title) for src, title in data["titles"].items()})
 
 
 def template_values(edition: Edition) -> dict[str, Any]:
@@ -77,7 +81,7 @@ def template_values(edition: Edition) -> dict[str, Any]:
 
 def generate(validated: Validated, language: str | None = None, *, directory_urls: bool = True,
              downloads: list[Download] | None = None, repository: str | None = None,
-             keep: bool = True) -> Site:
+             keep: bool = True, only: Collection[str] | None = None) -> Site:
     """Every page of the site in one language; raise BuildError on any error.
 
     `directory_urls` says which copy: the site (True) or the offline copy (plain .html links).
@@ -90,22 +94,30 @@ def generate(validated: Validated, language: str | None = None, *, directory_url
     rendered for each copy. Both the rendered pages (by template) and each copy's are kept
     in the cache for the next build (with `keep=False`, as in the preview, kept pages are
     used but new ones are not kept).
+
+    With `only` (the preview's pages in view, by source path), the site holds those pages
+    alone, and no other file; its navigation is the whole site's.
     """
     language = language or validated.guide.guideline.source_language
+    whole = only is None
     key = cache.copy_key(validated.fingerprint, validated.history, language,
                          validated.guide.today.isoformat(), repository, directory_urls,
                          [asdict(d) for d in downloads] if downloads is not None else None)
-    kept = cache.read_json("pages", key)
+    kept = cache.read_json("pages", key) if whole else None
     if kept is not None:
         with contextlib.suppress(KeyError, TypeError, ValueError):  # not what to_json wrote
             return Site.from_json(kept)
     edition = validated.edition(language)
     pages, nav = plan(edition.guide, edition.labels, edition.loc,
                       downloads=downloads is not None)
+    titles = {page.src: str(page.title) for page in pages}
+    if only is not None:
+        pages = [page for page in pages if page.src in only]
     shared = _rendered(edition, [page for page in pages if not page.downloads], repository,
-                       keep)
-    site = _copy(edition, shared, pages, nav, directory_urls, downloads, repository)
-    if keep:
+                       keep and whole)
+    site = _copy(edition, shared, pages, nav, directory_urls, downloads, repository,
+                 titles, files=whole)
+    if keep and whole:
         cache.write_json("pages", key, site.to_json())
     return site
 
@@ -186,11 +198,11 @@ def _render_all(edition: Edition, pages: list[Page], repository: str | None) -> 
 def _copy(edition: Edition, rendered: dict[str, tuple[RenderedPage, StandIns]],
           pages: list[Page], nav: Nav,
           directory_urls: bool, downloads: list[Download] | None,
-          repository: str | None) -> Site:
+          repository: str | None, titles: dict[str, str], *, files: bool = True) -> Site:
     """The pages of one copy: the rendered pages with its links and charts, and the pages
-    that show its downloads."""
+    that show its downloads; with `files`, the other files the pages load."""
     try:
-        charts = _charts(edition, directory_urls)
+        charts = _charts(edition, directory_urls, {page.src for page in pages})
     except flowcharts.ChartError as exc:
         layout = edition.layout
         raise BuildError([Diagnostic(layout.display(layout.style_file), 1, 1, "chart.graphviz",
@@ -219,9 +231,9 @@ def _copy(edition: Edition, rendered: dict[str, tuple[RenderedPage, StandIns]],
                 "written; write href(), outside(), root() and charts into the page as they "
                 "are")])
         site_pages.append(replace(shared, text=text))
-    files = countries.files(edition, directory_urls=directory_urls)
-    return Site(edition.language, str(edition.guide.guideline.title), site_pages, files,
-                _plain_nav(nav), edition.languages)
+    return Site(edition.language, str(edition.guide.guideline.title), site_pages,
+                countries.files(edition, directory_urls=directory_urls) if files else {},
+                _plain_nav(nav), edition.languages, titles)
 
 
 def _renderer(edition: Edition, page_links: Links) -> Renderer:
@@ -284,9 +296,10 @@ def _charted(guide: Guide) -> dict[str, list[Sop]]:
             PATHS.overview: flowcharts.phases(guide, guide.overview)}
 
 
-def _charts(edition: Edition, directory_urls: bool) -> dict[str, list[tuple[Sop, Markup]]]:
-    """Every chart, as the SVG to inline, by the page that shows it (`_charted`), with its
-    links to the measures' pages for one copy of the site."""
+def _charts(edition: Edition, directory_urls: bool,
+            shown: set[str]) -> dict[str, list[tuple[Sop, Markup]]]:
+    """The charts of the pages `shown`, as the SVG to inline, by the page that shows them
+    (`_charted`), with their links to the measures' pages for one copy of the site."""
     guide, labels = edition.guide, edition.labels
 
     def label(sop: Sop) -> str:
@@ -295,6 +308,8 @@ def _charts(edition: Edition, directory_urls: bool) -> dict[str, list[tuple[Sop,
 
     drawn = {}
     for src, sops in _charted(guide).items():
+        if src not in shown:
+            continue
         href = _href(src, directory_urls)
         if src == PATHS.overview:
             drawn[src] = [(sop, _draw(flowcharts.overview_dot(
