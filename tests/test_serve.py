@@ -20,7 +20,7 @@ import yaml
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.livereload import LiveReloadServer
-from playwright.sync_api import Browser
+from playwright.sync_api import Browser, expect
 
 from trmgen.sources.layout import Layout
 from trmgen.web import preview as previews
@@ -132,11 +132,11 @@ def test_a_browser_sees_the_edit_on_the_pages_it_shows(scratch_repo: Path, previ
         assert "Screen on indicators" in shown.locator("h1").inner_text()
         replace_in(scratch_repo / "guidelines/sops/1-identification.yaml",
                    "title: Screen on indicators", "title: Screen with care")
-        for page, where in ((shown, "document.querySelector('h1')"),
-                            (beside, "document.body")):
-            page.wait_for_function(
-                f"{where} && {where}.textContent.includes('Screen with care') && "
-                f"!{where}.textContent.includes('Screen on indicators')", timeout=30_000)
+        # Locators look again after each reload, where waiting on a script may not.
+        expect(shown.locator("h1")).to_contain_text("Screen with care", timeout=30_000)
+        expect(beside.locator("body")).to_contain_text("Screen with care", timeout=30_000)
+        expect(beside.locator("body")).not_to_contain_text("Screen on indicators",
+                                                           timeout=30_000)
     finally:
         context.close()
 

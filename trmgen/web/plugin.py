@@ -234,7 +234,7 @@ class TrmgenPlugin(BasePlugin[TrmgenConfig]):
     def _in_view(self) -> set[str] | None:
         """The source paths of the pages last opened in the preview; None before the first
         build, or when the last build left the other pages behind."""
-        if self.preview.behind or not hasattr(self, "files"):
+        if self.preview.behind or not self.preview.contents:
             return None
         by_address = {file.url: file.src_uri for file in self.files.documentation_pages()}
         return {by_address[url] for url in self.preview.opened() if url in by_address}
