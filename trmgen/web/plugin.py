@@ -39,7 +39,7 @@ from trmgen.i18n import bidi
 from trmgen.sources.layout import Layout
 from trmgen.web import compat, preview, search, search_shards
 from trmgen.web.pages import PATHS, Download, relative_url
-from trmgen.web.preview import Preview
+from trmgen.web.preview import Preview, View
 from trmgen.web.site import Site, generate
 from trmgen.web.templates import COMPILED
 
@@ -139,6 +139,8 @@ class TrmgenPlugin(BasePlugin[TrmgenConfig]):
     """What the last build generated (dirty rebuilds only)."""
     frame = ""
     """What every page of this build shows besides its text (dirty rebuilds only)."""
+    shown: dict[str, View]
+    """What the navigation shows on each page of this build (dirty rebuilds only)."""
     partial = False
     """Whether this build renders the pages in view alone (dirty rebuilds only): it shows
     an edit there first, and the next build brings the other pages up to date."""
@@ -187,10 +189,10 @@ class TrmgenPlugin(BasePlugin[TrmgenConfig]):
             self._settings(config, job, edition)
             self.partial = False
             if self.dirty:
-                self.frame = self._frame(config)
+                self.frame, self.shown = self._frame(config), preview.views(self.site.nav)
                 compat.keep_theme_listing(config, self.frame)
                 self.partial = in_view is not None and self.preview.changed_in_view(
-                    self.frame, self.site.pages, preview.views(self.site.nav))
+                    self.frame, self.site.pages, self.shown)
                 if in_view is not None and not self.partial:
                     self.site = pages()
         except BuildError as exc:
@@ -268,22 +270,19 @@ class TrmgenPlugin(BasePlugin[TrmgenConfig]):
         generated: dict[str, str | bytes] = {page.src: page.text for page in self.site.pages}
         generated.update(self.site.files)
         self.files = files
-        shown: dict[str, preview.View] = {}
         left: set[str] = set()  # pages and files left as the last build wrote them
-        if self.dirty:
-            shown = preview.views(self.site.nav)
-            if self.partial:  # the same files as last time, in the same order
-                left = set(self.preview.contents) - set(generated)
-                generated = {src: generated.get(src, content)
-                             for src, content in self.preview.contents.items()}
+        if self.partial:  # the same files as last time, in the same order
+            left = set(self.preview.contents) - set(generated)
+            generated = {src: generated.get(src, content)
+                         for src, content in self.preview.contents.items()}
         for src, content in generated.items():
             file = _Generated.generated(config, src, content=content)
             assert isinstance(file, _Generated)
             file.unchanged = self.dirty and (src in left or self.preview.unchanged(
-                self.frame, src, content, shown.get(src)))
+                self.frame, src, content, self.shown.get(src)))
             files.append(file)
         if self.dirty:
-            self.preview.remember(self.frame, generated, shown, left)
+            self.preview.remember(self.frame, generated, self.shown, left)
             self.rendered = set()
         return files
 
@@ -310,25 +309,25 @@ class TrmgenPlugin(BasePlugin[TrmgenConfig]):
         if self.site is None:
             return
         start = time.perf_counter()
-        self._search_index(Path(config.site_dir) / "search" / "search_index.json")
+        self._search_index(self.site, Path(config.site_dir) / "search" / "search_index.json")
         if self.job is not None:  # trmgen's own work, as the build reports it
             self.job.seconds += time.perf_counter() - start
         if self.partial and self.follow_up is not None:  # the other pages next
             self.follow_up.write_text(str(time.time_ns()), encoding="utf-8")
 
-    def _search_index(self, index: Path) -> None:
+    def _search_index(self, site: Site, index: Path) -> None:
         """The search index with what the pages' words do not give (`search.enrich`), in the
         small files that the search loads as the reader types (`search_shards`). In the
         preview, the index also keeps the pages that a rebuild did not render again; a build
         of the pages in view alone leaves the search as it was, for the next build."""
-        if self.site is None or not index.is_file():
+        if not index.is_file():
             return
         data = json.loads(index.read_text(encoding="utf-8"))
         if self.dirty:
             pages = [file.page.url for file in self.files.documentation_pages()
                      if file.page is not None]
             data["docs"] = self.preview.search_index(data["docs"], pages, self.rendered)
-        terms = {page.src: page.keywords for page in self.site.pages if page.keywords}
+        terms = {page.src: page.keywords for page in site.pages if page.keywords}
         search.enrich(data["docs"], {file.url: terms[file.src_uri] for file in self.files
                                      if file.src_uri in terms})
         if self.partial:
