@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import shutil
 import subprocess
 import sys
@@ -274,6 +275,80 @@ def test_a_build_of_unchanged_sources_keeps_what_it_made(scratch_repo: Path,
         assert "Screen with care" in copy.read(name).decode()
     assert "Screen with care" in (site / "downloads/trm-guidelines-en.json").read_text()
     assert after["downloads/trm-guidelines-en.pdf"] != before["downloads/trm-guidelines-en.pdf"]
+
+
+def _build(root: Path, cache: Path) -> subprocess.CompletedProcess[str]:
+    """`trmgen build` with its own cache and a fixed build date."""
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1795000000", "TRMGEN_CACHE": str(cache)}
+    return subprocess.run([sys.executable, "-m", "trmgen", "build", "--root", str(root)],
+                          capture_output=True, text=True, timeout=600, env=env, check=False)
+
+
+def test_a_build_renders_again_only_the_pages_an_edit_changes(scratch_repo: Path,
+                                                             tmp_path: Path) -> None:
+    """The pages are kept from one build to the next (web.kept): after an edit of a
+    measure's title and text and of an actor's name, only the pages that show them are
+    rendered, and the site is the same, byte for byte, as a build of the same sources from
+    nothing. The other actors' pages do not name the actor, but their navigation does."""
+    cache = tmp_path / "cache"
+    result = _build(scratch_repo, cache)
+    assert result.returncode == 0, result.stdout + result.stderr
+    first = set((cache / "kept").iterdir())
+    assert len(first) > 40  # the pages of the site and of the offline copy
+    sop = scratch_repo / "guidelines/sops/1-identification.yaml"
+    replace_in(sop, "title: Screen on indicators", "title: Screen with care")
+    replace_in(sop, "what: A guardian is appointed.",
+               "what: A guardian is appointed. Edited for the test.")
+    replace_in(scratch_repo / "guidelines/actors.yaml", "name: National coordinator",
+               "name: National anti-trafficking coordinator")
+    result = _build(scratch_repo, cache)
+    assert result.returncode == 0, result.stdout + result.stderr
+    made = set((cache / "kept").iterdir()) - first
+    assert 0 < len(made) <= len(first) - 20, (len(made), len(first))  # 10 a copy kept
+    assert "Edited for the test." in (
+        scratch_repo / "site/en/measures/guardian-appointment/index.html").read_text(
+            encoding="utf-8")
+    twin = tmp_path / "twin"
+    shutil.copytree(scratch_repo, twin, ignore=shutil.ignore_patterns("site"))
+    result = _build(twin, tmp_path / "empty-cache")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert snapshot(scratch_repo / "site") == snapshot(twin / "site")
+
+
+def test_a_page_that_the_site_check_refused_is_checked_again(scratch_repo: Path,
+                                                             tmp_path: Path) -> None:
+    """A page is kept only once the site check passed it: the next build of the same
+    sources checks it again, and refuses it again."""
+    measure = scratch_repo / "templates/pages/measure.md.j2"
+    append_to(measure, '<b onmouseover="steal()"></b>\n')
+    for _ in range(2):
+        result = _build(scratch_repo, tmp_path / "cache")
+        assert result.returncode == 1, result.stdout + result.stderr
+        assert "templates/pages/measure.md.j2:" in result.stdout
+        assert "[build.unsafe-html]" in result.stdout
+        assert not (scratch_repo / "site").exists()
+
+
+def test_the_links_of_kept_pages_are_checked_as_in_a_build_that_renders_them(
+        scratch_repo: Path, tmp_path: Path) -> None:
+    """mkdocs checks every link to an anchor once the pages are made: a kept page is
+    checked with the anchors it holds and those it links to, both ways."""
+    cache, home = tmp_path / "cache", scratch_repo / "templates/pages/home.md.j2"
+    measure = scratch_repo / "templates/pages/measure.md.j2"
+    append_to(home, '<span id="kept-anchor"></span>\n')
+    append_to(measure, "[↑](../index.md#kept-anchor)\n")
+    result = _build(scratch_repo, cache)
+    assert result.returncode == 0, result.stdout + result.stderr
+    replace_in(home, '<span id="kept-anchor"></span>\n', "")  # the measures' pages are kept
+    result = _build(scratch_repo, cache)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "'../index.md#kept-anchor'" in result.stdout and "'index.md' does not contain" in (
+        result.stdout)
+    append_to(home, '<span id="kept-anchor"></span>\n')  # the home page is kept
+    replace_in(measure, "#kept-anchor)", "#no-such-anchor)")
+    result = _build(scratch_repo, cache)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "'../index.md#no-such-anchor'" in result.stdout
 
 
 def test_an_edit_of_a_page_template_the_print_does_not_use_keeps_the_documents(

@@ -4,14 +4,20 @@ versions: an upgrade that changes one fails here, loudly, instead of degrading t
 from __future__ import annotations
 
 import filecmp
+import functools
 import io
 import json
+import logging
+import operator
 import re
 from pathlib import Path
 
+import jinja2
 import pytest
 from mkdocs.config import load_config
+from mkdocs.config.base import Config
 from mkdocs.livereload import LiveReloadServer
+from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import Files
 from pypdf import PdfReader
 
@@ -99,6 +105,92 @@ def test_the_preview_lists_the_theme_once_while_it_is_unchanged(scratch_repo: Pa
     assert listed("two") == listed(None) == plain | {"assets/added.js"}
     with pytest.raises(compat.CompatError):
         compat.keep_theme_listing(object(), "one")  # type: ignore[arg-type]
+
+
+Anchors = tuple[set[str], dict[str, dict[str, str]]]
+"""A page's ids, and the anchors it links to by the page that holds them."""
+
+
+class _NoOptions(Config):  # type: ignore[no-untyped-call]  # mkdocs is untyped here
+    """The test plugin's options: none."""
+
+
+class _Keeping(BasePlugin[_NoOptions]):  # type: ignore[no-untyped-call]
+    """Marks, gives back and reads the anchors as trmgen's plugin does (web.kept)."""
+
+    def __init__(self, modified: set[str], given: dict[str, Anchors]) -> None:
+        self.modified, self.given = modified, given
+        self.found: dict[str, Anchors] = {}
+        self.files = Files([])
+
+    def on_files(self, files: Files, **_: object) -> Files:
+        for file in files.documentation_pages():
+            file.is_modified = functools.partial(  # type: ignore[method-assign]
+                operator.contains, self.modified, file.src_uri)
+        self.files = files
+        return files
+
+    def on_env(self, env: jinja2.Environment, *, files: Files,
+               **_: object) -> jinja2.Environment:
+        for src, (anchors, links) in self.given.items():
+            file = files.get_file_from_path(src)
+            assert file is not None and file.page is not None
+            targets = {to: files.get_file_from_path(to) for to in links}
+            compat.give_anchors(file.page, set(anchors), {
+                target: dict(links[to]) for to, target in targets.items() if target})
+        return env
+
+    def on_post_build(self, **_: object) -> None:
+        for file in self.files.documentation_pages():
+            if file.src_uri in self.modified and file.page is not None:
+                anchors, links = compat.anchors_of(file.page)
+                self.found[file.src_uri] = (anchors, {to.src_uri: dict(found)
+                                                      for to, found in links.items()})
+
+
+@relies_on("kept-page-anchors")
+def test_a_page_left_as_built_is_checked_with_the_anchors_it_is_given(tmp_path: Path) -> None:
+    """A dirty build renders only the modified pages and leaves the others' files; a page
+    it does not render is checked with the anchors given back to it, both ways."""
+    from mkdocs.commands.build import build
+
+    docs, site = tmp_path / "docs", tmp_path / "site"
+    docs.mkdir()
+    (tmp_path / "mkdocs.yml").write_text("site_name: t\n", encoding="utf-8")
+    (docs / "a.md").write_text("# A\n\n## Here\n\n[b](b.md#there)\n", encoding="utf-8")
+    (docs / "b.md").write_text("# B\n\n## There\n\n[a](a.md#here)\n", encoding="utf-8")
+
+    def built(modified: set[str], given: dict[str, Anchors]) -> tuple[dict[str, Anchors],
+                                                                       list[str]]:
+        """The anchors of the pages rendered, and mkdocs' warnings about anchors."""
+        loaded = load_config(str(tmp_path / "mkdocs.yml"), docs_dir=str(docs),
+                             site_dir=str(site), validation={"anchors": "warn"})
+        plugin = _Keeping(modified, given)
+        loaded.plugins["keeping"] = plugin
+        warnings: list[str] = []
+        handler = logging.Handler(logging.WARNING)
+        handler.emit = lambda record: warnings.append(record.getMessage())  # type: ignore[method-assign]
+        logging.getLogger("mkdocs").addHandler(handler)
+        try:
+            build(loaded, dirty=True)
+        finally:
+            logging.getLogger("mkdocs").removeHandler(handler)
+        return plugin.found, [text for text in warnings if "anchor" in text]
+
+    first, warned = built({"a.md", "b.md"}, {})
+    assert first["a.md"] == ({"a", "here"}, {"b.md": {"there": "b.md#there"}})
+    assert first["b.md"] == ({"b", "there"}, {"a.md": {"here": "a.md#here"}})
+    assert not warned
+    before = (site / "b" / "index.html").stat().st_mtime_ns
+    (docs / "a.md").write_text("# A\n\n[b](b.md#there)\n", encoding="utf-8")  # no 'here'
+    _, warned = built({"a.md"}, {"b.md": first["b.md"]})  # b is left as built, checked
+    assert (site / "b" / "index.html").stat().st_mtime_ns == before
+    assert len(warned) == 1 and "'a.md#here'" in warned[0] and "'b.md'" in warned[0], warned
+    (docs / "a.md").write_text("# A\n\n## Here\n\n[b](b.md#gone)\n", encoding="utf-8")
+    _, warned = built({"a.md"}, {"b.md": first["b.md"]})  # a link into b is checked
+    assert len(warned) == 1 and "'b.md#gone'" in warned[0], warned
+    with pytest.raises(compat.CompatError):
+        compat.give_anchors(object(), set(), {})  # type: ignore[arg-type]
 
 
 @relies_on("static-templates")

@@ -33,6 +33,7 @@ from trmgen.print.pdf import engine
 from trmgen.publish import documents, downloads, sitecheck
 from trmgen.sources import cache
 from trmgen.sources.layout import Layout
+from trmgen.web import kept
 from trmgen.web.pages import DOWNLOADS_FOLDER, FILES, Download
 from trmgen.web.plugin import Job, build_site, check_settings
 from trmgen.web.templates import SourceLoader
@@ -179,8 +180,9 @@ def _make(edition: Validated, wanted: list[str], work: Path, staging: Path,
         # The printed documents and the offline builds are independent: all at once, and
         # each offline copy zipped as soon as it is built.
         prints = {lang: pool.submit(_documents, lang, printed) for lang in wanted}
-        copies = {lang: pool.submit(_site, Job(None, lang, tuple(wanted), offline=True),
-                                    offline, lang, work) for lang in wanted}
+        copies = {lang: pool.submit(_site, Job(None, lang, tuple(wanted), offline=True,
+                                               keep=True), offline, lang, work)
+                  for lang in wanted}
         made: list[Download] = []
         zips: list[tuple[Future[str], str | None]] = []
         for lang in wanted:
@@ -200,8 +202,9 @@ def _make(edition: Validated, wanted: list[str], work: Path, staging: Path,
         with _timed(progress, "offline copies (zip)"):
             made += [downloads.record(staging, done.result(), "offline", lang, printed)
                      for done, lang in zips]
-        sites = {lang: pool.submit(_site, Job(None, lang, tuple(wanted), downloads=made),
-                                   staging, lang, work) for lang in wanted}
+        sites = {lang: pool.submit(_site, Job(None, lang, tuple(wanted), downloads=made,
+                                              keep=True), staging, lang, work)
+                 for lang in wanted}
         for lang in wanted:
             seconds, pages, found = sites[lang].result()
             progress(f"{'site ' + lang:<28} {seconds:6.1f} s")
@@ -228,13 +231,17 @@ def _site(job: Job, site: Path, language: str, work: Path) -> tuple[float, float
                                                                     list[Diagnostic]]:
     """One mkdocs build of a language into its folder of `site` (in a worker), checked;
     returns its seconds, the seconds of trmgen's own work in it (generating the pages), and
-    the problems that the check found."""
+    the problems that the check found. The pages it rendered are kept for the next build
+    once the build and the check passed (web.kept): the check need not read a kept page
+    again, whose bytes it passed when they were made."""
     start = time.perf_counter()
     job.validated = _edition()
     layout = job.validated.layout
     build_site(layout, job, site / language, work)
-    problems = list(sitecheck.scan(site, layout, within=language,
+    problems = list(sitecheck.scan(site, layout, within=language, passed=job.reused,
                                    copy="offline" if job.offline else "site"))
+    if not problems:
+        kept.keep(job.made)
     return time.perf_counter() - start, job.seconds, problems
 
 

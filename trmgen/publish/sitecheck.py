@@ -50,13 +50,15 @@ class _Scanner(HTMLParser):
 
 
 def scan(site: Path, layout: Layout, *, within: str = "", but: Collection[str] = (),
-         copy: str = "site") -> Iterator[Diagnostic]:
+         passed: Collection[Path] = (), copy: str = "site") -> Iterator[Diagnostic]:
     """Every problem in every page and chart under `site`: only under its folder `within`,
-    if given, and not under its folders `but`. `copy` names the copy ("site" or "offline")
-    in the messages: each language's pages are checked where they are built, in both."""
+    if given, and not under its folders `but`, nor in the files `passed` (pages kept from an
+    earlier build, web.kept, which passed this check with the same bytes). `copy` names the
+    copy ("site" or "offline") in the messages: each language's pages are checked where they
+    are built, in both."""
     top = site / within if within else site
     files = sorted(path for path in [*top.rglob("*.html"), *top.rglob("*.svg")]
-                   if path.relative_to(site).parts[0] not in but)
+                   if path.relative_to(site).parts[0] not in but and path not in passed)
     finder = _Finder(layout)
     for path in files:
         yield from finder.problems(path.read_text(encoding="utf-8"),

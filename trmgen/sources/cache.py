@@ -3,12 +3,14 @@
 What is kept: charts (SVG, PDF) and printed documents (PDF) by the hash of what they are
 drawn from; the pages of each language, as rendered and for each copy of the site (JSON),
 and each language's downloads (JSON and the files themselves) by the hash of every input;
+each page as mkdocs made it for a copy of the site (JSON, web.kept) by everything it shows;
 the strings to translate of the templates and the code (JSON) by the content of those files.
 A build of unchanged sources makes nothing again, and an edit makes again only what it
 changes.
 
 What is not kept, by design: validation. A cached verdict could be forged or go stale, so the
-sources are checked afresh by every command, once per run.
+sources are checked afresh by every command, once per run. (A page kept for a copy of the site
+holds the very bytes that the site check passed; the check reads the pages made again.)
 
 Where: in $TRMGEN_CACHE, else in the user's cache folder ($XDG_CACHE_HOME/trmgen or
 ~/.cache/trmgen), never in the repository. A checkout (and a pull request, which can commit
@@ -69,6 +71,21 @@ def _versions() -> str:
     return repr([(name, importlib.metadata.version(name)) for name in LIBRARIES])
 
 
+@functools.cache
+def _installed() -> str:
+    """Every installed library and its version: mkdocs, the theme, Markdown and its
+    extensions, and whatever they use."""
+    return repr(sorted((str(dist.metadata["Name"]), dist.version)
+                       for dist in importlib.metadata.distributions()))
+
+
+@functools.cache
+def _code() -> str:
+    """The hash of trmgen's code."""
+    return _digest(*[part for path in sorted(_CODE.rglob("*.py"))
+                     for part in (path.relative_to(_CODE).as_posix(), path.read_bytes())])
+
+
 def inputs(layout: Layout) -> dict[str, str]:
     """Every file of the sources, templates and mkdocs.yml, and of trmgen's code, by name
     (without where they are), with the hash of its content."""
@@ -126,6 +143,18 @@ def copy_key(fingerprint: str, history: str, language: str, today: str,
     kind of links and the files to download."""
     return _digest("pages", fingerprint, history, language, today, repository, directory_urls,
                    downloads)
+
+
+def frame_key(preview_frame: str, settings: Any) -> str:
+    """What every page of one copy of the site shows besides its text (web.kept): every
+    installed library, trmgen's code, the preview's frame and the copy's `settings`."""
+    return _digest("frame", _installed(), _code(), preview_frame, settings)
+
+
+def page_key(frame: str, src: str, text: str | bytes, view: Any) -> str:
+    """A page as mkdocs made it for one copy of the site (web.kept): the copy's `frame`, the
+    page's source path and Markdown text, and what the navigation shows on it."""
+    return _digest("page", frame, src, text, view)
 
 
 def documents_key(fingerprint: str, language: str, printed: str, today: str) -> str:

@@ -22,6 +22,8 @@ import jinja2
 from markupsafe import Markup, escape
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.livereload import LiveReloadServer
+from mkdocs.structure.files import File
+from mkdocs.structure.pages import Page
 
 
 class CompatError(Exception):
@@ -45,8 +47,15 @@ RELIANCES = {
     "theme-listing": "mkdocs lists every file of the theme's folders on every build to find "
     "the files to copy (Files.add_files_from_theme calls list_templates on the environment "
     "that Theme.get_env makes, with a filter defined in it): some 15,000 files with "
-    "material's icons. The preview keeps the listing while the theme's own files and the "
-    "settings are unchanged.",
+    "material's icons. The preview, and each worker process of a build, keeps the listing "
+    "while mkdocs.yml and the theme's own files are unchanged.",
+    "kept-page-anchors": "mkdocs' Page.render sets the page's present_anchor_ids (its ids) "
+    "and links_to_anchors (the anchors it links to, by the File that holds them), which "
+    "Page.validate_anchor_links reads once every page is made; a dirty build "
+    "(build(dirty=True)) renders only the files whose is_modified() is true and leaves the "
+    "others' output in the site folder: a build keeps the pages that are unchanged "
+    "(web.kept), and gives them back their anchors, so that every link is checked as in a "
+    "build that renders them all.",
     "static-templates": "mkdocs' Theme.static_templates is a set of pages made without a "
     "source; 404.html is removed from it (it only works at a server's root).",
     "search-exclude-by-tag": "material's search parser (documented: data-search-exclude) "
@@ -114,12 +123,31 @@ def merge_search_index_ourselves(search: Any) -> None:
     search.is_dirty = False
 
 
+def anchors_of(page: Page) -> tuple[set[str], dict[File, dict[str, str]]]:
+    """The ids in a page that mkdocs rendered, and the anchors it links to (kept-page-anchors)."""
+    anchors = getattr(page, "present_anchor_ids", None)
+    links = getattr(page, "links_to_anchors", None)
+    if not isinstance(anchors, set) or not isinstance(links, dict | None):
+        raise CompatError("mkdocs' Page no longer holds present_anchor_ids and "
+                          "links_to_anchors after rendering: pages can no longer be kept")
+    return anchors, links or {}
+
+
+def give_anchors(page: Page, anchors: set[str], links: dict[File, dict[str, str]]) -> None:
+    """Give a page that is not rendered the anchors it had when it was (kept-page-anchors)."""
+    if not hasattr(page, "present_anchor_ids") or not hasattr(page, "links_to_anchors"):
+        raise CompatError("mkdocs' Page no longer has present_anchor_ids and "
+                          "links_to_anchors: pages can no longer be kept")
+    page.present_anchor_ids = anchors
+    page.links_to_anchors = links
+
+
 _LISTED: dict[tuple[Any, ...], list[str]] = {}
 """The theme's files as last listed (keep_theme_listing), by what they were listed with."""
 
 
 def keep_theme_listing(config: MkDocsConfig, key: str) -> None:
-    """List the theme's files once while `key` (the theme's own files and the settings) is
+    """List the theme's files once while `key` (mkdocs.yml and the theme's own files) is
     unchanged (theme-listing)."""
     theme: Any = getattr(config, "theme", None)
     make_env = getattr(theme, "get_env", None)

@@ -16,7 +16,7 @@ import logging
 import re
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -36,8 +36,9 @@ from mkdocs.structure.pages import Page
 from trmgen.content.edition import Validated, validated
 from trmgen.diagnostics import BuildError, Diagnostic, Severity, report
 from trmgen.i18n import bidi
+from trmgen.sources import cache
 from trmgen.sources.layout import Layout
-from trmgen.web import compat, preview, search, search_shards
+from trmgen.web import compat, kept, preview, search, search_shards
 from trmgen.web.pages import PATHS, Download, relative_url
 from trmgen.web.preview import Preview, View
 from trmgen.web.site import Site, generate
@@ -77,9 +78,9 @@ def compact(html: str) -> str:
     nothing changes.
     """
     parts, start = [], 0
-    for kept in _KEPT.finditer(html):
-        parts += [_INDENTATION.sub("\n", html[start:kept.start()]), kept[0]]
-        start = kept.end()
+    for block in _KEPT.finditer(html):
+        parts += [_INDENTATION.sub("\n", html[start:block.start()]), block[0]]
+        start = block.end()
     parts.append(_INDENTATION.sub("\n", html[start:]))
     return "".join(parts)
 
@@ -98,6 +99,14 @@ class Job:
     """The files the build made, for the downloads page; None: no downloads page."""
     offline: bool = False
     """A copy for offline use: plain .html links and the search shim served locally."""
+    keep: bool = False
+    """Use the pages that earlier builds made and that are unchanged (web.kept), and answer
+    the pages this build made (`made`), for the driver to keep once the build succeeded."""
+    made: dict[str, kept.Made] = field(default_factory=dict)
+    """Answer, with `keep`: the pages this build rendered, by key."""
+    reused: set[Path] = field(default_factory=set)
+    """Answer, with `keep`: the files of the pages that this build wrote as an earlier build
+    made them."""
     seconds: float = 0.0
     """Answer: how long the plugin took to generate the pages and write the search index
     (trmgen's own work)."""
@@ -140,7 +149,14 @@ class TrmgenPlugin(BasePlugin[TrmgenConfig]):
     frame = ""
     """What every page of this build shows besides its text (dirty rebuilds only)."""
     shown: dict[str, View]
-    """What the navigation shows on each page of this build (dirty rebuilds only)."""
+    """What the navigation shows on each page of this build (dirty rebuilds, and builds
+    that keep pages)."""
+    reused: dict[str, kept.Made]
+    """The pages that this build keeps as an earlier build made them, by source path (builds
+    that keep pages, web.kept)."""
+    keys: dict[str, str]
+    """The keys of the pages that this build renders, by source path (builds that keep
+    pages)."""
     partial = False
     """Whether this build renders the pages in view alone (dirty rebuilds only): it shows
     an edit there first, and the next build brings the other pages up to date."""
@@ -164,6 +180,7 @@ class TrmgenPlugin(BasePlugin[TrmgenConfig]):
             return config
         job = self.job or Job(None)
         job.failure = None
+        self.reused, self.keys = {}, {}
         # A 404 page works only at the root of a server, and its links point there; each
         # language is a folder of the site, so none is made.
         compat.drop_static_template(config, "404.html")
@@ -188,9 +205,12 @@ class TrmgenPlugin(BasePlugin[TrmgenConfig]):
             self.site = pages(in_view)
             self._settings(config, job, edition)
             self.partial = False
+            if job.keep or self.dirty:
+                self.shown = preview.views(self.site.nav)
+                compat.keep_theme_listing(config, preview.theme_files(
+                    Path(config.config_file_path), self._theme(config)))
             if self.dirty:
-                self.frame, self.shown = self._frame(config), preview.views(self.site.nav)
-                compat.keep_theme_listing(config, self.frame)
+                self.frame = self._frame(config)
                 self.partial = in_view is not None and self.preview.changed_in_view(
                     self.frame, self.site.pages, self.shown)
                 if in_view is not None and not self.partial:
@@ -229,9 +249,13 @@ class TrmgenPlugin(BasePlugin[TrmgenConfig]):
     def _frame(self, config: MkDocsConfig) -> str:
         """What every page of the preview shows besides its text (preview.frame)."""
         assert self.site is not None
-        theme = Path(config.theme.custom_dir or config.config_file_path)
-        return preview.frame(Path(config.config_file_path), theme, self.site.nav,
+        return preview.frame(Path(config.config_file_path), self._theme(config), self.site.nav,
                              (self.site.title, self.site.languages, dict(config.extra)))
+
+    @staticmethod
+    def _theme(config: MkDocsConfig) -> Path:
+        """The theme's own files (the folder that overrides material's)."""
+        return Path(config.theme.custom_dir or config.config_file_path)
 
     def _in_view(self) -> set[str] | None:
         """The source paths of the pages last opened in the preview; None before the first
@@ -252,14 +276,25 @@ class TrmgenPlugin(BasePlugin[TrmgenConfig]):
                 log.info(diagnostic.text())
         return edition
 
-    def on_env(self, env: jinja2.Environment, *, config: MkDocsConfig,  # noqa: ARG002
-               files: Files) -> jinja2.Environment:  # noqa: ARG002 (mkdocs passes them)
+    def on_env(self, env: jinja2.Environment, *, config: MkDocsConfig,
+               files: Files) -> jinja2.Environment:
         """The theme's templates compiled once per process, not in every build. The theme's
         settings in each page (`tojson`) keep their letters as they are, instead of six bytes
         each as `\\uXXXX`: a kilobyte less per page in Bulgarian or Arabic. `tojson` still
-        escapes the characters that could end the script element."""
+        escapes the characters that could end the script element. The pages kept from an
+        earlier build get back what mkdocs knows of a page it renders (web.kept)."""
         env.bytecode_cache = COMPILED
         env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
+        if self.job is not None and self.job.keep:
+            start = time.perf_counter()
+            for src, made in self.reused.items():
+                page = files.get_file_from_path(src).page  # type: ignore[union-attr]
+                assert page is not None
+                page.read_source(config)  # its front matter, for other pages' navigation
+                targets = {to: files.get_file_from_path(to) for to in made.links}
+                compat.give_anchors(page, set(made.anchors), {
+                    target: dict(made.links[to]) for to, target in targets.items() if target})
+            self.job.seconds += time.perf_counter() - start
         return env
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files | None:
@@ -284,7 +319,34 @@ class TrmgenPlugin(BasePlugin[TrmgenConfig]):
         if self.dirty:
             self.preview.remember(self.frame, generated, self.shown, left)
             self.rendered = set()
+        if self.job is not None and self.job.keep:
+            self._keep(config, files, generated)
         return files
+
+    def _keep(self, config: MkDocsConfig, files: Files,
+              generated: dict[str, str | bytes]) -> None:
+        """Mark the pages that an earlier build made as they would be made now, and write
+        them (web.kept); note the keys of the others."""
+        assert self.job is not None and self.site is not None
+        start = time.perf_counter()
+        pages = {page.src: generated[page.src] for page in self.site.pages}
+        frame = kept.frame(self._frame(config), _settings(config), self.job.offline,
+                           [file.src_uri for file in files], pages)
+        self.reused, self.keys = {}, {}
+        for src, text in pages.items():
+            key = cache.page_key(frame, src, text, self.shown.get(src))
+            made = kept.take(key)
+            file = files.get_file_from_path(src)
+            assert isinstance(file, _Generated)
+            if made is None:
+                self.keys[src] = key
+                continue
+            self.reused[src], file.unchanged = made, True
+            written = Path(file.abs_dest_path)
+            written.parent.mkdir(parents=True, exist_ok=True)
+            written.write_bytes(made.html.encode("utf-8"))
+            self.job.reused.add(written)
+        self.job.seconds += time.perf_counter() - start
 
     @event_priority(-100)  # after the other plugins, before the search reads the page
     def on_page_content(self, html: str, **_: Any) -> str:
@@ -327,6 +389,8 @@ class TrmgenPlugin(BasePlugin[TrmgenConfig]):
             pages = [file.page.url for file in self.files.documentation_pages()
                      if file.page is not None]
             data["docs"] = self.preview.search_index(data["docs"], pages, self.rendered)
+        if self.job is not None and self.job.keep:
+            data["docs"] = self._with_kept(data["docs"])
         terms = {page.src: page.keywords for page in site.pages if page.keywords}
         search.enrich(data["docs"], {file.url: terms[file.src_uri] for file in self.files
                                      if file.src_uri in terms})
@@ -336,6 +400,28 @@ class TrmgenPlugin(BasePlugin[TrmgenConfig]):
             search_shards.write(index.parent, data)
             if self.dirty:
                 self.preview.search_settings = index.read_bytes()
+
+    def _with_kept(self, docs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The search index of every page, from the entries of the pages rendered (`docs`)
+        and those of the kept pages, in the order of a build that renders them all; and the
+        pages rendered, answered to the driver to keep."""
+        assert self.job is not None
+        fresh = kept.by_page(docs)
+        whole = []
+        for file in self.files.documentation_pages():
+            page = file.page
+            assert page is not None
+            if file.src_uri in self.reused:
+                whole += self.reused[file.src_uri].search
+                continue
+            whole += fresh.get(page.url, [])
+            if file.src_uri in self.keys:
+                anchors, links = compat.anchors_of(page)
+                self.job.made[self.keys[file.src_uri]] = kept.Made(
+                    Path(file.abs_dest_path).read_bytes().decode("utf-8"),
+                    fresh.get(page.url, []), sorted(anchors),
+                    {to.src_uri: dict(found) for to, found in links.items()})
+        return whole
 
     def on_serve(self, server: LiveReloadServer, config: MkDocsConfig,
                  builder: Any) -> LiveReloadServer | None:  # noqa: ARG002 (mkdocs passes it)
@@ -366,6 +452,24 @@ class TrmgenPlugin(BasePlugin[TrmgenConfig]):
         return server
 
 
+_PER_BUILD = {"config_file_path", "docs_dir", "site_dir", "plugins", "hooks", "nav", "watch",
+              "dev_addr", "strict", "theme"}
+"""Settings that name where a build reads and writes, or that hold objects: the theme and
+the plugins are in `_settings` by their own settings; the navigation is in the frame by its
+shape, and in each page's key by what it shows there (web.kept)."""
+
+
+def _settings(config: MkDocsConfig) -> Any:
+    """mkdocs' settings as loaded, the theme's and the plugins' (web.kept)."""
+    theme = config.theme
+    # The theme's folders by name: their files are in the frame (the theme's own, hashed by
+    # preview.frame; the others by the versions of the libraries that hold them).
+    return ({key: value for key, value in config.items() if key not in _PER_BUILD},
+            (theme.name, [Path(folder).name for folder in theme.dirs],
+             sorted(theme.static_templates), dict(theme.items())),
+            {name: dict(plugin.config) for name, plugin in config.plugins.items()})
+
+
 class _Collect(logging.Handler):
     """Keeps mkdocs' warnings and errors, to report them if the build fails."""
 
@@ -388,7 +492,8 @@ def build_site(layout: Layout, job: Job, dest: Path, work: Path) -> None:
     logger = logging.getLogger("mkdocs")
     logger.addHandler(collect)
     try:
-        mkdocs_build(config)
+        # Dirty: the pages that the plugin marks as kept are not rendered (web.kept).
+        mkdocs_build(config, dirty=job.keep)
     except MkDocsException as exc:
         if job.failure:
             raise job.failure from None
@@ -475,9 +580,12 @@ def _config_problem(layout: Layout, reason: str) -> Diagnostic:
 
 
 def _quiet_dirty(record: logging.LogRecord) -> bool:
-    """mkdocs warns on every dirty rebuild that the navigation may be out of date; the
-    plugin renders again every page whose navigation changed, so the warning does not apply."""
+    """mkdocs warns on every dirty build that the navigation may be out of date; the plugin
+    renders again every page whose navigation changed, so the warning does not apply."""
     return "'dirty' build" not in record.getMessage()
+
+
+logging.getLogger("mkdocs.commands.build").addFilter(_quiet_dirty)
 
 
 def serve(layout: Layout, language: str | None, address: str) -> None:
@@ -492,6 +600,5 @@ def serve(layout: Layout, language: str | None, address: str) -> None:
         plugin.job = Job(None, language)
         plugin.follow_up = Path(work) / "follow-up"
         # Dirty: the plugin marks what changed, so only that is rendered again.
-        logging.getLogger("mkdocs.commands.build").addFilter(_quiet_dirty)
         mkdocs_serve(str(layout.mkdocs_config), livereload=True, dev_addr=address,
                      docs_dir=docs, build_type="dirty")

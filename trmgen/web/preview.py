@@ -66,7 +66,13 @@ def views(nav: Nav) -> dict[str, View]:
 
 def frame(config_file: Path, theme: Path, nav: Nav, settings: Any) -> str:
     """A fingerprint of what every page shows: when it changes, every page is rendered."""
-    digest = hashlib.sha256(repr((shape(nav), settings)).encode())
+    return hashlib.sha256(repr((theme_files(config_file, theme), shape(nav),
+                                settings)).encode()).hexdigest()
+
+
+def theme_files(config_file: Path, theme: Path) -> str:
+    """A fingerprint of mkdocs.yml and of the theme's own files (the folder `theme`)."""
+    digest = hashlib.sha256()
     for path in [config_file, *sorted(theme.rglob("*"))]:
         if path.is_file():
             digest.update(path.read_bytes())
