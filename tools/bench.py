@@ -14,9 +14,11 @@ the memory is the stage's own.
 
 Languages (--languages 1,5,10): the whole `trmgen build` at 1x (sites, offline copies,
 printed documents, zips, checks) with that many languages, from empty caches, again with
-nothing changed, after a one-field edit and after an edit of a page template, with trmgen's
-own share of the processor time as the build reports it. The five shipped languages come
-first; beyond them, copies of the French catalog stand in for translations into further
+nothing changed, after a one-field edit (which makes the translations partial, as every
+page then says) and a second one (which leaves them as they were), and after two edits of a
+page template (a comment, then a sentence on every measure's page), with trmgen's own share
+of the processor time as the build reports it. The five shipped languages come first;
+beyond them, copies of the French catalog stand in for translations into further
 languages.
 
 Hostile inputs (--hostile): validation of source files that a pull request could send to
@@ -511,8 +513,11 @@ def report_search(sizes: list[int]) -> None:
 
 def bench_languages(count: int) -> tuple[Rows, dict[str, float]]:
     """The whole build at 1x with `count` languages: from empty caches, again with nothing
-    changed, after a one-field edit (the charts unchanged), and after an edit of a page
-    template, which leaves the printed documents as they were; trmgen's share of each."""
+    changed, after a one-field edit (the charts unchanged; the translations, complete
+    before, become partial, which every page says), after a second edit of that field (the
+    translations as partial as they were), and after two edits of a page
+    template that the printed documents do not use: a comment, which changes no page, then
+    a sentence, which every measure's page shows; trmgen's share of each."""
     languages = (SHIPPED_LANGUAGES + STAND_INS)[:count]
     with tempfile.TemporaryDirectory(prefix=f"trmgen-bench-{count}-languages-") as folder:
         root = Path(folder) / "repo"
@@ -520,17 +525,27 @@ def bench_languages(count: int) -> tuple[Rows, dict[str, float]]:
         synthesize(1, root, languages)
         rows: Rows = {}
         figures: dict[str, float] = {}
-        for state in ("cold", "warm", "after an edit", "after a site template edit"):
-            if state == "after an edit":
+        template = root / "templates/pages/measure.md.j2"  # the print does not use it
+        for state in ("cold", "warm", "after an edit", "after a second edit",
+                      "after a site template edit", "after a site template edit of its words"):
+            if state == "after an edit":  # the translations become partial: every page shows it
                 edit_a_measure(root, "Edited.")
-            if state == "after a site template edit":  # the printed documents stay as they are
-                template = root / "templates/pages/measure.md.j2"
+            if state == "after a second edit":  # the translations as partial as they were
+                edit_a_measure(root, "Edited again.")
+            if state == "after a site template edit":  # a comment: no page changes
                 template.write_text(template.read_text(encoding="utf-8") + "{## edited ##}\n",
+                                    encoding="utf-8")
+            if state.endswith("of its words"):  # every measure's page changes
+                template.write_text(template.read_text(encoding="utf-8") + "\nEdited.\n",
                                     encoding="utf-8")
             seconds, peak, result = _in_process(_whole_build, root, languages)
             rows[f"{count} languages, {state}"] = (seconds, peak)
             figures[f"processor seconds, {state}"] = result["cpu"]
             figures[f"trmgen's share, {state}"] = result["own"] / result["cpu"]
+        unchanged = rows[f"{count} languages, warm"][0]
+        for state in ("after an edit", "after a second edit"):
+            figures[f"{state} / nothing changed (#21: within 2)"] = (
+                rows[f"{count} languages, {state}"][0] / unchanged)
         for name, sizes in result["copies"].items():
             figures[f"{name} (MB unzipped)"] = sizes["MB unzipped"]
         return rows, figures
