@@ -137,7 +137,9 @@ class TrmgenPlugin(BasePlugin[TrmgenConfig]):
 
     In `trmgen serve` (a dirty mkdocs serve) the plugin lives from one rebuild to the next
     and remembers what it generated: a page whose text, navigation and theme are unchanged
-    is not rendered again, so that an edit shows within a second.
+    is not rendered again, so that an edit shows within a second. In `trmgen build` (a Job
+    with `keep`), the pages an earlier build made are taken from the cache in the same way
+    (web.kept).
     """
 
     job: Job | None = None
