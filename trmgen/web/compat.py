@@ -153,7 +153,7 @@ def keep_theme_listing(config: MkDocsConfig, key: str) -> None:
     make_env = getattr(theme, "get_env", None)
     if not callable(make_env) or not hasattr(theme, "static_templates"):
         raise CompatError("mkdocs' Theme has no get_env or static_templates any more: the "
-                          "preview can no longer keep the listing of the theme's files")
+                          "listing of the theme's files can no longer be kept")
 
     def get_env() -> jinja2.Environment:
         env: jinja2.Environment = make_env()

@@ -148,6 +148,9 @@ class TrmgenPlugin(BasePlugin[TrmgenConfig]):
     """Rebuilds of `trmgen serve`: only what changed is rendered again."""
     preview: Preview
     """What the last build generated (dirty rebuilds only)."""
+    theme = ""
+    """The fingerprint of mkdocs.yml and the theme's own files (dirty rebuilds, and builds
+    that keep pages)."""
     frame = ""
     """What every page of this build shows besides its text (dirty rebuilds only)."""
     shown: dict[str, View]
@@ -209,8 +212,10 @@ class TrmgenPlugin(BasePlugin[TrmgenConfig]):
             self.partial = False
             if job.keep or self.dirty:
                 self.shown = preview.views(self.site.nav)
-                compat.keep_theme_listing(config, preview.theme_files(
-                    Path(config.config_file_path), self._theme(config)))
+                self.theme = preview.theme_files(
+                    Path(config.config_file_path),
+                    Path(config.theme.custom_dir or config.config_file_path))
+                compat.keep_theme_listing(config, self.theme)
             if self.dirty:
                 self.frame = self._frame(config)
                 self.partial = in_view is not None and self.preview.changed_in_view(
@@ -249,15 +254,10 @@ class TrmgenPlugin(BasePlugin[TrmgenConfig]):
                                          for code, name in together]
 
     def _frame(self, config: MkDocsConfig) -> str:
-        """What every page of the preview shows besides its text (preview.frame)."""
+        """What every page of this build shows besides its text (preview.frame)."""
         assert self.site is not None
-        return preview.frame(Path(config.config_file_path), self._theme(config), self.site.nav,
+        return preview.frame(self.theme, self.site.nav,
                              (self.site.title, self.site.languages, dict(config.extra)))
-
-    @staticmethod
-    def _theme(config: MkDocsConfig) -> Path:
-        """The theme's own files (the folder that overrides material's)."""
-        return Path(config.theme.custom_dir or config.config_file_path)
 
     def _in_view(self) -> set[str] | None:
         """The source paths of the pages last opened in the preview; None before the first
@@ -332,9 +332,8 @@ class TrmgenPlugin(BasePlugin[TrmgenConfig]):
         assert self.job is not None and self.site is not None
         start = time.perf_counter()
         pages = {page.src: generated[page.src] for page in self.site.pages}
-        frame = kept.frame(self._frame(config), _settings(config), self.job.offline,
+        frame = kept.frame(self._frame(config), _loaded_settings(config), self.job.offline,
                            [file.src_uri for file in files], pages)
-        self.reused, self.keys = {}, {}
         for src, text in pages.items():
             key = cache.page_key(frame, src, text, self.shown.get(src))
             made = kept.take(key)
@@ -457,11 +456,11 @@ class TrmgenPlugin(BasePlugin[TrmgenConfig]):
 _PER_BUILD = {"config_file_path", "docs_dir", "site_dir", "plugins", "hooks", "nav", "watch",
               "dev_addr", "strict", "theme"}
 """Settings that name where a build reads and writes, or that hold objects: the theme and
-the plugins are in `_settings` by their own settings; the navigation is in the frame by its
+the plugins are in `_loaded_settings` by their own settings; the navigation is in the frame by its
 shape, and in each page's key by what it shows there (web.kept)."""
 
 
-def _settings(config: MkDocsConfig) -> Any:
+def _loaded_settings(config: MkDocsConfig) -> Any:
     """mkdocs' settings as loaded, the theme's and the plugins' (web.kept)."""
     theme = config.theme
     # The theme's folders by name: their files are in the frame (the theme's own, hashed by

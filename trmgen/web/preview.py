@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from trmgen.web import kept
 from trmgen.web.pages import Nav
 from trmgen.web.site import RenderedPage
 
@@ -64,10 +65,10 @@ def views(nav: Nav) -> dict[str, View]:
     return shown
 
 
-def frame(config_file: Path, theme: Path, nav: Nav, settings: Any) -> str:
-    """A fingerprint of what every page shows: when it changes, every page is rendered."""
-    return hashlib.sha256(repr((theme_files(config_file, theme), shape(nav),
-                                settings)).encode()).hexdigest()
+def frame(theme: str, nav: Nav, settings: Any) -> str:
+    """A fingerprint of what every page shows: when it changes, every page is rendered.
+    `theme`: the fingerprint of mkdocs.yml and the theme's own files (`theme_files`)."""
+    return hashlib.sha256(repr((theme, shape(nav), settings)).encode()).hexdigest()
 
 
 def theme_files(config_file: Path, theme: Path) -> str:
@@ -142,9 +143,7 @@ class Preview:
         """The whole index: `docs` of the pages just rendered, the kept entries of the
         others, in the order of `pages` (the addresses of every page, as a full build
         indexes them)."""
-        fresh: dict[str, list[dict[str, Any]]] = {}
-        for doc in docs:
-            fresh.setdefault(doc["location"].split("#", 1)[0], []).append(doc)
+        fresh = kept.by_page(docs)
         self.index = {url: fresh.get(url, []) if url in rendered else self.index.get(url, [])
                       for url in pages}
         return [doc for url in pages for doc in self.index[url]]
