@@ -6,12 +6,15 @@ Before the fixes (the edition of 2026-12-03, measured the same way), the same ta
 a border guard with a child, 2 clicks at 1280 px and 3 at 375 px, then 6.6 and 11.6 screens
 of scrolling to the contacts; a labour inspector, 3 and 3 (the actor's page gave only when,
 so each measure had to be opened); a return from Germany to Moldova, 3 and 3, landing 35 and
-54 screens above SOP 4. Now: 1, 2 and 3 clicks at both widths, each landing on the answer.
+54 screens above SOP 4. Now: 1, 2 and 2 clicks at both widths, each landing on the answer.
+The return takes 2 on a device set to Germany's time zone, which suggests the country of
+work; on a device whose time zone names no listed country it still takes 3.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from playwright.sync_api import Browser, Page
@@ -38,12 +41,24 @@ class Counted:
 
 
 @pytest.fixture(params=WIDTHS, ids=[f"{w}px" for w in WIDTHS])
-def start(request: pytest.FixtureRequest, browser: Browser, server: str) -> Iterator[Counted]:
-    context = browser.new_context(viewport={"width": request.param, "height": 800})
+def width(request: pytest.FixtureRequest) -> int:
+    return int(request.param)
+
+
+@contextmanager
+def fresh(browser: Browser, server: str, width: int, zone: str) -> Iterator[Counted]:
+    """The home page in a fresh browser on a device set to the time zone."""
+    context = browser.new_context(viewport={"width": width, "height": 800}, timezone_id=zone)
     page = context.new_page()
     page.goto(server + "en/")
     yield Counted(page)
     context.close()
+
+
+@pytest.fixture
+def start(browser: Browser, server: str, width: int) -> Iterator[Counted]:
+    with fresh(browser, server, width, "UTC") as counted:
+        yield counted
 
 
 def test_a_border_guard_with_a_child(start: Counted) -> None:
@@ -69,10 +84,8 @@ def test_a_labour_inspector(start: Counted) -> None:
     assert start.clicks == 2
 
 
-def test_a_return_from_germany_to_moldova(start: Counted) -> None:
-    """The return SOP for both countries: what each side does and whom to call."""
-    start.choose("here", "DE")
-    start.choose("from", "MD")
+def returned(start: Counted) -> None:
+    """Open the return SOP for the chosen countries and check that it shows both."""
     start.click(".trm-choice-sops a[href$='#sop-return']")
     start.page.wait_for_url("**/case/#sop-return")
     heading = start.page.locator("h2#sop-return")
@@ -81,4 +94,26 @@ def test_a_return_from_germany_to_moldova(start: Counted) -> None:
         "() => document.querySelector('#sop-return + [data-trm-contacts]').innerText"
         ".includes('Moldova')")
     assert "Germany" in start.page.locator("#sop-return + [data-trm-contacts]").inner_text()
+
+
+def test_a_return_from_germany_to_moldova(browser: Browser, server: str, width: int) -> None:
+    """The return SOP for both countries, from a device in Germany: its time zone suggests
+    the country of work, and the reader sees that it is a guess."""
+    with fresh(browser, server, width, "Europe/Berlin") as start:
+        start.page.wait_for_selector(".trm-choice-guess")
+        assert start.page.locator("select[name=here]").input_value() == "DE"
+        start.choose("from", "MD")
+        returned(start)
+        assert start.clicks == 2
+
+
+def test_a_return_from_germany_to_moldova_from_a_device_in_no_listed_zone(
+        start: Counted) -> None:
+    """On a device whose time zone names no listed country, nothing is guessed."""
+    start.page.wait_for_selector("select[name=here]")
+    assert start.page.locator("select[name=here]").input_value() == ""
+    assert start.page.locator(".trm-choice-guess").count() == 0
+    start.choose("here", "DE")
+    start.choose("from", "MD")
+    returned(start)
     assert start.clicks == 3

@@ -41,12 +41,13 @@ def first_always_open(guide: Guide, code: str, actor: str) -> str:
     raise AssertionError(f"{code} has no 24/7 line for {actor}")
 
 
-def guarded(browser: Browser, width: str, *,
-            scripts: bool = True) -> tuple[BrowserContext, list[str]]:
-    """A browser context whose requests to any other host are refused and recorded."""
+def guarded(browser: Browser, width: str, *, scripts: bool = True,
+            zone: str = "UTC") -> tuple[BrowserContext, list[str]]:
+    """A browser context on a device set to the time zone, whose requests to any other
+    host are refused and recorded."""
     w, h = WIDTHS[width]
     context = browser.new_context(viewport={"width": w, "height": h},
-                                  java_script_enabled=scripts)
+                                  java_script_enabled=scripts, timezone_id=zone)
     refused: list[str] = []
 
     def guard(route, request):  # type: ignore[no-untyped-def]
@@ -310,6 +311,83 @@ def test_axe_finds_nothing_on_the_new_pages_with_countries_chosen(
     context.close()
     assert results.violations_count == 0, results.generate_report()
     assert refused == []
+
+
+STORED = "() => window.localStorage.getItem('trmgen.countries')"
+
+
+@pytest.mark.parametrize(("language", "zone", "code", "said"), [
+    ("en", "Europe/Chisinau", "MD", "Guessed from this device's time zone"),
+    ("ar", "Europe/Berlin", "DE", "مُستنتَج من المنطقة الزمنية لهذا الجهاز"),
+    ("uk", "Europe/Kiev", "UA", "Визначено за часовим поясом цього пристрою"),
+])
+def test_the_time_zone_suggests_the_country_of_work_and_says_so_until_the_reader_chooses(
+        server: str, browser: Browser, language: str, zone: str, code: str,
+        said: str) -> None:
+    """A fresh browser: the device's time zone (Europe/Kiev is the old name of Europe/Kyiv)
+    preselects the country of work, a note beside the choice says that it is a guess, and
+    nothing is kept in the browser until the reader chooses."""
+    context, refused = guarded(browser, "phone", zone=zone)
+    page = context.new_page()
+    page.goto(server + f"{language}/")
+    guess = page.locator("[data-trm-choice] .trm-choice-guess")
+    guess.wait_for()
+    assert guess.is_visible() and said in guess.inner_text()
+    here = page.locator("[data-trm-choice] select[name=here]")
+    assert here.input_value() == code
+    assert here.get_attribute("aria-describedby") == guess.get_attribute("id")
+    assert page.evaluate(STORED) is None
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
+    page.select_option("[data-trm-choice] select[name=from]", "RO")
+    assert guess.count() == 0 and here.get_attribute("aria-describedby") is None
+    assert json.loads(page.evaluate(STORED)) == {"here": code, "from": "RO",
+                                                 "relation": "origin"}
+    page.reload()
+    page.locator("[data-trm-choice] select[name=here]").wait_for()
+    assert page.locator("[data-trm-choice] select[name=here]").input_value() == code
+    assert page.locator(".trm-choice-guess").count() == 0
+    context.close()
+    assert refused == []
+
+
+def test_a_choice_kept_or_named_in_the_address_comes_before_the_time_zone(
+        server: str, browser: Browser) -> None:
+    context, refused = guarded(browser, "desktop", zone="Europe/Berlin")
+    page = context.new_page()
+    here = page.locator("[data-trm-choice] select[name=here]")
+    page.goto(server + "en/case/?here=AT&from=MD")
+    here.wait_for()
+    assert here.input_value() == "AT" and page.locator(".trm-choice-guess").count() == 0
+    page.goto(server + "en/")  # the choice the address named is now this browser's
+    here.wait_for()
+    assert here.input_value() == "AT" and page.locator(".trm-choice-guess").count() == 0
+    context.close()
+    assert refused == []
+
+
+@pytest.mark.parametrize("zone", ["UTC", "America/New_York", "Europe/Paris"])
+def test_a_time_zone_of_no_listed_country_guesses_nothing(server: str, browser: Browser,
+                                                          zone: str) -> None:
+    context, refused = guarded(browser, "desktop", zone=zone)
+    page = context.new_page()
+    page.goto(server + "en/")
+    here = page.locator("[data-trm-choice] select[name=here]")
+    here.wait_for()
+    assert here.input_value() == ""
+    assert page.locator(".trm-choice-guess").count() == 0
+    context.close()
+    assert refused == []
+
+
+def test_the_zones_of_each_listed_country_come_from_cldr(guide: Guide) -> None:
+    from trmgen.web.countries import zones
+
+    found = zones(validated(Layout(ROOT)).edition())
+    assert found["Europe/Berlin"] == "DE" and found["Europe/Chisinau"] == "MD"
+    assert found["Europe/Kyiv"] == found["Europe/Kiev"] == "UA"
+    assert "Europe/Paris" not in found and "UTC" not in found
+    assert set(found.values()) == {country.code for country in guide.countries}
 
 
 def test_the_country_data_is_json_without_markup(shipped_site: Path, guide: Guide) -> None:

@@ -13,6 +13,7 @@ import json
 from typing import Any
 
 import lxml.html
+from babel.core import get_global
 
 from trmgen.content.edition import Edition
 from trmgen.content.guide import Country
@@ -38,11 +39,27 @@ def names(edition: Edition) -> list[tuple[str, str]]:
 def files(edition: Edition, *, directory_urls: bool) -> dict[str, bytes]:
     """The list of countries with the texts of the choice, and the data file of each
     country, by source path in the site."""
-    listed = json.dumps({"countries": names(edition), "texts": choice_texts(edition)},
+    listed = json.dumps({"countries": names(edition), "texts": choice_texts(edition),
+                         "zones": zones(edition)},
                         ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return {PATHS.country_list: f"{LIST_CALLBACK}({listed});\n".encode(),
             **{PATHS.country_data(c.code): script(edition, c, directory_urls=directory_urls)
                for c in edition.guide.countries}}
+
+
+def zones(edition: Edition) -> dict[str, str]:
+    """The time zones of the edition's countries, each with its country's code, as CLDR
+    (through Babel) assigns them, old names included (a browser may still give Europe/Kiev).
+
+    When this browser holds no choice, the site's script takes the country a reader works
+    in from the device's time zone, says that it guessed, and keeps the guess only once the
+    reader has made a choice. A zone that CLDR gives no single country guesses nothing."""
+    codes = {c.code for c in edition.guide.countries}
+    found = {zone: code for zone, code in get_global("zone_territories").items()
+             if code in codes}
+    found.update({old: found[new] for old, new in get_global("zone_aliases").items()
+                  if new in found})
+    return dict(sorted(found.items()))
 
 
 def choice_texts(edition: Edition) -> dict[str, Any]:
@@ -55,6 +72,8 @@ def choice_texts(edition: Edition) -> dict[str, Any]:
         "choose": _("Choose a country"), "open": _("Open the view of both countries"),
         "note": _("Your choice stays in this browser: it is not case data and is never sent "
                   "anywhere."),
+        "guessed": _("Guessed from this device's time zone: check it, and choose another "
+                     "country if you work elsewhere."),
         "none": _("No institution listed"),
         "languages": _("Languages spoken: %(languages)s") % {"languages": "%(languages)s"},
         "statuses": {status.value: edition.labels.adoption(status) for status in AdoptionStatus},

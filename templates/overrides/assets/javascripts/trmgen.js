@@ -51,9 +51,12 @@
 
   /* The choice: from the address (?here=BG&from=RO&relation=origin, or the same after #)
      when it names one, so that a view can be bookmarked or shared, else from this browser.
-     What the address does not name is kept from this browser. */
-  function current() {
+     What the address does not name is kept from this browser. With no country of work
+     either way, the device's time zone suggests one (zones: each zone's country); the
+     choice then says it is a guess, and this browser keeps it only once the reader chooses. */
+  function current(zones) {
     var choice = stored();
+    delete choice.guessed;
     [window.location.search.slice(1), window.location.hash.slice(1)].forEach(function (part) {
       var asked = new URLSearchParams(part);
       ["here", "from", "relation"].forEach(function (name) {
@@ -61,6 +64,14 @@
       });
     });
     choice.relation = choice.relation === "transit" ? "transit" : "origin";
+    if (!choice.here) {
+      var zone = "";
+      try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (error) { /* none */ }
+      if (Object.prototype.hasOwnProperty.call(zones || {}, zone)) {
+        choice.here = zones[zone];
+        choice.guessed = true;
+      }
+    }
     return choice;
   }
 
@@ -374,7 +385,7 @@
   function show(form) {
     var root = form.getAttribute("data-root");
     countryList(root).then(function (list) {
-      if (list) { choose(form, root, list.countries, list.texts); }
+      if (list) { choose(form, root, list, list.texts); }
     });
   }
 
@@ -409,15 +420,28 @@
     form.appendChild(element("p", texts.note, {"class": "trm-choice-note"}));
   }
 
-  function choose(form, root, countries, texts) {
-    build(form, countries, texts);
-    var choice = current();
-    keep(choice);
+  function choose(form, root, list, texts) {
+    build(form, list.countries, texts);
+    var choice = current(list.zones);
+    var guess = null;
+    if (choice.guessed) {
+      guess = element("p", texts.guessed, {"class": "trm-choice-guess", id: "trm-choice-guess"});
+      form.insertBefore(guess, form.querySelector("select[name=relation]").parentNode.nextSibling);
+      form.querySelector("select[name=here]").setAttribute("aria-describedby", guess.id);
+    } else {
+      keep(choice);
+    }
     ["here", "from", "relation"].forEach(function (name) {
       var select = form.querySelector("select[name=" + name + "]");
       if (choice[name]) { select.value = choice[name]; }
       select.addEventListener("change", function () {
         choice[name] = select.value;
+        if (guess) {
+          delete choice.guessed;
+          form.querySelector("select[name=here]").removeAttribute("aria-describedby");
+          guess.remove();
+          guess = null;
+        }
         keep(choice);
         if (/(here|from|relation)=/.test(window.location.search + window.location.hash)) {
           window.history.replaceState(null, "", window.location.pathname);
