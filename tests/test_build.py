@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from trmgen.content.edition import validated
+from trmgen.i18n import catalogs
 from trmgen.print import documents as printed_html
 from trmgen.publish import documents
 from trmgen.sources.layout import Layout
@@ -313,6 +314,61 @@ def test_a_build_renders_again_only_the_pages_an_edit_changes(scratch_repo: Path
     result = _build(twin, tmp_path / "empty-cache")
     assert result.returncode == 0, result.stdout + result.stderr
     assert snapshot(scratch_repo / "site") == snapshot(twin / "site")
+
+
+def _translated_whole(root: Path, language: str) -> None:
+    """Publish the small tree in a second language, every text translated (as the English
+    itself, which is enough for the counts)."""
+    replace_in(root / "guidelines/guideline.yaml", "languages: [en]",
+               f"languages: [en, {language}]")
+    subprocess.run([sys.executable, "-m", "trmgen", "i18n", "update", "--root", str(root)],
+                   check=True, capture_output=True)
+    layout = Layout(root)
+    translated = catalogs.read(layout, language)
+    for message in translated:
+        if isinstance(message.id, tuple):  # the plural for every form but the first
+            message.string = (message.id[0],) + (message.id[1],) * (translated.num_plurals - 1)
+        elif message.id:
+            message.string = message.id
+        message.flags.discard("fuzzy")
+    catalogs.write(catalogs.catalog_path(layout, language), translated)
+
+
+def test_the_first_edit_after_a_complete_translation_keeps_the_pages_it_does_not_change(
+        scratch_repo: Path, tmp_path: Path) -> None:
+    """An edit of an English text makes a complete translation partial: every page of the
+    site then says so (the switcher's name, the note on that language's pages, web.status),
+    but only the pages that show the text are rendered again. The site is the same, byte for
+    byte, as a build of the same sources from nothing."""
+    _translated_whole(scratch_repo, "fr")
+    cache = tmp_path / "cache"
+    result = _build(scratch_repo, cache)
+    assert result.returncode == 0, result.stdout + result.stderr
+    site = scratch_repo / "site"
+    assert not page(site, "fr/actors/police/").xpath("//p[@class='trm-partial']")
+    switcher = "//a[@hreflang='fr' and contains(@class, 'md-select__link')]"
+    assert [" ".join(a.text_content().split())
+            for a in page(site, "en/actors/police/").xpath(switcher)] == ["français"]
+    first = set((cache / "kept").iterdir())
+    assert len(first) > 80  # two languages, the site and the offline copy
+    replace_in(scratch_repo / "guidelines/sops/1-identification.yaml",
+               "what: A guardian is appointed.", "what: A guardian is appointed at once.")
+    result = _build(scratch_repo, cache)
+    assert result.returncode == 0, result.stdout + result.stderr
+    made = set((cache / "kept").iterdir()) - first
+    assert 0 < len(made) <= len(first) // 2, (len(made), len(first))
+    for language in ("en", "fr"):  # a page the edit does not change, kept
+        shown = page(site, f"{language}/actors/police/")
+        assert [" ".join(a.text_content().split()) for a in shown.xpath(switcher)] == [
+            "français (partial: 99%)"]  # the catalog's "translation" is the English
+    note = page(site, "fr/actors/police/").xpath("//aside/div/p[@class='trm-partial']")
+    assert len(note) == 1 and "99%" in note[0].text_content()
+    assert not page(site, "en/actors/police/").xpath("//p[@class='trm-partial']")
+    twin = tmp_path / "twin"
+    shutil.copytree(scratch_repo, twin, ignore=shutil.ignore_patterns("site"))
+    result = _build(twin, tmp_path / "empty-cache")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert snapshot(site) == snapshot(twin / "site")
 
 
 def test_a_page_that_the_site_check_refused_is_checked_again(scratch_repo: Path,

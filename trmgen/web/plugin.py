@@ -38,7 +38,7 @@ from trmgen.diagnostics import BuildError, Diagnostic, Severity, report
 from trmgen.i18n import bidi
 from trmgen.sources import cache
 from trmgen.sources.layout import Layout
-from trmgen.web import compat, kept, preview, search, search_shards
+from trmgen.web import compat, kept, preview, search, search_shards, status
 from trmgen.web.pages import PATHS, Download, relative_url
 from trmgen.web.preview import Preview, View
 from trmgen.web.site import Site, generate
@@ -162,6 +162,11 @@ class TrmgenPlugin(BasePlugin[TrmgenConfig]):
     keys: dict[str, str]
     """The keys of the pages that this build renders, by source path (builds that keep
     pages)."""
+    unfilled: dict[str, str]
+    """The pages that this build renders, by source path, before the translation status is
+    filled in: as they are kept (builds that keep pages)."""
+    status: dict[str, str]
+    """What the marks of the translation status become in this build's pages (web.status)."""
     partial = False
     """Whether this build renders the pages in view alone (dirty rebuilds only): it shows
     an edit there first, and the next build brings the other pages up to date."""
@@ -185,7 +190,7 @@ class TrmgenPlugin(BasePlugin[TrmgenConfig]):
             return config
         job = self.job or Job(None)
         job.failure = None
-        self.reused, self.keys = {}, {}
+        self.reused, self.keys, self.unfilled = {}, {}, {}
         # A 404 page works only at the root of a server, and its links point there; each
         # language is a folder of the site, so none is made.
         compat.drop_static_template(config, "404.html")
@@ -216,8 +221,8 @@ class TrmgenPlugin(BasePlugin[TrmgenConfig]):
                     Path(config.config_file_path),
                     Path(config.theme.custom_dir or config.config_file_path))
                 compat.keep_theme_listing(config, self.theme)
-            if self.dirty:
-                self.frame = self._frame(config)
+            if self.dirty:  # the preview leaves the pages it does not render as they are
+                self.frame = self._frame(config, self.status)
                 self.partial = in_view is not None and self.preview.changed_in_view(
                     self.frame, self.site.pages, self.shown)
                 if in_view is not None and not self.partial:
@@ -246,18 +251,20 @@ class TrmgenPlugin(BasePlugin[TrmgenConfig]):
             {"title": self.site.titles[src], "icon": icon,
              "url": relative_url(PATHS.home, src, config.use_directory_urls)}
             for src, icon in ((PATHS.contacts, "contacts"), (PATHS.referral_form, "form"))]
-        config.extra["trm_partial"] = edition.partial_note(language)
         together = [(code, name) for code, name in self.site.languages
                     if not job.languages or code in job.languages]
         if len(together) > 1:
-            config.extra["alternate"] = [{"name": name, "lang": code, "link": f"../{code}/"}
-                                         for code, name in together]
+            config.extra["alternate"] = [{"lang": code, "link": f"../{code}/"}
+                                         for code, _ in together]
+        self.status = status.fills(together if len(together) > 1 else [],
+                                   edition.partial_note(language))
 
-    def _frame(self, config: MkDocsConfig) -> str:
-        """What every page of this build shows besides its text (preview.frame)."""
+    def _frame(self, config: MkDocsConfig, *more: Any) -> str:
+        """What every page of this build shows besides its text and the translation status
+        (preview.frame), with `more`."""
         assert self.site is not None
         return preview.frame(self.theme, self.site.nav,
-                             (self.site.title, self.site.languages, dict(config.extra)))
+                             (self.site.title, dict(config.extra), *more))
 
     def _in_view(self) -> set[str] | None:
         """The source paths of the pages last opened in the preview; None before the first
@@ -345,7 +352,7 @@ class TrmgenPlugin(BasePlugin[TrmgenConfig]):
             self.reused[src], file.unchanged = made, True
             written = Path(file.abs_dest_path)
             written.parent.mkdir(parents=True, exist_ok=True)
-            written.write_bytes(made.html.encode("utf-8"))
+            written.write_bytes(status.fill(made.html, self.status).encode("utf-8"))
             self.job.reused.add(written)
         self.job.seconds += time.perf_counter() - start
 
@@ -357,6 +364,7 @@ class TrmgenPlugin(BasePlugin[TrmgenConfig]):
             html = bidi.isolate(html)
         return search.spaced(html)
 
+    @event_priority(-100)  # after the other plugins: what it returns is the page written
     def on_post_page(self, output: str, *, page: Page, **_: Any) -> str:
         if self.site is None:
             return output
@@ -365,7 +373,10 @@ class TrmgenPlugin(BasePlugin[TrmgenConfig]):
         if bidi.right_to_left(self.site.language):
             # The theme sets the direction on <body> only; the document's is <html>'s.
             output = _HTML_TAG.sub('<html dir="rtl"', output, count=1)
-        return compact(output)
+        output = compact(output)
+        if page.file.src_uri in self.keys:
+            self.unfilled[page.file.src_uri] = output
+        return status.fill(output, self.status)
 
     @event_priority(-50)  # after the search plugin writes the index, before offline inlines it
     def on_post_build(self, *, config: MkDocsConfig) -> None:
@@ -419,8 +430,7 @@ class TrmgenPlugin(BasePlugin[TrmgenConfig]):
             if file.src_uri in self.keys:
                 anchors, links = compat.anchors_of(page)
                 self.job.made[self.keys[file.src_uri]] = kept.Made(
-                    Path(file.abs_dest_path).read_bytes().decode("utf-8"),
-                    fresh.get(page.url, []), sorted(anchors),
+                    self.unfilled[file.src_uri], fresh.get(page.url, []), sorted(anchors),
                     {to.src_uri: dict(found) for to, found in links.items()})
         return whole
 
