@@ -71,10 +71,11 @@ def test_a_partial_language_falls_back_visibly_and_says_so(partial_site: Path) -
 
 
 @pytest.mark.parametrize("width", [1280, 375])
-def test_the_partial_note_shows_first_and_axe_finds_nothing(partial_server: str,
-                                                            browser: Browser, width: int) -> None:
+def test_the_partial_note_shows_first_and_the_switcher_stays_on_the_screen(
+        partial_server: str, browser: Browser, width: int) -> None:
     """The note on a partly translated language's page is the first thing under the header,
-    at a desk and on a phone, and axe finds nothing in it. (The whole page is checked on the
+    at a desk and on a phone, and axe finds nothing in it; the switcher's longer names do
+    not widen the page, in either direction. (The whole page is checked on the
     shipped site; in this small tree axe finds a navigation title's contrast, the theme's
     own, 4.41 where 4.5 is asked.)"""
     context = browser.new_context(viewport={"width": width, "height": 800})
@@ -87,6 +88,12 @@ def test_the_partial_note_shows_first_and_axe_finds_nothing(partial_server: str,
     assert header is not None and box is not None
     assert header["y"] + header["height"] <= box["y"] < header["y"] + header["height"] + 40
     results = Axe().run(tab, context="aside.md-banner")
+    for code in ("ar", "en"):
+        tab.goto(partial_server + f"{code}/measures/first-screening/")
+        assert tab.evaluate("document.documentElement.scrollWidth") <= width, code
+        tab.locator(".md-header .md-select").hover()
+        listed = tab.locator(".md-select__inner").bounding_box()
+        assert listed is not None and listed["x"] >= 0 and listed["x"] + listed["width"] <= width
     context.close()
     assert results.violations_count == 0, results.generate_report()
 
