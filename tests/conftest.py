@@ -6,8 +6,6 @@ import functools
 import http.server
 import os
 import shutil
-import subprocess
-import sys
 import tempfile
 import threading
 from collections.abc import Iterator
@@ -19,6 +17,8 @@ from playwright.sync_api import Browser, sync_playwright
 from trmgen.i18n import catalogs
 from trmgen.publish.build import build
 from trmgen.sources.layout import Layout
+
+from .edits import add_language
 
 # Every test run starts with an empty cache of its own (its processes share it).
 os.environ["TRMGEN_CACHE"] = tempfile.mkdtemp(prefix="trmgen-test-cache-")
@@ -85,10 +85,7 @@ def partial_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     shutil.copytree(CASES / "base", root)
     shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
     shutil.copytree(ROOT / "templates", root / "templates")
-    guideline = root / "guidelines/guideline.yaml"
-    guideline.write_text(guideline.read_text().replace("languages: [en]", "languages: [en, ar]"))
-    subprocess.run([sys.executable, "-m", "trmgen", "i18n", "update", "--root", str(root)],
-                   check=True, capture_output=True)
+    add_language(root, "ar")
     layout = Layout(root)
     shipped = catalogs.read(Layout(ROOT), "ar")
     arabic = catalogs.read(layout, "ar")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 
@@ -11,6 +13,15 @@ def replace_in(path: Path, old: str, new: str, *, count: int = 1) -> None:
     text = path.read_text(encoding="utf-8")
     assert text.count(old) == count, f"{old!r} occurs {text.count(old)} times in {path}"
     path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def add_language(root: Path, language: str) -> None:
+    """Publish the small tree in a second language, its catalog made by `trmgen i18n
+    update` (nothing translated yet)."""
+    replace_in(root / "guidelines/guideline.yaml", "languages: [en]",
+               f"languages: [en, {language}]")
+    subprocess.run([sys.executable, "-m", "trmgen", "i18n", "update", "--root", str(root)],
+                   check=True, capture_output=True)
 
 
 def append_to(path: Path, text: str) -> None:

@@ -18,7 +18,7 @@ from trmgen.print import documents as printed_html
 from trmgen.publish import documents
 from trmgen.sources.layout import Layout
 
-from .edits import append_to, replace_in, verified
+from .edits import add_language, append_to, replace_in, verified
 from .html import page
 
 pytestmark = pytest.mark.slow  # every test here builds a site or serves one
@@ -319,10 +319,7 @@ def test_a_build_renders_again_only_the_pages_an_edit_changes(scratch_repo: Path
 def _translated_whole(root: Path, language: str) -> None:
     """Publish the small tree in a second language, every text translated (as the English
     itself, which is enough for the counts)."""
-    replace_in(root / "guidelines/guideline.yaml", "languages: [en]",
-               f"languages: [en, {language}]")
-    subprocess.run([sys.executable, "-m", "trmgen", "i18n", "update", "--root", str(root)],
-                   check=True, capture_output=True)
+    add_language(root, language)
     layout = Layout(root)
     translated = catalogs.read(layout, language)
     for message in translated:

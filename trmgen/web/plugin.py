@@ -253,11 +253,11 @@ class TrmgenPlugin(BasePlugin[TrmgenConfig]):
             for src, icon in ((PATHS.contacts, "contacts"), (PATHS.referral_form, "form"))]
         together = [(code, name) for code, name in self.site.languages
                     if not job.languages or code in job.languages]
-        if len(together) > 1:
+        switcher = together if len(together) > 1 else []
+        if switcher:
             config.extra["alternate"] = [{"lang": code, "link": f"../{code}/"}
-                                         for code, _ in together]
-        self.status = status.fills(together if len(together) > 1 else [],
-                                   edition.partial_note(language))
+                                         for code, _ in switcher]
+        self.status = status.fills(switcher, edition.partial_note(language))
 
     def _frame(self, config: MkDocsConfig, *more: Any) -> str:
         """What every page of this build shows besides its text and the translation status

@@ -56,7 +56,6 @@
      choice then says it is a guess, and this browser keeps it only once the reader chooses. */
   function current(zones) {
     var choice = stored();
-    delete choice.guessed;
     [window.location.search.slice(1), window.location.hash.slice(1)].forEach(function (part) {
       var asked = new URLSearchParams(part);
       ["here", "from", "relation"].forEach(function (name) {
@@ -67,7 +66,7 @@
     if (!choice.here) {
       var zone = "";
       try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (error) { /* none */ }
-      if (Object.prototype.hasOwnProperty.call(zones || {}, zone)) {
+      if (Object.prototype.hasOwnProperty.call(zones, zone)) {
         choice.here = zones[zone];
         choice.guessed = true;
       }
