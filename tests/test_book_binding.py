@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import lxml.html
@@ -16,15 +19,34 @@ from trmgen.print import binding, documents
 from trmgen.print.binding import CHAPTER, bound_pdf
 from trmgen.print.pdf import Printable, laid_out
 from trmgen.publish.build import build_date
+from trmgen.sources import cache
 from trmgen.sources.layout import Layout
 
 from .conftest import ROOT
+from .edits import replace_in
 from .pdf_facts import bookmarks, links, page_images, page_texts, structure, table_headers
 
 
 def _laid_out_files() -> set[Path]:
     """The documents laid out so far in this test run (each kept in the cache)."""
     return set((Path(os.environ["TRMGEN_CACHE"]) / "print").glob("*.pdf"))
+
+
+@contextmanager
+def written_chapters() -> Iterator[list[str]]:
+    """The chapters written into a bound book while it runs (those that are not copied from
+    the cache, where each is then kept)."""
+    written: list[str] = []
+    keep = cache.write
+
+    def write(kind: str, key: str, content: bytes, suffix: str = "") -> None:
+        if kind == "binding" and not suffix:
+            written.append(key)
+        keep(kind, key, content, suffix)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(cache, "write", write)
+        yield written
 
 
 def assert_same_book(bound: bytes, whole: bytes, *, text: bool = True) -> None:
@@ -105,17 +127,21 @@ def test_table_headers_keep_ids_of_their_own_in_the_bound_book(
 
 
 def test_an_edit_lays_out_its_chapter_only(book_head: tuple[str, str]) -> None:
-    """A changed sentence: its chapter is laid out again, nothing else. A chapter that
-    grows by pages: the parts that print the moved page numbers too, and the book is still
-    the one laid out whole."""
+    """A changed sentence: its chapter is laid out again and written into the book again,
+    nothing else: the other chapters' pieces of the book are copied as they were. A chapter
+    that grows by pages: the parts that print the moved page numbers too. Each time, the
+    book is still the one laid out whole."""
     sizes = {"alpha": 10, "beta": 14, "gamma": 6}
     book = small_book(book_head, sizes)
     bound_pdf(book)
     before = _laid_out_files()
     edited = Printable(book.html.replace("Section 4</h2>", "Section 4 (edited)</h2>", 1), {})
-    bound = bound_pdf(edited)
+    with written_chapters() as written:
+        bound = bound_pdf(edited)
     assert len(_laid_out_files() - before) == 1, "one chapter laid out again"
+    assert len(written) == 1, "one chapter written into the book again"
     assert "Section 4 (edited)" in "".join(page_texts(bound))
+    assert_same_book(bound, laid_out(edited).pdf)
 
     before = _laid_out_files()
     grown = small_book(book_head, {**sizes, "alpha": 30})
@@ -195,7 +221,7 @@ def test_long_chapters_go_on_in_parts_and_the_book_is_the_same(
     for section in goes_on:
         if section.get("data-head") is None:
             assert section[0].get("class") == "country", "a country sets its own head"
-    assert book.html.count(CHAPTER) > whole_chapters + 20
+    assert book.html.count(CHAPTER) > whole_chapters
     head, parts = binding._parts(book)
     for part in parts[1:]:
         items = part.html.count("<article") + part.html.count('class="country"') + \
@@ -208,6 +234,56 @@ def test_long_chapters_go_on_in_parts_and_the_book_is_the_same(
     assert_same_book(bound, laid_out(book).pdf)
     for number, text in enumerate(texts[2:], start=3):
         assert f"{number} / {len(texts)}" in text, "each page's own number, of the book's"
+
+
+@pytest.mark.slow
+def test_an_edit_of_a_measure_or_a_contact_lays_out_a_few_pages(
+        shipped_site: Path, tmp_path: Path) -> None:
+    """Each measure of an SOP, and each country's contacts after the first, starts a page and
+    a part of its own (in the book and in the contact sheet), after the SOP's purpose and
+    flowchart. So an edit of
+    a measure's text lays out that measure's part alone, and an edit of a contact that
+    country's part in the book and in the sheet: a few pages, where the whole chapter was
+    laid out before (that the book is still the one laid out whole, the small book shows)."""
+    root = tmp_path / "repo"
+    for name in ("guidelines", "contacts", "flowcharts", "templates"):
+        shutil.copytree(ROOT / name, root / name)
+    shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
+    assert (shipped_site / "downloads/trm-guidelines-en.pdf").is_file()  # parts laid out
+
+    def printed() -> tuple[Printable, Printable]:
+        edition = validated(Layout(root)).edition("en")
+        return (documents.book(edition, build_date()),
+                Printable(documents.contacts_html(edition, build_date(),
+                                                  list(edition.guide.countries)), {}))
+
+    book, sheet = printed()
+    guide = validated(Layout(ROOT)).guide
+    _, parts = binding._parts(book)
+    measures = [part.html.count('<article class="measure"') for part in parts]
+    assert measures.count(1) == len(guide.measures) and set(measures) <= {0, 1}
+    for part in parts:
+        assert '<figure class="chart">' not in part.html or '<article' not in part.html
+    for document in (book, sheet):
+        countries = [part.html.count('<section class="country"') for part in
+                     binding._parts(document)[1]]
+        assert countries.count(1) == len(guide.countries) and set(countries) <= {0, 1}
+    bound_pdf(book), bound_pdf(sheet, cover=False)  # from the parts the build laid out
+
+    replace_in(root / "guidelines/sops/2-first-assistance.yaml",
+               "without delay for injuries", "without any delay for injuries")
+    replace_in(root / "contacts/AT.yaml", "taskforce.at@example.org", "tasks.at@example.org")
+    book, sheet = printed()
+    before = _laid_out_files()
+    bound = bound_pdf(book)
+    made = _laid_out_files() - before
+    assert len(made) == 2, "the measure's part and Austria's"
+    texts = page_texts(bound)
+    assert sum(len(page_texts(path.read_bytes())) for path in made) * 20 < len(texts)
+    assert "without any delay" in "".join(texts)
+    before = _laid_out_files()
+    assert "tasks.at@example.org" in "".join(page_texts(bound_pdf(sheet, cover=False)))
+    assert len(_laid_out_files() - before) == 1, "Austria's part of the sheet"
 
 
 @pytest.mark.slow

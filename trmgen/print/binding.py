@@ -1,7 +1,8 @@
 """The book laid out chapter by chapter and bound into one PDF.
 
-A one-field edit changes one chapter, so only that chapter is laid out again; the others come
-from the cache (print.pdf), and the book holds no more than one chapter's layout in memory.
+A one-field edit changes one part (a measure, a country's contacts, or a part of a long
+chapter), so only that part is laid out again; the others come from the cache (print.pdf),
+and the book holds no more than one part's layout in memory.
 Every chapter of the book starts a page (print.css), so each is laid out as a document of its
 own with the book's head, exactly as it is laid out in the whole book, except for what depends
 on the other chapters, which the binding settles:
@@ -51,10 +52,13 @@ LINK = re.compile(r'<a href="#([^"]+)"')
 """A link to an id, as the templates and the sanitized content write it."""
 MAX_ROUNDS = 6
 
-BREAK = re.compile(r'<div class="part-break"(?: data-head="([^"<>]*)")?></div>')
+BREAK = re.compile(r'<div class="part-break( page)?"(?: data-head="([^"<>]*)")?></div>')
 """Where a long chapter may go on in a part of its own, which starts a page (_print.j2,
 part_break): between two of its items (measures, countries, lists), with the running head
-that such a part sets, if the item after it does not set its own."""
+that such a part sets, if the item after it does not set its own. A break marked `page` is
+one where the book starts a page anyway (before each measure of an SOP, and each country's
+contacts after the first): a part always begins there, so that an edit of a measure or of a
+country's contacts lays out a page or two, not its whole chapter."""
 PART_CHARS = 120_000
 """The most HTML a part takes before it goes on in another, where its chapter allows. A
 part's layout takes memory in proportion to its HTML, about 0.5 to 0.9 MB for each 1,000
@@ -175,13 +179,14 @@ class _Shelf:
 
 
 def parted(text: str) -> str:
-    """The book's HTML with each long chapter going on in parts of at most about PART_CHARS
-    (a part holds at least one item), each a chapter of its own to lay out: the book laid
-    out whole and the one bound from its parts both have them."""
-    pieces = BREAK.split(text)  # text, then each break's head and the text after it
+    """The book's HTML with a part at each break that starts a page, and each long chapter
+    going on in parts of at most about PART_CHARS (a part holds at least one item), each a
+    chapter of its own to lay out: the book laid out whole and the one bound from its parts
+    both have them."""
+    pieces = BREAK.split(text)  # text, then each break's page mark, head and the text after it
     out, size = [pieces[0]], _grown(0, pieces[0])
-    for head, piece in zip(pieces[1::2], pieces[2::2], strict=True):
-        if size + len(piece.split(CHAPTER, 1)[0]) > PART_CHARS:
+    for page, head, piece in zip(pieces[1::3], pieces[2::3], pieces[3::3], strict=True):
+        if page or size + len(piece.split(CHAPTER, 1)[0]) > PART_CHARS:
             out.append(f'</section>{CHAPTER}"' + (f' data-head="{head}"' if head else "") + ">")
             size = 0
         out.append(piece)

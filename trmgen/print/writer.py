@@ -6,22 +6,32 @@ in their text), except what the book replaces: the catalog, the page tree, the s
 tree's root, its Document element and its map from content to elements, the bookmarks and
 the destinations. Those are written for the whole book at the end. Every object but the
 streams goes into compressed object streams.
+
+What a chapter adds to the book (its bytes, and what the book's own objects take from it) is
+kept in the cache, by the chapter's PDF and where it goes in the book: its first object's
+number, its first page and its first key in the map from content to elements. After an edit,
+the chapters the edit did not move are copied from the cache as they were written, and only
+the edited one is read again. Each chapter's numbers start at a multiple of NUMBERS, so that
+a chapter that gains or loses a few objects moves no other.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import io
 import re
 import struct
 import zlib
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any, BinaryIO
 
 import pikepdf
 from pikepdf import Name
 
 from trmgen.print.pdf import Laid
+from trmgen.sources import cache
 
 _TOKEN = re.compile(rb"\((?:[^\\()]|\\.)*\)|(\d+) (\d+) R", re.DOTALL)
 """A literal string (qpdf escapes every parenthesis in one), or a reference."""
@@ -31,6 +41,9 @@ ROW = struct.Struct(">BIH")
 FOOTER = b"Q /Artifact BMC q /TrmgenFooter Do Q EMC"
 """Drawn after each page's own content (which `q` before it keeps as it was): its footer,
 marked as an artifact, not part of the text."""
+NUMBERS = 256
+"""Each chapter's objects are numbered from a multiple of this: the numbers left between two
+chapters are free (a row of zeros in the cross-reference stream)."""
 
 
 def bind(laid: Iterable[tuple[Laid, bool]], pages: int, footers: list[bytes],
@@ -39,36 +52,52 @@ def bind(laid: Iterable[tuple[Laid, bool]], pages: int, footers: list[bytes],
     page with its footer (a page of the documents of `footers`, in order). Each chapter
     comes with whether it has table headers, whose ids the book makes unique."""
     out = _Out(into)
+    out.data.write(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
     book = _Book(out)
     forms = [form for run in footers for form in _footers(out, run)]
+    out.flush()
     book.next_key = pages
     for number, (one, headers) in enumerate(laid):
-        with pikepdf.Pdf.open(io.BytesIO(one.pdf)) as pdf:
-            book.add(_Chapter(out, pdf), one, number, forms, headers)
+        book.add(one, number, forms, headers)
     book.finish()
 
 
 class _Out:
-    """A PDF file being written: each stream as it comes, the other objects gathered into
-    compressed object streams, then a cross-reference stream."""
+    """A PDF file being written, or a chapter's piece of it, whose objects are numbered from
+    `first`: each stream as it comes, the other objects gathered into compressed object
+    streams, then (for the file) a cross-reference stream."""
 
     GROUP = 200
     """Objects in an object stream."""
 
-    def __init__(self, data: BinaryIO) -> None:
+    def __init__(self, data: BinaryIO, first: int = 0) -> None:
         self.data = data
-        self.data.write(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+        self.first = first
         self.rows = bytearray()  # each object's row of the cross-reference stream, by number
         self.pending: list[tuple[int, bytes]] = []
-        self.next = 1
+        self.next = max(first, 1)
 
     def _row(self, number: int, kind: int, first: int, second: int) -> None:
         """The cross-reference row of an object, packed (a dict of tuples took 60 MB of a
         book of 460,000 objects)."""
-        end = ROW.size * (number + 1)
+        end = ROW.size * (number - self.first + 1)
         if len(self.rows) < end:
             self.rows.extend(bytes(end - len(self.rows)))
         ROW.pack_into(self.rows, end - ROW.size, kind, first, second)
+
+    def place(self, piece: bytes, rows: bytes, first: int, after: int) -> None:
+        """A chapter's piece written by an _Out of its own (`rows`: its objects' rows, from
+        number `first`, which no object before has reached; the next number `after` it): its
+        streams' offsets are now in the file."""
+        at = self.data.tell()
+        self.data.write(piece)
+        begin = ROW.size * (first - self.first)
+        self.rows.extend(bytes(max(0, begin + len(rows) - len(self.rows))))
+        self.rows[begin:begin + len(rows)] = rows
+        for index, (kind, where, second) in enumerate(ROW.iter_unpack(rows)):
+            if kind == 1:  # a stream, at an offset in the piece
+                ROW.pack_into(self.rows, begin + ROW.size * index, kind, where + at, second)
+        self.next = after
 
     def reserve(self) -> int:
         self.next += 1
@@ -80,13 +109,14 @@ class _Out:
             return
         self.pending.append((number, body))
         if len(self.pending) >= self.GROUP:
-            self._flush()
+            self.flush()
 
     def _put(self, number: int, body: bytes, stream: bytes) -> None:
         self._row(number, 1, self.data.tell(), 0)
         self.data.write(b"%d 0 obj\n%s\nstream\n%s\nendstream\nendobj\n" % (number, body, stream))
 
-    def _flush(self) -> None:
+    def flush(self) -> None:
+        """The objects gathered so far, into an object stream."""
         if not self.pending:
             return
         number = self.reserve()
@@ -102,7 +132,7 @@ class _Out:
         self.pending = []
 
     def finish(self, root: int, info: int | None) -> None:
-        self._flush()
+        self.flush()
         number = self.reserve()
         start = self.data.tell()
         self._row(number, 1, start, 0)
@@ -185,6 +215,40 @@ def _footers(out: _Out, footers: bytes) -> list[int]:
         return forms
 
 
+@dataclass(frozen=True)
+class _Added:
+    """What a chapter adds to the book besides its piece of the file: its pages, elements
+    and leaves of the map from content to elements (of pages' keys, of annotations'), the
+    next key after its own, its destinations and bookmarks (as PDF text: Latin-1 holds any
+    bytes), the first chapter's entries of the catalog and its document information; the
+    rows of its objects in the cross-reference stream (from its first number, packed, in
+    Base64) and the number after its last."""
+
+    pages: list[int]
+    kids: list[int]
+    leaves: list[list[int]]
+    next_key: int
+    destinations: dict[str, str]
+    bookmarks: list[tuple[int, str, int, float, float, bool]]
+    catalog: list[str]
+    info: int | None
+    rows: str
+    next: int
+
+    @classmethod
+    def kept(cls, facts: Any) -> _Added | None:
+        """What asdict wrote into the cache, or None."""
+        try:
+            added = cls(**facts)
+            added.bookmarks[:] = [(int(level), str(title), int(page), float(left),
+                                   float(top), bool(closed))
+                                  for level, title, page, left, top, closed in added.bookmarks]
+            base64.b64decode(added.rows, validate=True)
+        except (TypeError, ValueError):
+            return None
+        return added
+
+
 @dataclass
 class _Bookmark:
     title: str
@@ -211,11 +275,42 @@ class _Book:
         self.catalog_entries: list[bytes] = []
         self.info: int | None = None
 
-    def add(self, chapter: _Chapter, one: Laid, number: int, forms: list[int],
-            headers: bool) -> None:
+    def add(self, one: Laid, number: int, forms: list[int], headers: bool) -> None:
         """A chapter (the `number`-th), its pages following those added before; `headers`:
-        it has table headers."""
-        pdf, start = chapter.pdf, len(self.pages)
+        it has table headers. Copied from the cache if it was written at the same place."""
+        first, start = -(-self.out.next // NUMBERS) * NUMBERS, len(self.pages)
+        key = cache.binding_key(hashlib.sha256(one.pdf).hexdigest(), first, start,
+                                self.next_key, number, headers, forms[start:start + one.pages],
+                                [self.page_tree, self.document, self.begin, self.end],
+                                one.anchors, one.levels)
+        piece, added = cache.read("binding", key), _Added.kept(cache.read_json("binding", key))
+        if piece is None or added is None:
+            out = _Out(io.BytesIO(), first)
+            with pikepdf.Pdf.open(io.BytesIO(one.pdf)) as pdf:
+                added = self._chapter(_Chapter(out, pdf), out, one, number, forms, headers,
+                                      start)
+            piece = out.data.getvalue()  # type: ignore[attr-defined]  # a BytesIO
+            cache.write("binding", key, piece)
+            cache.write_json("binding", key, asdict(added))
+        self.out.place(piece, base64.b64decode(added.rows), first, added.next)
+        self.pages += added.pages
+        self.kids += added.kids
+        for leaves, more in zip(self.leaves, added.leaves, strict=True):
+            leaves += more
+        self.next_key = added.next_key
+        for name, text in added.destinations.items():
+            self.destinations.setdefault(name, text.encode("latin-1"))
+        self.bookmarks += [(level, _Bookmark(title, page, left, top, closed))
+                           for level, title, page, left, top, closed in added.bookmarks]
+        if number == 0:
+            self.catalog_entries = [entry.encode("latin-1") for entry in added.catalog]
+            self.info = added.info
+
+    def _chapter(self, chapter: _Chapter, out: _Out, one: Laid, number: int,
+                 forms: list[int], headers: bool, start: int) -> _Added:
+        """A chapter's objects written to `out`, a piece of its own (`start`: the book's page
+        where it begins); what it adds to the book's own objects."""
+        pdf = chapter.pdf
         root, own_root = pdf.Root, pdf.Root.StructTreeRoot
         own_document = own_root.K[0]
         chapter.left_out |= {root.objgen[0], root.Pages.objgen[0], own_root.objgen[0],
@@ -224,39 +319,41 @@ class _Book:
                              | _nodes(own_root.ParentTree))
         chapter.numbers[root.Pages.objgen[0]] = self.page_tree
         chapter.numbers[own_document.objgen[0]] = self.document
+        catalog, info = [], None
         if number == 0:
-            self.catalog_entries = [Name(key).unparse() + b" " + chapter.text(root[key])
-                                    for key in ("/Lang", "/MarkInfo", "/ViewerPreferences")
-                                    if key in root]
+            catalog = [(Name(key).unparse() + b" " + chapter.text(root[key])).decode("latin-1")
+                       for key in ("/Lang", "/MarkInfo", "/ViewerPreferences") if key in root]
             if Name.Info in pdf.trailer:
-                self.info = chapter.numbers[pdf.trailer.Info.objgen[0]]
+                info = chapter.numbers[pdf.trailer.Info.objgen[0]]
         # The map from content to elements: a chapter's pages' keys first, then those of its
         # annotations, each after those of the chapters before (as WeasyPrint numbers them).
         # Each chapter's go into leaves of the book's number tree, written as it comes.
         own_nums = list(own_root.ParentTree.Nums)
         keys: dict[int, int] = {}
+        next_key = self.next_key
         found: tuple[list[tuple[int, bytes]], list[tuple[int, bytes]]] = ([], [])
         for key, value in sorted(zip(map(int, own_nums[::2]), own_nums[1::2], strict=True),
                                  key=lambda pair: pair[0]):
             if key < one.pages:
                 keys[key] = start + key
             else:
-                keys[key] = self.next_key
-                self.next_key += 1
+                keys[key] = next_key
+                next_key += 1
             found[key >= one.pages].append((keys[key], chapter.text(value)))
-        for nums, leaves in zip(found, self.leaves, strict=True):
-            if nums:
-                leaves.append(self._leaf(nums))
-        self.kids += [chapter.numbers[kid.objgen[0]] for kid in own_document.K]
+        leaves = [[_leaf(out, nums)] if nums else [] for nums in found]
+        kids = [chapter.numbers[kid.objgen[0]] for kid in own_document.K]
         if headers:
             _unique_ids(pdf, f"c{number}-")
+        destinations = {}
         if Name.Names in root and Name.Dests in root.Names:
-            for name, destination in pikepdf.NameTree(root.Names.Dests).items():
-                if name in one.anchors and name not in self.destinations:
-                    self.destinations[name] = chapter.text(destination)
-        self.bookmarks += zip(one.levels, _bookmarks(pdf, pdf.open_outline().root, start),
-                              strict=True)  # read, not saved
+            destinations = {name: chapter.text(destination).decode("latin-1")
+                            for name, destination in pikepdf.NameTree(root.Names.Dests).items()
+                            if name in one.anchors}
+        bookmarks = [(level, mark.title, mark.page, mark.left, mark.top, mark.closed)
+                     for level, mark in zip(one.levels, _bookmarks(
+                         pdf, pdf.open_outline().root, start), strict=True)]  # read, not saved
         begin, end = chapter.stand_in(self.begin), chapter.stand_in(self.end)
+        pages = []
         for index, page in enumerate(pdf.pages):
             obj = page.obj
             obj.StructParents = start + index
@@ -272,15 +369,11 @@ class _Book:
             resources = pikepdf.Dictionary(dict(obj.Resources.items()))  # shared by pages
             resources.XObject = drawn
             obj.Resources = resources
-            self.pages.append(chapter.numbers[obj.objgen[0]])
-        chapter.write_all(self.out)
-
-    def _leaf(self, nums: list[tuple[int, bytes]]) -> int:
-        """A leaf of the number tree from content to elements: its number."""
-        number = self.out.reserve()
-        self.out.write(number, b"<< /Limits [%d %d] /Nums [%s] >>" % (
-            nums[0][0], nums[-1][0], b" ".join(b"%d %s" % pair for pair in nums)))
-        return number
+            pages.append(chapter.numbers[obj.objgen[0]])
+        chapter.write_all(out)
+        out.flush()
+        return _Added(pages, kids, leaves, next_key, destinations, bookmarks, catalog, info,
+                      base64.b64encode(out.rows).decode(), out.next)
 
     def finish(self) -> None:
         out, refs = self.out, _refs
@@ -303,6 +396,14 @@ class _Book:
                       b"/Outlines %d 0 R " % outline if outline else b"",
                       b" ".join(self.catalog_entries)))
         out.finish(self.catalog, self.info)
+
+
+def _leaf(out: _Out, nums: list[tuple[int, bytes]]) -> int:
+    """A leaf of the number tree from content to elements: its number."""
+    number = out.reserve()
+    out.write(number, b"<< /Limits [%d %d] /Nums [%s] >>" % (
+        nums[0][0], nums[-1][0], b" ".join(b"%d %s" % pair for pair in nums)))
+    return number
 
 
 def _refs(numbers: list[int]) -> bytes:

@@ -1,8 +1,9 @@
 """The cache: what builds made, kept for the next build, and every key it is kept under.
 
 What is kept: charts (SVG, PDF) and printed documents (PDF) by the hash of what they are
-drawn from; the pages of each language, as rendered and for each copy of the site (JSON),
-and each language's downloads (JSON and the files themselves) by the hash of every input;
+drawn from, and each chapter's piece of the bound book by its PDF and place; the pages of
+each language, as rendered and for each copy of the site (JSON), and each language's
+downloads (JSON and the files themselves) by the hash of every input;
 each page as mkdocs made it for a copy of the site (JSON, web.kept) by everything it shows;
 the strings to translate of the templates and the code (JSON) by the content of those files.
 A build of unchanged sources makes nothing again, and an edit makes again only what it
@@ -126,6 +127,13 @@ def book_numbers_key(head: str) -> str:
     """The page numbers that the last book of the same head printed (its title, language,
     style): a first guess for the next, which the binding checks (print.binding)."""
     return _digest("book-numbers", head)
+
+
+def binding_key(pdf: str, *place: object) -> str:
+    """A chapter's piece of the bound book (print.writer): the libraries and trmgen's code
+    that write it, the hash of the chapter's PDF, where it goes in the book and what it
+    refers to there (`place`)."""
+    return _digest("binding", _versions(), _code(), pdf, *place)
 
 
 def pages_key(fingerprint: str, template: str, history: str, language: str, today: str,
