@@ -40,7 +40,7 @@ def written_chapters() -> Iterator[list[str]]:
     keep = cache.write
 
     def write(kind: str, key: str, content: bytes, suffix: str = "") -> None:
-        if kind == "binding" and not suffix:
+        if kind == "binding" and suffix == ".objects":
             written.append(key)
         keep(kind, key, content, suffix)
 

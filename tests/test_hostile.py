@@ -391,9 +391,10 @@ def test_the_cache_lives_outside_the_tree_and_holds_only_data(scratch_repo: Path
     assert trmgen("build", "--root", scratch_repo).returncode == 0
     assert not (scratch_repo / ".cache").exists()
     kinds = {path.parent.name: path.suffix for path in cache.folder().glob("*/*")}
-    assert set(kinds) >= {"charts", "rendered", "pages", "documents", "print", "strings"}
+    assert set(kinds) >= {"charts", "rendered", "pages", "documents", "print", "binding",
+                          "strings"}
     for path in cache.folder().glob("*/*"):
-        assert path.suffix in (".svg", ".pdf", ".json"), path
+        assert path.suffix in (".svg", ".pdf", ".objects", ".json"), path
     code = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "trmgen").rglob("*.py"))
     for loader in ("import pickle", "import marshal", "FileSystemBytecodeCache", "shelve"):
         assert loader not in code

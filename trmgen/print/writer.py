@@ -41,6 +41,8 @@ ROW = struct.Struct(">BIH")
 FOOTER = b"Q /Artifact BMC q /TrmgenFooter Do Q EMC"
 """Drawn after each page's own content (which `q` before it keeps as it was): its footer,
 marked as an artifact, not part of the text."""
+PIECE = ".objects"
+"""The suffix of a chapter's piece in the cache: PDF objects, not a PDF file."""
 NUMBERS = 256
 """Each chapter's objects are numbered from a multiple of this: the numbers left between two
 chapters are free (a row of zeros in the cross-reference stream)."""
@@ -283,14 +285,15 @@ class _Book:
                                 self.next_key, number, headers, forms[start:start + one.pages],
                                 [self.page_tree, self.document, self.begin, self.end],
                                 one.anchors, one.levels)
-        piece, added = cache.read("binding", key), _Added.kept(cache.read_json("binding", key))
+        piece = cache.read("binding", key, PIECE)
+        added = _Added.kept(cache.read_json("binding", key))
         if piece is None or added is None:
             out = _Out(io.BytesIO(), first)
             with pikepdf.Pdf.open(io.BytesIO(one.pdf)) as pdf:
                 added = self._chapter(_Chapter(out, pdf), out, one, number, forms, headers,
                                       start)
             piece = out.data.getvalue()  # type: ignore[attr-defined]  # a BytesIO
-            cache.write("binding", key, piece)
+            cache.write("binding", key, piece, PIECE)
             cache.write_json("binding", key, asdict(added))
         self.out.place(piece, base64.b64decode(added.rows), first, added.next)
         self.pages += added.pages

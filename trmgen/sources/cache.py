@@ -1,9 +1,9 @@
 """The cache: what builds made, kept for the next build, and every key it is kept under.
 
 What is kept: charts (SVG, PDF) and printed documents (PDF) by the hash of what they are
-drawn from, and each chapter's piece of the bound book by its PDF and place; the pages of
-each language, as rendered and for each copy of the site (JSON), and each language's
-downloads (JSON and the files themselves) by the hash of every input;
+drawn from, and each chapter's piece of the bound book (PDF objects) by its PDF and place;
+the pages of each language, as rendered and for each copy of the site (JSON), and each
+language's downloads (JSON and the files themselves) by the hash of every input;
 each page as mkdocs made it for a copy of the site (JSON, web.kept) by everything it shows;
 the strings to translate of the templates and the code (JSON) by the content of those files.
 A build of unchanged sources makes nothing again, and an edit makes again only what it
