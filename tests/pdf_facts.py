@@ -3,6 +3,7 @@ the links and where they lead, and the structure tree that assistive technology 
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 import subprocess
@@ -12,6 +13,13 @@ from typing import Any
 
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+
+
+@functools.lru_cache(maxsize=2)
+def _reader(pdf: bytes) -> PdfReader:
+    """The PDF parsed once for all the facts read from it (pypdf parses each object in
+    Python: a book of 200 pages took seconds for each fact); the facts only read it."""
+    return PdfReader(io.BytesIO(pdf))
 
 
 def page_texts(pdf: bytes) -> list[str]:
@@ -36,7 +44,7 @@ def page_images(pdf: bytes, dpi: int = 60) -> list[bytes]:
 
 def bookmarks(pdf: bytes) -> list[tuple[int, str, int, float]]:
     """Each bookmark: its level, title, page (from 0) and height on the page."""
-    reader: Any = PdfReader(io.BytesIO(pdf))
+    reader: Any = _reader(pdf)
     found: list[tuple[int, str, int, float]] = []
 
     def walk(items: list[Any], level: int) -> None:
@@ -54,7 +62,7 @@ def bookmarks(pdf: bytes) -> list[tuple[int, str, int, float]]:
 def links(pdf: bytes) -> list[tuple[int, tuple[float, ...], object]]:
     """Each link: its page, its rectangle, and where it leads (a page and a height, or an
     address); None for a link that leads nowhere."""
-    reader: Any = PdfReader(io.BytesIO(pdf))
+    reader: Any = _reader(pdf)
     named = reader.named_destinations
     found: list[tuple[int, tuple[float, ...], object]] = []
     for number, page in enumerate(reader.pages):
@@ -79,7 +87,7 @@ def structure(pdf: bytes) -> tuple[int, list[list[tuple[str, ...]]]]:
     """The structure tree as assistive technology meets it: the number of its elements, and
     per page, in the order of the content, the element of each piece of marked content in
     the tree (its type and its parent's) and of each annotation (whether it points back)."""
-    reader: Any = PdfReader(io.BytesIO(pdf))
+    reader: Any = _reader(pdf)
     root: Any = reader.root_object["/StructTreeRoot"]
     parents: dict[int, Any] = {}
     nodes = [root["/ParentTree"]]  # a number tree: its /Nums, or its /Kids' in order
@@ -143,7 +151,7 @@ def arabic_key(text: str) -> str:
 def table_headers(pdf: bytes) -> tuple[list[str], list[str]]:
     """The ids of the table headers in the structure tree, and the headers that its cells
     name: each should name one of those ids, which should be unique."""
-    reader: Any = PdfReader(io.BytesIO(pdf))
+    reader: Any = _reader(pdf)
     ids: list[str] = []
     named: list[str] = []
     stack: list[Any] = [reader.root_object["/StructTreeRoot"].raw_get("/K")]
