@@ -15,6 +15,7 @@ import lxml.html
 import pytest
 
 from trmgen.content.edition import validated
+from trmgen.content.guide import Guide
 from trmgen.print import binding, documents
 from trmgen.print.binding import CHAPTER, bound_pdf
 from trmgen.print.pdf import Printable, laid_out
@@ -251,14 +252,13 @@ def test_an_edit_of_a_measure_or_a_contact_lays_out_a_few_pages(
     shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
     assert (shipped_site / "downloads/trm-guidelines-en.pdf").is_file()  # parts laid out
 
-    def printed() -> tuple[Printable, Printable]:
+    def printed() -> tuple[Guide, Printable, Printable]:
         edition = validated(Layout(root)).edition("en")
-        return (documents.book(edition, build_date()),
+        return (edition.guide, documents.book(edition, build_date()),
                 Printable(documents.contacts_html(edition, build_date(),
                                                   list(edition.guide.countries)), {}))
 
-    book, sheet = printed()
-    guide = validated(Layout(ROOT)).guide
+    guide, book, sheet = printed()
     _, parts = binding._parts(book)
     measures = [part.html.count('<article class="measure"') for part in parts]
     assert measures.count(1) == len(guide.measures) and set(measures) <= {0, 1}
@@ -273,7 +273,7 @@ def test_an_edit_of_a_measure_or_a_contact_lays_out_a_few_pages(
     replace_in(root / "guidelines/sops/2-first-assistance.yaml",
                "without delay for injuries", "without any delay for injuries")
     replace_in(root / "contacts/AT.yaml", "taskforce.at@example.org", "tasks.at@example.org")
-    book, sheet = printed()
+    _, book, sheet = printed()
     before = _laid_out_files()
     bound = bound_pdf(book)
     made = _laid_out_files() - before

@@ -288,11 +288,12 @@ class _Book:
         piece = cache.read("binding", key, PIECE)
         added = _Added.kept(cache.read_json("binding", key))
         if piece is None or added is None:
-            out = _Out(io.BytesIO(), first)
+            written = io.BytesIO()
+            out = _Out(written, first)
             with pikepdf.Pdf.open(io.BytesIO(one.pdf)) as pdf:
                 added = self._chapter(_Chapter(out, pdf), out, one, number, forms, headers,
                                       start)
-            piece = out.data.getvalue()  # type: ignore[attr-defined]  # a BytesIO
+            piece = written.getvalue()
             cache.write("binding", key, piece, PIECE)
             cache.write_json("binding", key, asdict(added))
         self.out.place(piece, base64.b64decode(added.rows), first, added.next)
